@@ -1,0 +1,14 @@
+using FlagDashboard.Core.Organisations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FlagDashboard.Core.Data.Configurations;
+
+internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organisation>
+{
+    public void Configure(EntityTypeBuilder<Organisation> builder)
+    {
+        builder.Property(o => o.Name).HasMaxLength(FieldLimits.Name);
+        builder.HasIndex(o => o.Name).IsUnique();
+    }
+}

@@ -1,0 +1,87 @@
+using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Environments;
+using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Identities;
+using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Projects;
+using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Users;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace FlagDashboard.Core.Data;
+
+public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbContext> options)
+    : IdentityDbContext<DashboardUser>(options)
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+
+    public DbSet<Project> Projects => Set<Project>();
+
+    public DbSet<ProjectEnvironment> Environments => Set<ProjectEnvironment>();
+
+    public DbSet<ServerSideKey> ServerSideKeys => Set<ServerSideKey>();
+
+    public DbSet<Feature> Features => Set<Feature>();
+
+    public DbSet<MultivariateOption> MultivariateOptions => Set<MultivariateOption>();
+
+    public DbSet<FeatureState> FeatureStates => Set<FeatureState>();
+
+    public DbSet<MultivariateWeight> MultivariateWeights => Set<MultivariateWeight>();
+
+    public DbSet<Segment> Segments => Set<Segment>();
+
+    public DbSet<Identity> Identities => Set<Identity>();
+
+    public DbSet<Trait> Traits => Set<Trait>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<AdminApiKey> AdminApiKeys => Set<AdminApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(FlagDashboardDbContext).Assembly);
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IVersioned).IsAssignableFrom(e.ClrType)))
+        {
+            builder.Entity(entity.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<FlagValue>().HaveConversion<FlagValueConverter>().HaveMaxLength(FieldLimits.Value);
+        if (Database.IsSqlite())
+        {
+            // SQLite has no date type: as text, DateTimeOffset cannot be ordered or compared in queries.
+            configuration.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RaiseVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RaiseVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void RaiseVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
+            }
+        }
+    }
+}
