@@ -78,7 +78,9 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
     {
         foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
-            if (entry.State == EntityState.Modified)
+            // Marking an environment as changed for SDKs is not an edit of the environment itself.
+            if (entry.State == EntityState.Modified
+                && entry.Properties.Any(p => p.IsModified && p.Metadata.Name != nameof(ProjectEnvironment.DocumentUpdatedAt)))
             {
                 entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
             }

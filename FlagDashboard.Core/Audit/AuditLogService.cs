@@ -1,0 +1,35 @@
+using FlagDashboard.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlagDashboard.Core.Audit;
+
+public sealed record AuditFilter(
+    int? OrganisationId = null,
+    int? ProjectId = null,
+    int? EnvironmentId = null,
+    string? EntityType = null,
+    string? Actor = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null);
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int TotalCount);
+
+public sealed class AuditLogService(IDbContextFactory<FlagDashboardDbContext> dbFactory)
+{
+    public async Task<AuditPage> QueryAsync(AuditFilter filter, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        take = Math.Clamp(take, 1, 500);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.AuditEntries.AsNoTracking().AsQueryable();
+        if (filter.OrganisationId is { } organisationId) query = query.Where(a => a.OrganisationId == organisationId);
+        if (filter.ProjectId is { } projectId) query = query.Where(a => a.ProjectId == projectId);
+        if (filter.EnvironmentId is { } environmentId) query = query.Where(a => a.EnvironmentId == environmentId);
+        if (!string.IsNullOrEmpty(filter.EntityType)) query = query.Where(a => a.EntityType == filter.EntityType);
+        if (!string.IsNullOrEmpty(filter.Actor)) query = query.Where(a => a.Actor == filter.Actor);
+        if (filter.From is { } from) query = query.Where(a => a.At >= from);
+        if (filter.To is { } to) query = query.Where(a => a.At < to);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip(Math.Max(0, skip)).Take(take).ToListAsync(cancellationToken);
+        return new AuditPage(items, total);
+    }
+}

@@ -1,0 +1,38 @@
+using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Environments;
+using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Identities;
+using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Projects;
+using FlagDashboard.Core.Segments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FlagDashboard.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// The domain services and their database. The host binds and validates <see cref="DatabaseOptions"/>
+    /// and supplies an <see cref="IActorAccessor"/>.
+    /// </summary>
+    public static IServiceCollection AddFlagDashboardCore(this IServiceCollection services)
+    {
+        services.AddDbContextFactory<FlagDashboardDbContext>((provider, options) =>
+            options.UseSqlite(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ResolveSqliteConnectionString()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<OrganisationService>();
+        services.AddScoped<ProjectService>();
+        services.AddScoped<EnvironmentService>();
+        services.AddScoped<FeatureService>();
+        services.AddScoped<SegmentService>();
+        services.AddScoped<IdentityService>();
+        services.AddScoped<AuditLogService>();
+        services.AddScoped<AdminApiKeyService>();
+        return services;
+    }
+}

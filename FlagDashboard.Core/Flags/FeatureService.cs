@@ -1,0 +1,298 @@
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlagDashboard.Core.Flags;
+
+public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+{
+    private const string Entity = "Feature";
+    private const string StateEntity = "FeatureState";
+
+    public async Task<IReadOnlyList<FeatureSummary>> ListAsync(int projectId, bool includeArchived = false, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var features = await db.Features.AsNoTracking()
+            .Where(f => f.ProjectId == projectId && (includeArchived || !f.IsArchived))
+            .OrderBy(f => f.Name).ToListAsync(cancellationToken);
+        return features.Select(Summary).ToList();
+    }
+
+    public async Task<Feature> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Features.AsNoTracking().Include(f => f.Options.OrderBy(o => o.Id))
+            .SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+    }
+
+    /// <summary>Every feature of the environment's project with its state there, for the features table.</summary>
+    public async Task<IReadOnlyList<FeatureStateView>> ListStatesAsync(int environmentId, bool includeArchived = false, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var states = await db.FeatureStates.AsNoTracking()
+            .Include(s => s.Feature)
+            .Include(s => s.Weights).ThenInclude(w => w.Option)
+            .Where(s => s.EnvironmentId == environmentId && s.SegmentId == null && s.IdentityId == null
+                && (includeArchived || !s.Feature!.IsArchived))
+            .ToListAsync(cancellationToken);
+        return states.OrderBy(s => s.Feature!.Name, StringComparer.OrdinalIgnoreCase).Select(View).ToList();
+    }
+
+    public async Task<Feature> CreateAsync(int projectId, FeatureInput input, CancellationToken cancellationToken = default)
+    {
+        Validate(input);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw new NotFoundException("Project", projectId);
+        await EnsureNameFreeAsync(db, projectId, input.Name, null, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var nextOptionId = await NextOptionExternalIdAsync(db, cancellationToken);
+        var feature = new Feature
+        {
+            ProjectId = projectId,
+            Name = input.Name,
+            CreatedAt = now,
+            Options = (input.Options ?? []).Select(o => new MultivariateOption { Value = o.Value, DefaultWeight = o.DefaultWeight, ExternalId = nextOptionId++ }).ToList(),
+        };
+        Apply(feature, input);
+        db.Features.Add(feature);
+        await db.SaveOrConflictAsync(Entity, input.Name, cancellationToken);
+
+        var nextWeightId = await FeatureStateFactory.NextWeightExternalIdAsync(db, cancellationToken);
+        var environmentIds = await db.Environments.Where(e => e.ProjectId == projectId).Select(e => e.Id).ToListAsync(cancellationToken);
+        foreach (var environmentId in environmentIds)
+        {
+            db.FeatureStates.Add(FeatureStateFactory.NewDefault(feature, environmentId, now, ref nextWeightId));
+        }
+
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, feature.Id, feature.Name, new(project.OrganisationId, projectId), null, Snapshot(feature), clock);
+        await db.SaveAndTouchAsync(Entity, feature.Id, e => e.ProjectId == projectId, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return feature;
+    }
+
+    /// <summary>
+    /// Changes a feature's settings and options. A new option enters each environment with its default
+    /// weight when that still fits under 100 %, otherwise with 0; a removed option leaves every state.
+    /// </summary>
+    public async Task<Feature> UpdateAsync(int id, FeatureInput input, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        Validate(input);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var feature = await db.Features.Include(f => f.Options).Include(f => f.Project)
+            .SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        await EnsureNameFreeAsync(db, feature.ProjectId, input.Name, id, cancellationToken);
+        var unknown = (input.Options ?? []).Where(o => o.Id is not null && feature.Options.All(existing => existing.Id != o.Id)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ValidationException("options", $"Option {unknown[0].Id} is not an option of this feature.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var before = Snapshot(feature);
+        db.ExpectVersion(feature, expectedVersion);
+        feature.Name = input.Name;
+        Apply(feature, input);
+
+        var kept = (input.Options ?? []).Where(o => o.Id is not null).ToDictionary(o => o.Id!.Value);
+        foreach (var option in feature.Options.Where(o => !kept.ContainsKey(o.Id)).ToList())
+        {
+            feature.Options.Remove(option);
+            db.MultivariateOptions.Remove(option);
+        }
+
+        foreach (var option in feature.Options)
+        {
+            option.Value = kept[option.Id].Value;
+            option.DefaultWeight = kept[option.Id].DefaultWeight;
+        }
+
+        var added = (input.Options ?? []).Where(o => o.Id is null).ToList();
+        if (added.Count > 0)
+        {
+            await AddOptionsAsync(db, feature, added, cancellationToken);
+        }
+
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return feature;
+    }
+
+    public async Task<Feature> SetArchivedAsync(int id, bool archived, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var feature = await db.Features.Include(f => f.Project).SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        var before = Snapshot(feature);
+        db.ExpectVersion(feature, expectedVersion);
+        feature.IsArchived = archived;
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
+        await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+        return feature;
+    }
+
+    public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var feature = await db.Features.Include(f => f.Project).SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        db.Features.Remove(feature);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), Snapshot(feature), null, clock);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>Switches a feature on or off and sets its value in one environment (or in one override).</summary>
+    public async Task<FeatureState> UpdateStateAsync(int stateId, bool enabled, FlagValue value, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var state = await LoadStateAsync(db, stateId, cancellationToken);
+        var before = StateSnapshot(state);
+        db.ExpectVersion(state, expectedVersion);
+        state.Enabled = enabled;
+        state.Value = value;
+        state.UpdatedAt = clock.GetUtcNow();
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
+        await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, state.UpdatedAt, cancellationToken);
+        return state;
+    }
+
+    /// <summary>Sets the multivariate split of one state; the weights may add up to at most 100.</summary>
+    public async Task<FeatureState> SetWeightsAsync(int stateId, IReadOnlyList<WeightInput> weights, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ValidateWeights(weights.Select(w => w.Percentage), "weights");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var state = await LoadStateAsync(db, stateId, cancellationToken);
+        var optionIds = await db.MultivariateOptions.Where(o => o.FeatureId == state.FeatureId).Select(o => o.Id).ToListAsync(cancellationToken);
+        var stranger = weights.FirstOrDefault(w => !optionIds.Contains(w.OptionId));
+        if (stranger is not null)
+        {
+            throw new ValidationException("weights", $"Option {stranger.OptionId} is not an option of this feature.");
+        }
+
+        var before = StateSnapshot(state);
+        db.ExpectVersion(state, expectedVersion);
+        var nextWeightId = await FeatureStateFactory.NextWeightExternalIdAsync(db, cancellationToken);
+        foreach (var input in weights)
+        {
+            var weight = state.Weights.FirstOrDefault(w => w.OptionId == input.OptionId);
+            if (weight is null)
+            {
+                state.Weights.Add(new MultivariateWeight { OptionId = input.OptionId, Percentage = input.Percentage, ExternalId = nextWeightId++ });
+            }
+            else
+            {
+                weight.Percentage = input.Percentage;
+            }
+        }
+
+        state.UpdatedAt = clock.GetUtcNow();
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
+        await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, state.UpdatedAt, cancellationToken);
+        return state;
+    }
+
+    internal static void ValidateWeights(IEnumerable<double> percentages, string field)
+    {
+        var list = percentages.ToList();
+        new Validation()
+            .Check(list.All(p => p is >= 0 and <= 100 && double.IsFinite(p)), field, "Each weight is a percentage from 0 to 100.")
+            .Check(list.Sum() <= 100 + 1e-9, field, $"The weights add up to {list.Sum():0.##} %; they may add up to at most 100 %.")
+            .ThrowIfInvalid();
+    }
+
+    private static void Validate(FeatureInput input)
+    {
+        var validation = new Validation()
+            .Name("name", input.Name, FieldLimits.FeatureName)
+            .MaxLength("description", input.Description, FieldLimits.Description)
+            .Check((input.Tags ?? []).All(t => !string.IsNullOrWhiteSpace(t) && t.Length <= FieldLimits.Tag), "tags", $"Each tag is 1 to {FieldLimits.Tag} characters.")
+            .Check((input.Tags ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Count() == (input.Tags ?? []).Count, "tags", "A tag appears twice.")
+            .Check((input.Options ?? []).All(o => !o.Value.IsNone), "options", "Each option needs a value.")
+            .MaxLength("initialValue", input.InitialValue.Type == FlagValueType.String ? input.InitialValue.AsString : null, FieldLimits.Value);
+        validation.ThrowIfInvalid();
+        ValidateWeights((input.Options ?? []).Select(o => o.DefaultWeight), "options");
+    }
+
+    private static void Apply(Feature feature, FeatureInput input)
+    {
+        feature.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description;
+        feature.Tags = (input.Tags ?? []).Select(t => t.Trim()).ToList();
+        feature.DefaultEnabled = input.DefaultEnabled;
+        feature.InitialValue = input.InitialValue;
+        feature.Type = (input.Options ?? []).Count > 0 ? FeatureType.Multivariate : FeatureType.Standard;
+    }
+
+    private static async Task AddOptionsAsync(FlagDashboardDbContext db, Feature feature, IReadOnlyList<MultivariateOptionInput> added, CancellationToken cancellationToken)
+    {
+        var nextOptionId = await NextOptionExternalIdAsync(db, cancellationToken);
+        var options = added.Select(o => new MultivariateOption { Value = o.Value, DefaultWeight = o.DefaultWeight, ExternalId = nextOptionId++ }).ToList();
+        feature.Options.AddRange(options);
+
+        var nextWeightId = await FeatureStateFactory.NextWeightExternalIdAsync(db, cancellationToken);
+        var states = await db.FeatureStates.Include(s => s.Weights).Where(s => s.FeatureId == feature.Id).ToListAsync(cancellationToken);
+        foreach (var state in states)
+        {
+            foreach (var option in options)
+            {
+                var room = 100 - state.Weights.Sum(w => w.Percentage);
+                var percentage = state.IsEnvironmentDefault && option.DefaultWeight <= room ? option.DefaultWeight : 0;
+                state.Weights.Add(new MultivariateWeight { Option = option, Percentage = percentage, ExternalId = nextWeightId++ });
+            }
+        }
+    }
+
+    private static async Task<long> NextOptionExternalIdAsync(FlagDashboardDbContext db, CancellationToken cancellationToken) =>
+        (await db.MultivariateOptions.MaxAsync(o => (long?)o.ExternalId, cancellationToken) ?? 0) + 1;
+
+    private static async Task EnsureNameFreeAsync(FlagDashboardDbContext db, int projectId, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        if (await db.Features.AnyAsync(f => f.ProjectId == projectId && f.Name == name && f.Id != exceptId, cancellationToken))
+        {
+            throw new ValidationException("name", $"This project already has a feature named '{name}'.");
+        }
+    }
+
+    private static async Task<FeatureState> LoadStateAsync(FlagDashboardDbContext db, int stateId, CancellationToken cancellationToken) =>
+        await db.FeatureStates
+            .Include(s => s.Feature)
+            .Include(s => s.Environment).ThenInclude(e => e!.Project)
+            .Include(s => s.Segment)
+            .Include(s => s.Identity)
+            .Include(s => s.Weights)
+            .SingleOrDefaultAsync(s => s.Id == stateId, cancellationToken) ?? throw new NotFoundException(StateEntity, stateId);
+
+    internal static string StateName(FeatureState state) =>
+        state.Segment is not null ? $"{state.Feature!.Name} for segment {state.Segment.Name} in {state.Environment!.Name}"
+        : state.Identity is not null ? $"{state.Feature!.Name} for {state.Identity.Identifier} in {state.Environment!.Name}"
+        : $"{state.Feature!.Name} in {state.Environment!.Name}";
+
+    internal static AuditScope StateScope(FeatureState state) =>
+        new(state.Environment!.Project!.OrganisationId, state.Environment.ProjectId, state.EnvironmentId);
+
+    internal static object StateSnapshot(FeatureState s) => new
+    {
+        s.Enabled,
+        Value = s.Value.ToJson(),
+        s.SegmentPriority,
+        Weights = s.Weights.OrderBy(w => w.OptionId).Select(w => new { w.OptionId, w.Percentage }).ToList(),
+    };
+
+    private static FeatureSummary Summary(Feature f) => new(f.Id, f.Name, f.Type, f.Description, f.Tags, f.IsArchived, f.Version);
+
+    private static FeatureStateView View(FeatureState s) => new(
+        Summary(s.Feature!), s.Id, s.Enabled, s.Value, s.Version, s.UpdatedAt,
+        s.Weights.OrderBy(w => w.ExternalId).Select(w => new WeightView(w.OptionId, w.Option!.Value, w.Percentage)).ToList());
+
+    private static object Snapshot(Feature f) => new
+    {
+        f.Id,
+        f.Name,
+        Type = f.Type.ToString(),
+        f.Description,
+        f.Tags,
+        f.DefaultEnabled,
+        InitialValue = f.InitialValue.ToJson(),
+        f.IsArchived,
+        Options = f.Options.Select(o => new { o.Id, Value = o.Value.ToJson(), o.DefaultWeight }).ToList(),
+    };
+}

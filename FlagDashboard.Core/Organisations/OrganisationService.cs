@@ -1,0 +1,75 @@
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlagDashboard.Core.Organisations;
+
+public sealed record OrganisationSummary(int Id, string Name, int Version, int ProjectCount);
+
+public sealed class OrganisationService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+{
+    private const string Entity = "Organisation";
+
+    public async Task<IReadOnlyList<OrganisationSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Organisations.AsNoTracking().OrderBy(o => o.Name)
+            .Select(o => new OrganisationSummary(o.Id, o.Name, o.Version, o.Projects.Count))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<Organisation> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, cancellationToken)
+            ?? throw new NotFoundException(Entity, id);
+    }
+
+    public async Task<Organisation> CreateAsync(string name, CancellationToken cancellationToken = default)
+    {
+        new Validation().Name("name", name).ThrowIfInvalid();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await EnsureNameFreeAsync(db, name, exceptId: null, cancellationToken);
+        var organisation = new Organisation { Name = name, CreatedAt = clock.GetUtcNow() };
+        db.Organisations.Add(organisation);
+        await db.SaveOrConflictAsync(Entity, name, cancellationToken);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, organisation.Id, name, new(organisation.Id), null, Snapshot(organisation), clock);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return organisation;
+    }
+
+    public async Task<Organisation> RenameAsync(int id, string name, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        new Validation().Name("name", name).ThrowIfInvalid();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        await EnsureNameFreeAsync(db, name, id, cancellationToken);
+        var before = Snapshot(organisation);
+        db.ExpectVersion(organisation, expectedVersion);
+        organisation.Name = name;
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, name, new(id), before, Snapshot(organisation), clock);
+        await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+        return organisation;
+    }
+
+    public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        db.Organisations.Remove(organisation);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, organisation.Name, new(id), Snapshot(organisation), null, clock);
+        await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+    }
+
+    private static async Task EnsureNameFreeAsync(FlagDashboardDbContext db, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        if (await db.Organisations.AnyAsync(o => o.Name == name && o.Id != exceptId, cancellationToken))
+        {
+            throw new ValidationException("name", $"An organisation named '{name}' already exists.");
+        }
+    }
+
+    private static object Snapshot(Organisation o) => new { o.Id, o.Name };
+}

@@ -1,0 +1,85 @@
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlagDashboard.Core.Projects;
+
+public sealed record ProjectSummary(int Id, int OrganisationId, string OrganisationName, string Name, bool HideDisabledFlags, int Version, int EnvironmentCount, int FeatureCount);
+
+public sealed record ProjectSettings(string Name, bool HideDisabledFlags);
+
+public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+{
+    private const string Entity = "Project";
+
+    public async Task<IReadOnlyList<ProjectSummary>> ListAsync(int? organisationId = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Projects.AsNoTracking()
+            .Where(p => organisationId == null || p.OrganisationId == organisationId)
+            .OrderBy(p => p.Organisation!.Name).ThenBy(p => p.Name)
+            .Select(p => new ProjectSummary(p.Id, p.OrganisationId, p.Organisation!.Name, p.Name, p.HideDisabledFlags, p.Version, p.Environments.Count, p.Features.Count))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<Project> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Projects.AsNoTracking().Include(p => p.Organisation).SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
+            ?? throw new NotFoundException(Entity, id);
+    }
+
+    public async Task<Project> CreateAsync(int organisationId, string name, CancellationToken cancellationToken = default)
+    {
+        new Validation().Name("name", name).ThrowIfInvalid();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Organisations.AnyAsync(o => o.Id == organisationId, cancellationToken))
+        {
+            throw new NotFoundException("Organisation", organisationId);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await EnsureNameFreeAsync(db, organisationId, name, null, cancellationToken);
+        var project = new Project { OrganisationId = organisationId, Name = name, CreatedAt = clock.GetUtcNow() };
+        db.Projects.Add(project);
+        await db.SaveOrConflictAsync(Entity, name, cancellationToken);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, project.Id, name, new(organisationId, project.Id), null, Snapshot(project), clock);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return project;
+    }
+
+    public async Task<Project> UpdateAsync(int id, ProjectSettings settings, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        new Validation().Name("name", settings.Name).ThrowIfInvalid();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        await EnsureNameFreeAsync(db, project.OrganisationId, settings.Name, id, cancellationToken);
+        var before = Snapshot(project);
+        db.ExpectVersion(project, expectedVersion);
+        project.Name = settings.Name;
+        project.HideDisabledFlags = settings.HideDisabledFlags;
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, project.Name, new(project.OrganisationId, id), before, Snapshot(project), clock);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == id, clock.GetUtcNow(), cancellationToken);
+        return project;
+    }
+
+    public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        db.Projects.Remove(project);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, project.Name, new(project.OrganisationId, id), Snapshot(project), null, clock);
+        await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+    }
+
+    private static async Task EnsureNameFreeAsync(FlagDashboardDbContext db, int organisationId, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        if (await db.Projects.AnyAsync(p => p.OrganisationId == organisationId && p.Name == name && p.Id != exceptId, cancellationToken))
+        {
+            throw new ValidationException("name", $"This organisation already has a project named '{name}'.");
+        }
+    }
+
+    private static object Snapshot(Project p) => new { p.Id, p.Name, p.HideDisabledFlags };
+}

@@ -1,0 +1,181 @@
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Flags;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlagDashboard.Core.Segments;
+
+public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+{
+    private const string Entity = "Segment";
+    private const string OverrideEntity = "SegmentOverride";
+
+    public async Task<IReadOnlyList<SegmentSummary>> ListAsync(int projectId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var segments = await db.Segments.AsNoTracking().Where(s => s.ProjectId == projectId).OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        return segments.Select(s => new SegmentSummary(s.Id, s.Name, s.Description, s.Rules.Count, s.Version)).ToList();
+    }
+
+    public async Task<Segment> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Segments.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+    }
+
+    public async Task<Segment> CreateAsync(int projectId, SegmentInput input, CancellationToken cancellationToken = default)
+    {
+        Validate(input);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw new NotFoundException("Project", projectId);
+        await EnsureNameFreeAsync(db, projectId, input.Name, null, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var segment = new Segment
+        {
+            ProjectId = projectId,
+            Name = input.Name,
+            Description = input.Description,
+            Rules = input.Rules.ToList(),
+            ExternalId = (await db.Segments.MaxAsync(s => (long?)s.ExternalId, cancellationToken) ?? 0) + 1,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Segments.Add(segment);
+        await db.SaveOrConflictAsync(Entity, input.Name, cancellationToken);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, segment.Id, segment.Name, new(project.OrganisationId, projectId), null, Snapshot(segment), clock);
+        await db.SaveAndTouchAsync(Entity, segment.Id, e => e.ProjectId == projectId, clock.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return segment;
+    }
+
+    public async Task<Segment> UpdateAsync(int id, SegmentInput input, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        Validate(input);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var segment = await db.Segments.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        await EnsureNameFreeAsync(db, segment.ProjectId, input.Name, id, cancellationToken);
+        var before = Snapshot(segment);
+        db.ExpectVersion(segment, expectedVersion);
+        segment.Name = input.Name;
+        segment.Description = input.Description;
+        segment.Rules = input.Rules.ToList();
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, segment.Name, new(segment.Project!.OrganisationId, segment.ProjectId), before, Snapshot(segment), clock);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock.GetUtcNow(), cancellationToken);
+        return segment;
+    }
+
+    public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var segment = await db.Segments.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        db.Segments.Remove(segment);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, segment.Name, new(segment.Project!.OrganisationId, segment.ProjectId), Snapshot(segment), null, clock);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>The segment overrides in an environment, optionally of one feature, in priority order.</summary>
+    public async Task<IReadOnlyList<SegmentOverrideView>> ListOverridesAsync(int environmentId, int? featureId = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.FeatureStates.AsNoTracking()
+            .Where(s => s.EnvironmentId == environmentId && s.SegmentId != null && (featureId == null || s.FeatureId == featureId))
+            .OrderBy(s => s.Feature!.Name).ThenBy(s => s.SegmentPriority).ThenBy(s => s.Id)
+            .Select(s => new SegmentOverrideView(s.Id, s.SegmentId!.Value, s.Segment!.Name, s.FeatureId, s.Feature!.Name, s.SegmentPriority ?? 0, s.Enabled, s.Value, s.Version))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Overrides a feature for a segment in one environment; a new override goes last in priority.</summary>
+    public async Task<FeatureState> CreateOverrideAsync(int environmentId, int featureId, int segmentId, bool enabled, FlagValue value, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken) ?? throw new NotFoundException("Environment", environmentId);
+        var feature = await db.Features.Include(f => f.Options).SingleOrDefaultAsync(f => f.Id == featureId && f.ProjectId == environment.ProjectId, cancellationToken)
+            ?? throw new ValidationException("featureId", $"Feature {featureId} is not in this environment's project.");
+        var segment = await db.Segments.SingleOrDefaultAsync(s => s.Id == segmentId && s.ProjectId == environment.ProjectId, cancellationToken)
+            ?? throw new ValidationException("segmentId", $"Segment {segmentId} is not in this environment's project.");
+        if (await db.FeatureStates.AnyAsync(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId == segmentId, cancellationToken))
+        {
+            throw new ValidationException("segmentId", $"Segment '{segment.Name}' already overrides '{feature.Name}' in this environment.");
+        }
+
+        var lastPriority = await db.FeatureStates.Where(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId != null)
+            .MaxAsync(s => s.SegmentPriority, cancellationToken);
+        var now = clock.GetUtcNow();
+        var state = new FeatureState
+        {
+            FeatureId = featureId,
+            EnvironmentId = environmentId,
+            SegmentId = segmentId,
+            SegmentPriority = lastPriority is null ? 0 : lastPriority + 1,
+            Enabled = enabled,
+            Value = value,
+            HashKey = FeatureStateFactory.NewHashKey(out var uuid),
+            Uuid = uuid,
+            UpdatedAt = now,
+        };
+        db.FeatureStates.Add(state);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}",
+            new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, FeatureService.StateSnapshot(state), clock);
+        await db.SaveAndTouchAsync(OverrideEntity, segmentId, e => e.Id == environmentId, now, cancellationToken, uniqueField: "segmentId");
+        return state;
+    }
+
+    public async Task DeleteOverrideAsync(int stateId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var state = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Segment).Include(s => s.Identity).Include(s => s.Weights)
+            .Include(s => s.Environment).ThenInclude(e => e!.Project)
+            .SingleOrDefaultAsync(s => s.Id == stateId && s.SegmentId != null, cancellationToken) ?? throw new NotFoundException(OverrideEntity, stateId);
+        db.FeatureStates.Remove(state);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state),
+            FeatureService.StateScope(state), FeatureService.StateSnapshot(state), null, clock);
+        await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == state.EnvironmentId, clock.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>Sets the priority order of a feature's segment overrides in an environment: first in the list wins.</summary>
+    public async Task ReorderOverridesAsync(int environmentId, int featureId, IReadOnlyList<int> stateIdsInOrder, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var states = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Environment).ThenInclude(e => e!.Project)
+            .Where(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId != null).ToListAsync(cancellationToken);
+        if (states.Count != stateIdsInOrder.Count || states.Any(s => !stateIdsInOrder.Contains(s.Id)))
+        {
+            throw new ValidationException("order", "List every segment override of this feature in this environment exactly once.");
+        }
+
+        var before = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList();
+        foreach (var state in states)
+        {
+            state.SegmentPriority = stateIdsInOrder.ToList().IndexOf(state.Id);
+            state.UpdatedAt = clock.GetUtcNow();
+        }
+
+        var first = states[0];
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}",
+            FeatureService.StateScope(first), before, states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList(), clock);
+        await db.SaveAndTouchAsync(OverrideEntity, featureId, e => e.Id == environmentId, clock.GetUtcNow(), cancellationToken);
+    }
+
+    private static void Validate(SegmentInput input)
+    {
+        var validation = new Validation().Name("name", input.Name).MaxLength("description", input.Description, FieldLimits.Description);
+        foreach (var (field, messages) in RuleValidator.Validate(input.Rules))
+        {
+            foreach (var message in messages)
+            {
+                validation.Add(field, message);
+            }
+        }
+
+        validation.ThrowIfInvalid();
+    }
+
+    private static async Task EnsureNameFreeAsync(FlagDashboardDbContext db, int projectId, string name, int? exceptId, CancellationToken cancellationToken)
+    {
+        if (await db.Segments.AnyAsync(s => s.ProjectId == projectId && s.Name == name && s.Id != exceptId, cancellationToken))
+        {
+            throw new ValidationException("name", $"This project already has a segment named '{name}'.");
+        }
+    }
+
+    private static object Snapshot(Segment s) => new { s.Id, s.Name, s.Description, s.Rules };
+}
