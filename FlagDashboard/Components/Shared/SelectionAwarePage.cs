@@ -1,0 +1,46 @@
+using FlagDashboard.Hosting;
+using Microsoft.AspNetCore.Components;
+
+namespace FlagDashboard.Components.Shared;
+
+/// <summary>A page that shows data of the selected project or environment and reloads when the selection changes.</summary>
+public abstract class SelectionAwarePage : ComponentBase, IDisposable
+{
+    [Inject]
+    protected DashboardSelection Selection { get; set; } = null!;
+
+    protected bool Loading { get; private set; } = true;
+
+    protected override async Task OnInitializedAsync()
+    {
+        Selection.Changed += OnSelectionChanged;
+        await ReloadAsync();
+    }
+
+    protected abstract Task LoadAsync();
+
+    protected async Task ReloadAsync()
+    {
+        Loading = true;
+        try
+        {
+            await LoadAsync();
+        }
+        finally
+        {
+            Loading = false;
+        }
+    }
+
+    private void OnSelectionChanged() => _ = InvokeAsync(async () =>
+    {
+        await ReloadAsync();
+        StateHasChanged();
+    });
+
+    public void Dispose()
+    {
+        Selection.Changed -= OnSelectionChanged;
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,109 @@
+using FlagDashboard.Components;
+using FlagDashboard.Core;
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Users;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+
+namespace FlagDashboard.Hosting;
+
+public static class HostingExtensions
+{
+    public static WebApplicationBuilder AddFlagDashboard(this WebApplicationBuilder builder)
+    {
+        // Serves package assets (MudBlazor's _content) from a build output too, not only in Development;
+        // a published app has them in wwwroot and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
+        var services = builder.Services;
+        services.AddFlagDashboardOptions();
+        services.AddFlagDashboardCore();
+        services.AddScoped<IActorAccessor, HttpActorAccessor>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddScoped<DashboardSelection>();
+
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
+            {
+                options.LoginPath = "/account/login";
+                options.LogoutPath = "/account/logout";
+                options.AccessDeniedPath = "/account/login";
+                options.ExpireTimeSpan = TimeSpan.FromDays(7);
+                options.SlidingExpiration = true;
+            }));
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminApiKeyAuthenticationHandler>(AdminApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            // Everything needs a signed-in person unless an endpoint says otherwise (sign-in, set-up, health, SDK routes).
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(AdminApiKeyAuthenticationHandler.PolicyName, policy => policy
+                .AddAuthenticationSchemes(AdminApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+        services.AddIdentityCore<DashboardUser>(ConfigureIdentity)
+            .AddEntityFrameworkStores<FlagDashboardDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddSingleton<SetupState>();
+        services.AddScoped<AdminAccounts>();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddProblemDetails();
+        return builder;
+    }
+
+    /// <summary>Migrates the database and creates the first admin from configuration when asked to.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FlagDashboard.Database");
+        await DatabaseInitializer.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<FlagDashboardDbContext>>(), logger);
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureConfiguredAdminAsync();
+    }
+
+    public static WebApplication UseFlagDashboard(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseWhen(
+            context => !IsApiPath(context.Request.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+        app.UseAuthentication();
+        app.UseMiddleware<SetupRedirectMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>Length over composition rules (NIST SP 800-63B): at least 10 characters, any kind.</summary>
+    internal static void ConfigureIdentity(IdentityOptions options)
+    {
+        options.User.RequireUniqueEmail = true;
+        options.Password.RequiredLength = 10;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Password.RequireDigit = false;
+        options.Password.RequireLowercase = false;
+        options.Password.RequireUppercase = false;
+        options.Lockout.MaxFailedAccessAttempts = 10;
+    }
+
+    internal static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/sse") || path.StartsWithSegments("/health");
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using FlagDashboard.Core;
+using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlagDashboard.Hosting;
+
+/// <summary>
+/// Operator verbs on the same executable (<c>dotnet run --project FlagDashboard -- VERB ...</c>); with no
+/// verb the app serves. Each verb uses the app's configuration, so it works on the same data directory.
+/// </summary>
+public static class OperatorCommandLine
+{
+    private static readonly string[] Verbs = ["create-admin", "create-api-key", "--help", "-h", "-?"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = new RootCommand("FlagDashboard: a self-hosted feature-flag service. With no verb, serves the dashboard and SDK API.")
+        {
+            CreateAdminCommand(output, error),
+            CreateApiKeyCommand(output, error),
+        };
+        var parse = root.Parse(args);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static Command CreateAdminCommand(TextWriter output, TextWriter error)
+    {
+        var email = new Option<string>("--email") { Description = "The admin's e-mail address, used to sign in.", Required = true };
+        var password = new Option<string>("--password") { Description = "At least 10 characters.", Required = true };
+        var command = new Command("create-admin", "Creates a person who can sign in to the dashboard.") { email, password };
+        command.SetAction((parse, cancellationToken) => WithServicesAsync(error, async services =>
+        {
+            var result = await services.GetRequiredService<AdminAccounts>().CreateAsync(parse.GetValue(email)!, parse.GetValue(password)!);
+            if (!result.Succeeded)
+            {
+                await error.WriteLineAsync($"error: {AdminAccounts.Describe(result)}");
+                return 1;
+            }
+
+            await output.WriteLineAsync($"Created admin {parse.GetValue(email)}.");
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command CreateApiKeyCommand(TextWriter output, TextWriter error)
+    {
+        var organisation = new Option<string>("--organisation") { Description = "The organisation the key acts for (created if missing).", Required = true };
+        var name = new Option<string>("--name") { Description = "A name that says what the key is for.", Required = true };
+        var command = new Command("create-api-key", "Creates an admin API key and prints it (shown only this once).") { organisation, name };
+        command.SetAction((parse, cancellationToken) => WithServicesAsync(error, async services =>
+        {
+            var organisationId = await FindOrCreateOrganisationAsync(services, parse.GetValue(organisation)!, cancellationToken);
+            var created = await services.GetRequiredService<AdminApiKeyService>().CreateAsync(organisationId, parse.GetValue(name)!, cancellationToken);
+            await output.WriteLineAsync(created.Secret);
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    internal static async Task<int> FindOrCreateOrganisationAsync(IServiceProvider services, string name, CancellationToken cancellationToken)
+    {
+        var organisations = services.GetRequiredService<OrganisationService>();
+        var existing = (await organisations.ListAsync(cancellationToken)).FirstOrDefault(o => o.Name == name);
+        return existing?.Id ?? (await organisations.CreateAsync(name, cancellationToken)).Id;
+    }
+
+    /// <summary>Runs a verb with the app's services over a migrated database; turns domain errors into messages and exit code 1.</summary>
+    private static async Task<int> WithServicesAsync(TextWriter error, Func<IServiceProvider, Task<int>> verb, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Services.AddFlagDashboardOptions();
+        builder.Services.AddFlagDashboardCore();
+        builder.Services.AddSingleton<IActorAccessor>(new FixedActor("command line"));
+        builder.Services.AddIdentityCore<DashboardUser>(HostingExtensions.ConfigureIdentity)
+            .AddEntityFrameworkStores<FlagDashboardDbContext>();
+        builder.Services.AddSingleton<SetupState>();
+        builder.Services.AddScoped<AdminAccounts>();
+        using var host = builder.Build();
+        try
+        {
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FlagDashboard.Database");
+            await DatabaseInitializer.MigrateAsync(host.Services.GetRequiredService<IDbContextFactory<FlagDashboardDbContext>>(), logger, cancellationToken);
+            await using var scope = host.Services.CreateAsyncScope();
+            return await verb(scope.ServiceProvider);
+        }
+        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException)
+        {
+            await error.WriteLineAsync($"error: {exception.Message}");
+            return 1;
+        }
+    }
+}
