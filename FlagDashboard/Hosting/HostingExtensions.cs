@@ -3,6 +3,7 @@ using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Users;
+using FlagDashboard.Organisations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -88,6 +89,7 @@ public static class HostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapAdminApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,0 +1,50 @@
+using FlagDashboard.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace FlagDashboard.Tests.E2E;
+
+public sealed class SetupFlowTests : IAsyncLifetime
+{
+    private AppProcess _app = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await AppProcess.StartAsync();
+        (_playwright, _browser) = await Browser.LaunchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheFirstVisitorCreatesTheAdminAndLandsSignedIn()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_app.BaseAddress.ToString());
+        Assert.EndsWith("/setup", page.Url);
+        await Browser.SaveScreenshotAsync(page, "setup");
+
+        await page.GetByTestId("setup-email").FillAsync("first@example.com");
+        await page.GetByTestId("setup-password").FillAsync("short");
+        await page.GetByTestId("setup-confirm").FillAsync("short");
+        await page.GetByTestId("setup-submit").ClickAsync();
+        await Assertions.Expect(page.GetByText("Use at least 10 characters.")).ToBeVisibleAsync();
+
+        await page.GetByTestId("setup-password").FillAsync("a-long-enough-password");
+        await page.GetByTestId("setup-confirm").FillAsync("a-long-enough-password");
+        await page.GetByTestId("setup-submit").ClickAsync();
+
+        var shell = new DashboardShell(page);
+        await Assertions.Expect(shell.Navigation).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Projects", Exact = true })).ToBeVisibleAsync();
+        var second = await _browser.NewPageAsync();
+        await second.GotoAsync(new Uri(_app.BaseAddress, "setup").ToString());
+        await Assertions.Expect(second.GetByTestId("setup-submit")).ToHaveCountAsync(0);
+    }
+}
