@@ -18,6 +18,9 @@ internal sealed class EnvironmentDocumentReader
 
     private readonly List<DocumentError> _errors = [];
 
+    // Names of the environment's own states, also of those with faults, so that one fault is reported once.
+    private readonly HashSet<string> _environmentFeatureNames = new(StringComparer.Ordinal);
+
     private EnvironmentDocumentReader()
     {
     }
@@ -96,6 +99,11 @@ internal sealed class EnvironmentDocumentReader
                 "MULTIVARIATE" => FeatureType.Multivariate,
                 _ => Invalid<FeatureType?>($"{path}.feature.type", $"unknown feature type \"{typeName}\" (expected STANDARD or MULTIVARIATE)"),
             };
+        }
+
+        if (kind == StateKind.Environment && featureName is not null)
+        {
+            _environmentFeatureNames.Add(featureName);
         }
 
         var enabled = ReadBool(element, "enabled", path, required: true);
@@ -342,7 +350,7 @@ internal sealed class EnvironmentDocumentReader
                 AddError($"{segment.Path}.id", $"segment id {segment.Id} is already used at {segmentIds[segment.Id]}");
             }
 
-            CheckOverrides(segment.Overrides, features, "segment");
+            CheckOverrides(segment.Overrides, "segment");
         }
 
         var identifiers = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -353,7 +361,7 @@ internal sealed class EnvironmentDocumentReader
                 AddError($"{identity.Path}.identifier", $"identity \"{identity.Identifier}\" is already listed at {identifiers[identity.Identifier]}");
             }
 
-            CheckOverrides(identity.Overrides, features, "identity");
+            CheckOverrides(identity.Overrides, "identity");
         }
 
         // An option is one value of a feature wherever it appears.
@@ -374,12 +382,12 @@ internal sealed class EnvironmentDocumentReader
         }
     }
 
-    private void CheckOverrides(IReadOnlyList<DocumentFeatureState> overrides, Dictionary<string, DocumentFeatureState> features, string owner)
+    private void CheckOverrides(IReadOnlyList<DocumentFeatureState> overrides, string owner)
     {
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var state in overrides)
         {
-            if (!features.ContainsKey(state.FeatureName))
+            if (!_environmentFeatureNames.Contains(state.FeatureName))
             {
                 AddError($"{state.Path}.feature.name", $"feature \"{state.FeatureName}\" has no state in $.feature_states");
             }
