@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Segments;
 
@@ -33,8 +34,20 @@ internal sealed record DocumentFeatureState(
     int? SegmentPriority,
     IReadOnlyList<DocumentWeight> Weights);
 
-/// <summary>One entry of <c>multivariate_feature_state_values</c>: <see cref="Id"/> is the variant's priority.</summary>
-internal sealed record DocumentWeight(long Id, double Percentage, long OptionId, FlagValue OptionValue);
+/// <summary>One entry of <c>multivariate_feature_state_values</c>; an option without an id is known by its value.</summary>
+internal sealed record DocumentWeight(double Percentage, long? OptionId, FlagValue OptionValue)
+{
+    /// <summary>
+    /// The variant's priority: the document's <c>id</c>. Flagsmith leaves it out on some identity overrides,
+    /// and the SDKs then order by <c>mv_fs_value_uuid</c> as a number, which is larger than any id: the
+    /// reader numbers such values after every id in the document, in that order.
+    /// </summary>
+    public long Id { get; set; }
+
+    public string OptionKey => OptionId is { } id ? id.ToString(CultureInfo.InvariantCulture) : $"value {OptionValue.ToJson()}";
+
+    public string DescribeOption => OptionId is { } id ? $"option {id}" : $"the option of value {OptionValue.ToJson()}";
+}
 
 internal sealed record DocumentSegment(string Path, long Id, string Name, List<SegmentRule> Rules, IReadOnlyList<DocumentFeatureState> Overrides);
 

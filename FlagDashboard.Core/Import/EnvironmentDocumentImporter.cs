@@ -88,7 +88,7 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            var counts = Count(parsed);
+            var counts = Count(parsed, run.OptionCount);
             var project = environment.Project!;
             AuditTrail.Record(
                 db,
@@ -113,9 +113,9 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
         }
     }
 
-    private static ImportCounts Count(EnvironmentDocument document) => new(
+    private static ImportCounts Count(EnvironmentDocument document, int options) => new(
         Features: document.FeatureStates.Count,
-        MultivariateOptions: document.AllFeatureStates.SelectMany(s => s.Weights.Select(w => (s.FeatureName, w.OptionId))).Distinct().Count(),
+        MultivariateOptions: options,
         Segments: document.Segments.Count,
         SegmentOverrides: document.Segments.Sum(s => s.Overrides.Count),
         Identities: document.IdentityOverrides.Count,
@@ -141,15 +141,19 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
         private readonly Dictionary<string, Feature> _features = new(StringComparer.Ordinal);
         private readonly List<Feature> _createdFeatures = [];
         private readonly Dictionary<string, Segment> _segments = new(StringComparer.Ordinal);
-        private readonly Dictionary<(Feature Feature, long OptionId), MultivariateOption> _options = [];
+        private readonly Dictionary<(Feature Feature, string OptionKey), MultivariateOption> _options = [];
         private readonly Dictionary<string, Identity> _identities = new(StringComparer.Ordinal);
         private List<ProjectEnvironment> _otherEnvironments = [];
         private List<FeatureState> _states = [];
         private long _nextWeightExternalId;
+        private long _nextOptionExternalId;
         private ProjectEnvironment _environment = null!;
         private Project _project = null!;
 
         public bool EnvironmentCreated { get; private set; }
+
+        /// <summary>The options the document's variants map to.</summary>
+        public int OptionCount => _options.Values.Distinct().Count();
 
         public async Task<ProjectEnvironment> LocateEnvironmentAsync(
             string organisationName, string projectName, string? environmentName, CancellationToken cancellationToken)
@@ -259,6 +263,9 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
             var largestWeightId = await db.MultivariateWeights.MaxAsync(w => (long?)w.ExternalId, cancellationToken) ?? 0;
             var largestDocumentWeightId = document.AllFeatureStates.SelectMany(s => s.Weights).Select(w => w.Id).DefaultIfEmpty(0).Max();
             _nextWeightExternalId = Math.Max(largestWeightId, largestDocumentWeightId) + 1;
+            var largestOptionId = await db.MultivariateOptions.MaxAsync(o => (long?)o.ExternalId, cancellationToken) ?? 0;
+            var largestDocumentOptionId = document.AllFeatureStates.SelectMany(s => s.Weights).Max(w => w.OptionId) ?? 0;
+            _nextOptionExternalId = Math.Max(largestOptionId, largestDocumentOptionId) + 1;
         }
 
         public void Apply()
@@ -338,13 +345,13 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
             var wanted = document.AllFeatureStates
                 .Where(s => s.FeatureName == feature.Name)
                 .SelectMany(s => s.Weights)
-                .DistinctBy(w => w.OptionId)
+                .DistinctBy(w => w.OptionKey)
                 .ToList();
             var unmatched = feature.Options.ToList();
             var pending = new List<DocumentWeight>();
             foreach (var weight in wanted)
             {
-                var option = unmatched.FirstOrDefault(o => o.ExternalId == weight.OptionId);
+                var option = weight.OptionId is { } optionId ? unmatched.FirstOrDefault(o => o.ExternalId == optionId) : null;
                 if (option is null)
                 {
                     pending.Add(weight);
@@ -355,17 +362,28 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
                 UpdateOption(option, weight);
             }
 
-            foreach (var weight in pending)
+            // Options with an id first, so that an option known only by its value finds the option it names.
+            foreach (var weight in pending.OrderBy(w => w.OptionId is null))
             {
                 var option = unmatched.FirstOrDefault(o => o.Value == weight.OptionValue);
+                if (option is null && weight.OptionId is null)
+                {
+                    option = feature.Options.FirstOrDefault(o => o.Value == weight.OptionValue);
+                    if (option is not null)
+                    {
+                        _options[(feature, weight.OptionKey)] = option;
+                        continue;
+                    }
+                }
+
                 if (option is null)
                 {
                     option = new MultivariateOption
                     {
                         Feature = feature,
                         Value = weight.OptionValue,
-                        ExternalId = weight.OptionId,
-                        DefaultWeight = environmentState.Weights.FirstOrDefault(w => w.OptionId == weight.OptionId)?.Percentage ?? 0,
+                        ExternalId = weight.OptionId ?? _nextOptionExternalId++,
+                        DefaultWeight = environmentState.Weights.FirstOrDefault(w => w.OptionKey == weight.OptionKey)?.Percentage ?? 0,
                     };
                     db.MultivariateOptions.Add(option);
                     if (!feature.Options.Contains(option))
@@ -379,14 +397,14 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
                     UpdateOption(option, weight);
                 }
 
-                _options[(feature, weight.OptionId)] = option;
+                _options[(feature, weight.OptionKey)] = option;
             }
 
             void UpdateOption(MultivariateOption option, DocumentWeight weight)
             {
-                if (option.ExternalId != weight.OptionId)
+                if (weight.OptionId is { } optionId && option.ExternalId != optionId)
                 {
-                    option.ExternalId = weight.OptionId;
+                    option.ExternalId = optionId;
                 }
 
                 if (option.Value != weight.OptionValue)
@@ -394,7 +412,7 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
                     option.Value = weight.OptionValue;
                 }
 
-                _options[(feature, weight.OptionId)] = option;
+                _options[(feature, weight.OptionKey)] = option;
             }
         }
 
@@ -584,7 +602,10 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
             Set(state.Uuid, documentState.Uuid ?? state.Uuid, v => state.Uuid = v);
             Set(state.SegmentPriority, state.SegmentId is null && state.Segment is null ? null : documentState.SegmentPriority, v => state.SegmentPriority = v);
 
-            var wanted = documentState.Weights.Select(w => (Option: _options[(feature, w.OptionId)], Weight: w)).ToList();
+            var wanted = documentState.Weights
+                .Select(w => (Option: _options[(feature, w.OptionKey)], Weight: w))
+                .DistinctBy(w => w.Option)
+                .ToList();
             foreach (var weight in state.Weights.Where(w => !wanted.Any(x => IsOf(w, x.Option))).ToList())
             {
                 state.Weights.Remove(weight);
@@ -597,7 +618,7 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
                 var weight = state.Weights.FirstOrDefault(w => IsOf(w, option));
                 if (weight is null)
                 {
-                    state.Weights.Add(new MultivariateWeight { Option = option, Percentage = documentWeight.Percentage, ExternalId = documentWeight.Id });
+                    state.Weights.Add(new MultivariateWeight { Option = option, OptionId = option.Id, Percentage = documentWeight.Percentage, ExternalId = documentWeight.Id });
                     changed = true;
                     continue;
                 }

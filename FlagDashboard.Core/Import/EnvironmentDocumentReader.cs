@@ -21,6 +21,9 @@ internal sealed class EnvironmentDocumentReader
     // Names of the environment's own states, also of those with faults, so that one fault is reported once.
     private readonly HashSet<string> _environmentFeatureNames = new(StringComparer.Ordinal);
 
+    private readonly List<(DocumentWeight Weight, string? Uuid)> _weightsWithoutId = [];
+    private long _largestWeightId;
+
     private EnvironmentDocumentReader()
     {
     }
@@ -75,6 +78,7 @@ internal sealed class EnvironmentDocumentReader
         var identities = ReadArray(root, "identity_overrides", path, required: false, ReadIdentity);
 
         CheckReferences(featureStates, segments, identities);
+        NumberWeightsWithoutId();
 
         return apiKey is null ? null : new EnvironmentDocument(apiKey, name, hideDisabledFlags, featureStates, segments, identities);
     }
@@ -166,7 +170,8 @@ internal sealed class EnvironmentDocumentReader
             return null;
         }
 
-        var id = ReadInteger(element, "id", path, required: true);
+        var id = ReadInteger(element, "id", path, required: false);
+        var uuid = id is null ? ReadString(element, "mv_fs_value_uuid", path, required: false, FieldLimits.Key) : null;
         var percentage = ReadNumber(element, "percentage_allocation", path, required: true);
         if (percentage is < 0 or > 100)
         {
@@ -176,28 +181,59 @@ internal sealed class EnvironmentDocumentReader
 
         long? optionId = null;
         var optionValue = FlagValue.None;
+        var hasOption = false;
         if (TryGetRequired(element, "multivariate_feature_option", path, out var option)
             && IsKind(option, JsonValueKind.Object, $"{path}.multivariate_feature_option"))
         {
-            optionId = ReadInteger(option, "id", $"{path}.multivariate_feature_option", required: true);
+            hasOption = true;
+            optionId = ReadInteger(option, "id", $"{path}.multivariate_feature_option", required: false);
             optionValue = option.TryGetProperty("value", out var valueElement)
                 ? ReadValue(valueElement, $"{path}.multivariate_feature_option.value")
                 : FlagValue.None;
         }
 
-        return id is null || percentage is null || optionId is null
-            ? null
-            : new DocumentWeight(id.Value, percentage.Value, optionId.Value, optionValue);
+        if (percentage is null || !hasOption)
+        {
+            return null;
+        }
+
+        var weight = new DocumentWeight(percentage.Value, optionId, optionValue);
+        if (id is { } documentId)
+        {
+            weight.Id = documentId;
+            _largestWeightId = Math.Max(_largestWeightId, documentId);
+        }
+        else
+        {
+            _weightsWithoutId.Add((weight, uuid));
+        }
+
+        return weight;
+    }
+
+    /// <summary>Numbers the values without an id after every id of the document, ordered by their uuid as a number.</summary>
+    private void NumberWeightsWithoutId()
+    {
+        var ordered = _weightsWithoutId
+            .Select((entry, index) => (entry.Weight, Order: Guid.TryParse(entry.Uuid, out var uuid) ? uuid.ToString("N") : null, index))
+            .OrderBy(entry => entry.Order is null)
+            .ThenBy(entry => entry.Order, StringComparer.Ordinal)
+            .ThenBy(entry => entry.index);
+        var next = _largestWeightId;
+        foreach (var (weight, _, _) in ordered)
+        {
+            weight.Id = ++next;
+        }
     }
 
     private void CheckWeights(IReadOnlyList<DocumentWeight> weights, string path)
     {
-        var seen = new HashSet<long>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < weights.Count; i++)
         {
-            if (!seen.Add(weights[i].OptionId))
+            if (!seen.Add(weights[i].OptionKey))
             {
-                AddError($"{path}[{i}].multivariate_feature_option.id", $"option {weights[i].OptionId} already has a share in this feature state");
+                AddError($"{path}[{i}].multivariate_feature_option", $"{weights[i].DescribeOption} already has a share in this feature state");
             }
         }
 
@@ -372,8 +408,9 @@ internal sealed class EnvironmentDocumentReader
             {
                 var weight = state.Weights[i];
                 var weightPath = $"{state.Path}.multivariate_feature_state_values[{i}].multivariate_feature_option";
-                if (!options.TryAdd((state.FeatureName, weight.OptionId), (weight.OptionValue, weightPath))
-                    && options[(state.FeatureName, weight.OptionId)] is var (firstValue, firstPath)
+                if (weight.OptionId is { } optionId
+                    && !options.TryAdd((state.FeatureName, optionId), (weight.OptionValue, weightPath))
+                    && options[(state.FeatureName, optionId)] is var (firstValue, firstPath)
                     && firstValue != weight.OptionValue)
                 {
                     AddError($"{weightPath}.value", $"option {weight.OptionId} of feature \"{state.FeatureName}\" has the value {firstValue} at {firstPath}");

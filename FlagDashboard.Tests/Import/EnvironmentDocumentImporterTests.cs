@@ -236,6 +236,39 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task VariantsWithoutIdsComeAfterEveryIdInTheOrderOfTheirUuids()
+    {
+        // Flagsmith leaves ids out on some identity overrides; the SDKs then order variants by uuid.
+        var document = SampleDocuments.Tree();
+        document["identity_overrides"]![2]!["identity_features"]![0]!["multivariate_feature_state_values"] = new JsonArray(
+            new JsonObject
+            {
+                ["mv_fs_value_uuid"] = "ffffffff-0000-4000-8000-000000000001",
+                ["percentage_allocation"] = 40.0,
+                ["multivariate_feature_option"] = new JsonObject { ["value"] = "one_page" },
+            },
+            new JsonObject
+            {
+                ["mv_fs_value_uuid"] = "00000000-0000-4000-8000-000000000002",
+                ["percentage_allocation"] = 60.0,
+                ["multivariate_feature_option"] = new JsonObject { ["id"] = 2002, ["value"] = 3 },
+            });
+
+        var first = await ImportAsync(document);
+        var second = await ImportAsync(document);
+
+        Assert.Equal(6, first.Counts.MultivariateOptions);
+        Assert.Equal(0, second.Changes);
+        await using var db = _database.CreateDbContext();
+        var weights = await db.MultivariateWeights.Include(w => w.Option)
+            .Where(w => w.FeatureState!.Identity!.Identifier == "bob")
+            .OrderBy(w => w.ExternalId)
+            .ToListAsync(Cancellation);
+        Assert.Equal([(3422L, 2002L, 60.0), (3423L, 2001L, 40.0)], weights.Select(w => (w.ExternalId, w.Option!.ExternalId, w.Percentage)));
+        Assert.Equal(6, await db.MultivariateOptions.CountAsync(Cancellation));
+    }
+
+    [Fact]
     public async Task TheNameGivenForANewEnvironmentWinsOverTheDocuments()
     {
         var result = await ImportAsync(SampleDocuments.Tree(), environmentName: "Staging");
