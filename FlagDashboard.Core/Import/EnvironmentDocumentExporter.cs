@@ -83,13 +83,10 @@ public sealed class EnvironmentDocumentExporter(IDbContextFactory<FlagDashboardD
             .Where(s => s.ProjectId == environment.ProjectId)
             .OrderBy(s => s.Id)
             .ToListAsync(cancellationToken);
-        var identityIds = states.Where(s => s.IdentityId is not null).Select(s => s.IdentityId!.Value).Distinct().ToList();
-        var identities = identityIds.Count == 0
-            ? []
-            : await db.Identities.AsNoTracking().Include(i => i.Traits)
-                .Where(i => identityIds.Contains(i.Id))
-                .OrderBy(i => i.Id)
-                .ToListAsync(cancellationToken);
+        var identities = await db.Identities.AsNoTracking().Include(i => i.Traits)
+            .Where(i => i.EnvironmentId == environment.Id && db.FeatureStates.Any(s => s.IdentityId == i.Id))
+            .OrderBy(i => i.Id)
+            .ToListAsync(cancellationToken);
 
         // The reads are separate queries: a state whose feature appeared in between is left for the next document.
         states.RemoveAll(s => !features.ContainsKey(s.FeatureId));

@@ -143,6 +143,7 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
         private readonly Dictionary<string, Segment> _segments = new(StringComparer.Ordinal);
         private readonly Dictionary<(Feature Feature, string OptionKey), MultivariateOption> _options = [];
         private readonly Dictionary<string, Identity> _identities = new(StringComparer.Ordinal);
+        private readonly ILookup<string, DocumentFeatureState> _statesByFeature = document.AllFeatureStates.ToLookup(s => s.FeatureName, StringComparer.Ordinal);
         private List<ProjectEnvironment> _otherEnvironments = [];
         private List<FeatureState> _states = [];
         private long _nextWeightExternalId;
@@ -252,7 +253,8 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
                     .ToListAsync(cancellationToken);
                 var identifiers = document.IdentityOverrides.Select(i => i.Identifier).ToList();
                 var identities = await db.Identities.Include(i => i.Traits)
-                    .Where(i => i.EnvironmentId == _environment.Id && identifiers.Contains(i.Identifier))
+                    // One JSON parameter rather than one parameter per identifier: a document may list thousands.
+                    .Where(i => i.EnvironmentId == _environment.Id && EF.Parameter(identifiers).Contains(i.Identifier))
                     .ToListAsync(cancellationToken);
                 foreach (var identity in identities)
                 {
@@ -342,8 +344,7 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
         /// <summary>Maps the document's options of a feature to ours: by Flagsmith's id, then by value; creates the rest.</summary>
         private void ApplyOptions(Feature feature, DocumentFeatureState environmentState)
         {
-            var wanted = document.AllFeatureStates
-                .Where(s => s.FeatureName == feature.Name)
+            var wanted = _statesByFeature[feature.Name]
                 .SelectMany(s => s.Weights)
                 .DistinctBy(w => w.OptionKey)
                 .ToList();

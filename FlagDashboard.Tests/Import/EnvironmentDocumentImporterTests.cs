@@ -269,6 +269,25 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEnvironmentWhoseServerSideKeysAreAllRevokedGetsANewOne()
+    {
+        var first = await ImportAsync(SampleDocuments.Tree());
+        await using (var db = _database.CreateDbContext())
+        {
+            var key = await db.ServerSideKeys.SingleAsync(Cancellation);
+            key.RevokedAt = _clock.Now;
+            await db.SaveChangesAsync(Cancellation);
+        }
+
+        var second = await ImportAsync(SampleDocuments.Tree());
+
+        Assert.NotEqual(first.ServerSideKey, second.ServerSideKey);
+        Assert.StartsWith("ser.", second.ServerSideKey, StringComparison.Ordinal);
+        await using var check = _database.CreateDbContext();
+        Assert.Equal(2, await check.ServerSideKeys.CountAsync(Cancellation));
+    }
+
+    [Fact]
     public async Task TheNameGivenForANewEnvironmentWinsOverTheDocuments()
     {
         var result = await ImportAsync(SampleDocuments.Tree(), environmentName: "Staging");
@@ -319,6 +338,7 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
         { "override of a feature the document lacks", "$.identity_overrides[1].identity_features[0].feature.name", "feature \"nowhere\" has no state in $.feature_states" },
         { "value that is an object", "$.identity_overrides[0].identity_traits[2].trait_value", "Expected a string, number, boolean or null, found object." },
         { "enabled as a string", "$.project.segments[0].feature_states[1].enabled", "expected a boolean, found a string" },
+        { "server-side key as api_key", "$.api_key", "a client key cannot start with \"ser.\"" },
     };
 
     [Theory]
@@ -351,6 +371,9 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
                 break;
             case "enabled as a string":
                 document["project"]!["segments"]![0]!["feature_states"]![1]!["enabled"] = "yes";
+                break;
+            case "server-side key as api_key":
+                document["api_key"] = "ser.B62qaMZNwfiqT76P38ZKiT";
                 break;
         }
 
