@@ -95,13 +95,13 @@ internal sealed class EnvironmentDocumentReader
         if (TryGetRequired(element, "feature", path, out var feature) && IsKind(feature, JsonValueKind.Object, $"{path}.feature"))
         {
             featureName = ReadString(feature, "name", $"{path}.feature", required: true, FieldLimits.FeatureName);
+            // Older Flagsmith projects also have FLAG and CONFIG features; to the SDKs all but MULTIVARIATE are standard.
             var typeName = ReadString(feature, "type", $"{path}.feature", required: false, FieldLimits.Name);
             featureType = typeName switch
             {
                 null => null,
-                "STANDARD" => FeatureType.Standard,
                 "MULTIVARIATE" => FeatureType.Multivariate,
-                _ => Invalid<FeatureType?>($"{path}.feature.type", $"unknown feature type \"{typeName}\" (expected STANDARD or MULTIVARIATE)"),
+                _ => FeatureType.Standard,
             };
         }
 
