@@ -151,6 +151,7 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
         changed["project"]!["segments"]![1]!["rules"]![0]!["conditions"]![0]!["value"] = "200";
         changed["project"]!["segments"]![1]!["feature_states"]!.AsArray().RemoveAt(1);
         changed["identity_overrides"]![2]!["identity_traits"]!.AsArray().Add(new JsonObject { ["trait_key"] = "tier", ["trait_value"] = 2 });
+        changed["identity_overrides"]![0]!["identity_traits"]![0]!["trait_value"] = null;
         var second = await ImportAsync(changed);
 
         Assert.False(second.EnvironmentCreated);
@@ -172,6 +173,8 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
         Assert.Equal("200", powerUsers.Rules[0].Conditions[0].Value);
         Assert.False(await db.FeatureStates.AnyAsync(s => s.SegmentId == powerUsers.Id && s.Feature!.Name == "welcome_banner", Cancellation));
         Assert.Equal(FlagValue.FromInteger(2), (await db.Traits.SingleAsync(t => t.Key == "tier", Cancellation)).Value);
+        Assert.False(await db.Traits.AnyAsync(t => t.Key == "plan", Cancellation), "A null trait value removes the trait.");
+        Assert.Equal(7, second.Counts.Traits);
         var environment = await db.Environments.Include(e => e.ServerSideKeys).SingleAsync(Cancellation);
         Assert.Equal(_clock.Now, environment.DocumentUpdatedAt);
         Assert.Equal(first.ServerSideKey, Assert.Single(environment.ServerSideKeys).Key);
