@@ -4,6 +4,7 @@ using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Identities;
+using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
@@ -33,6 +34,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<IdentityService>();
         services.AddScoped<AuditLogService>();
         services.AddScoped<AdminApiKeyService>();
+        services.AddSingleton<EnvironmentDocumentImporter>();
+        services.AddSingleton<EnvironmentDocumentExporter>();
         return services;
     }
 }

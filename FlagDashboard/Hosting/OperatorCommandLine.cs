@@ -3,6 +3,7 @@ using FlagDashboard.Core;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ namespace FlagDashboard.Hosting;
 /// </summary>
 public static class OperatorCommandLine
 {
-    private static readonly string[] Verbs = ["create-admin", "create-api-key", "healthcheck", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["import", "export", "create-admin", "create-api-key", "healthcheck", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -25,12 +26,67 @@ public static class OperatorCommandLine
         error ??= Console.Error;
         var root = new RootCommand("FlagDashboard: a self-hosted feature-flag service. With no verb, serves the dashboard and SDK API.")
         {
+            ImportCommand(output, error),
+            ExportCommand(output, error),
             CreateAdminCommand(output, error),
             CreateApiKeyCommand(output, error),
             HealthCheckCommand(output, error),
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static Command ImportCommand(TextWriter output, TextWriter error)
+    {
+        var organisation = new Option<string>("--organisation") { Description = "The organisation to import into (created if missing).", Required = true };
+        var project = new Option<string>("--project") { Description = "The project to import into (created if missing).", Required = true };
+        var environment = new Option<string?>("--environment") { Description = "The environment's name when the import creates it (default: the document's name)." };
+        var file = new Argument<FileInfo>("FILE") { Description = "A Flagsmith environment document (JSON), as GET /api/v1/environment-document/ serves it." };
+        var command = new Command("import", "Creates or updates an environment from a Flagsmith environment document; prints its server-side key last.")
+        {
+            organisation, project, environment, file,
+        };
+        command.SetAction((parse, cancellationToken) => WithServicesAsync(error, async services =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                await error.WriteLineAsync($"error: {path.FullName} does not exist.");
+                return 1;
+            }
+
+            await using var stream = path.OpenRead();
+            var result = await services.GetRequiredService<EnvironmentDocumentImporter>().ImportAsync(
+                parse.GetValue(organisation)!, parse.GetValue(project)!, parse.GetValue(environment), stream, "command line", cancellationToken);
+            var counts = result.Counts;
+            await output.WriteLineAsync(
+                $"{(result.EnvironmentCreated ? "Created" : "Updated")} environment '{result.EnvironmentName}' (client key {result.ClientKey}): " +
+                $"{counts.Features} features, {counts.MultivariateOptions} multivariate options, {counts.Segments} segments, " +
+                $"{counts.SegmentOverrides} segment overrides, {counts.Identities} identities, {counts.Traits} traits, " +
+                $"{counts.IdentityOverrides} identity overrides; {result.Changes} changes.");
+            await output.WriteLineAsync(result.ServerSideKey);
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command ExportCommand(TextWriter output, TextWriter error)
+    {
+        var environment = new Option<string>("--environment") { Description = "The environment's client key or server-side key.", Required = true };
+        var file = new Argument<FileInfo>("FILE") { Description = "Where to write the environment document (JSON)." };
+        var command = new Command("export", "Writes an environment's Flagsmith environment document, as the SDK API serves it.") { environment, file };
+        command.SetAction((parse, cancellationToken) => WithServicesAsync(error, async services =>
+        {
+            var path = parse.GetValue(file)!;
+            var exporter = services.GetRequiredService<EnvironmentDocumentExporter>();
+            // Into memory first, so an unknown key leaves no empty file behind.
+            using var buffer = new MemoryStream();
+            await exporter.ExportAsync(parse.GetValue(environment)!, buffer, cancellationToken);
+            await File.WriteAllBytesAsync(path.FullName, buffer.ToArray(), cancellationToken);
+            await output.WriteLineAsync($"Wrote {path.FullName} ({buffer.Length} bytes).");
+            return 0;
+        }, cancellationToken));
+        return command;
     }
 
     private static Command CreateAdminCommand(TextWriter output, TextWriter error)
@@ -118,7 +174,7 @@ public static class OperatorCommandLine
             await using var scope = host.Services.CreateAsyncScope();
             return await verb(scope.ServiceProvider);
         }
-        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException)
+        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException or EnvironmentDocumentException)
         {
             await error.WriteLineAsync($"error: {exception.Message}");
             return 1;
