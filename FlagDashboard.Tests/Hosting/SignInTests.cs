@@ -3,24 +3,9 @@ using FlagDashboard.Tests.Infrastructure;
 
 namespace FlagDashboard.Tests.Hosting;
 
-public sealed class SignInTests : IAsyncLifetime
+public sealed class SignInTests(AppWithAdminFixture fixture) : IClassFixture<AppWithAdminFixture>
 {
-    private AppProcess _app = null!;
-
-    public async ValueTask InitializeAsync() => _app = await AppProcess.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
-    [Fact]
-    public async Task WithNoUserEveryPageLeadsToSetUp()
-    {
-        using var client = _app.CreateClient();
-
-        var response = await client.GetAsync("features", TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/setup", response.Headers.Location?.OriginalString);
-    }
+    private AppProcess App => fixture.App;
 
     [Theory]
     [InlineData("")]
@@ -33,13 +18,12 @@ public sealed class SignInTests : IAsyncLifetime
     [InlineData("audit")]
     public async Task AnAnonymousRequestToADashboardPageIsSentToSignIn(string page)
     {
-        await CreateAdminAsync();
-        using var client = _app.CreateClient();
+        using var client = App.CreateClient();
 
         var response = await client.GetAsync(page, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var location = new Uri(_app.BaseAddress, response.Headers.Location!);
+        var location = new Uri(App.BaseAddress, response.Headers.Location!);
         Assert.Equal("/account/login", location.AbsolutePath);
         Assert.Equal($"?ReturnUrl=%2F{page}", location.Query);
     }
@@ -47,8 +31,7 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task TheSetUpPageIsClosedOnceAnAdminExists()
     {
-        await CreateAdminAsync();
-        using var client = _app.CreateClient();
+        using var client = App.CreateClient();
 
         var response = await client.GetAsync("setup", TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
@@ -60,8 +43,7 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task HealthAndSignInAnswerWithoutSignIn()
     {
-        await CreateAdminAsync();
-        using var client = _app.CreateClient();
+        using var client = App.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("health", TestContext.Current.CancellationToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("account/login", TestContext.Current.CancellationToken)).StatusCode);
@@ -70,17 +52,51 @@ public sealed class SignInTests : IAsyncLifetime
     [Fact]
     public async Task AnUnknownApiPathIsAPlain404NotTheHtmlPage()
     {
-        await CreateAdminAsync();
-        using var client = _app.CreateClient();
+        using var client = App.CreateClient();
 
         var response = await client.GetAsync("api/v1/nothing-here", TestContext.Current.CancellationToken);
 
         Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
     }
+}
 
-    private async Task CreateAdminAsync()
+public sealed class FirstStartTests
+{
+    [Fact]
+    public async Task WithNoUserEveryPageLeadsToSetUp()
     {
-        var result = await _app.RunVerbAsync("create-admin", "--email", "admin@example.com", "--password", "correct-horse");
-        Assert.True(result.ExitCode == 0, result.Error);
+        await using var app = await AppProcess.StartAsync();
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync("features", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/setup", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task AnAdminFromConfigurationIsCreatedAtStart()
+    {
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Admin__Email"] = "ops@example.com",
+            ["Admin__Password"] = "from-the-environment",
+        });
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync("features", TestContext.Current.CancellationToken);
+
+        Assert.Equal("/account/login", new Uri(app.BaseAddress, response.Headers.Location!).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task AHalfConfiguredAdminStopsTheAppWithAMessage()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Admin__Email"] = "ops@example.com",
+        }));
+
+        Assert.Contains("Admin:Email and Admin:Password are set together", error.Message);
     }
 }

@@ -62,7 +62,16 @@ public sealed class AppProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return app;
     }
 
