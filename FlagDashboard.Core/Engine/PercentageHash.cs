@@ -13,7 +13,7 @@ public static class PercentageHash
     private const ulong Modulus = 9999;
 
     // 2^64 mod 9999, to reduce the 128-bit number from its two halves.
-    private static readonly ulong TwoPow64Mod = (ulong)(UInt128.One << 64) % Modulus;
+    private static readonly ulong TwoPow64Mod = (ulong)((UInt128.One << 64) % Modulus);
 
     [ThreadStatic]
     private static long t_hashCount;
