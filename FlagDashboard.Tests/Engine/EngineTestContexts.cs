@@ -5,7 +5,7 @@ namespace FlagDashboard.Tests.Engine;
 /// <summary>Small contexts built in code for the engine tests.</summary>
 internal static class EngineTestContexts
 {
-    public static EnvironmentContext Environment { get; } = new("env", "Test environment");
+    public static EnvironmentContext TestEnvironment { get; } = new("env", "Test environment");
 
     /// <summary>Traits from JSON literals, so that each test states the kind it means (<c>5</c>, <c>5.0</c>, <c>"5"</c>).</summary>
     public static Dictionary<string, EngineValue> Traits(params (string Name, string Json)[] traits) =>
@@ -25,7 +25,7 @@ internal static class EngineTestContexts
     {
         var context = new EvaluationContext
         {
-            Environment = Environment,
+            Environment = TestEnvironment,
             Segments = [Segment(segmentKey, "segment", All(condition))],
         };
 
