@@ -429,9 +429,10 @@ internal sealed class JsonPathQuery
 
         // ---- filter expressions ----
 
-        private FilterExpression ParseLogicalOr()
+        /// <param name="argument">A function argument may also be a bare literal or value function.</param>
+        private FilterExpression ParseLogicalOr(bool argument = false)
         {
-            var left = ParseLogicalAnd();
+            var left = ParseLogicalAnd(argument);
             while (true)
             {
                 var save = _pos;
@@ -444,16 +445,16 @@ internal sealed class JsonPathQuery
 
                 _pos += 2;
                 SkipBlank();
-                var right = ParseLogicalAnd();
+                var right = ParseLogicalAnd(argument: false);
                 CheckLogical(left);
                 CheckLogical(right);
                 left = new OrExpression(left, right);
             }
         }
 
-        private FilterExpression ParseLogicalAnd()
+        private FilterExpression ParseLogicalAnd(bool argument)
         {
-            var left = ParseBasic();
+            var left = ParseBasic(argument);
             while (true)
             {
                 var save = _pos;
@@ -466,14 +467,14 @@ internal sealed class JsonPathQuery
 
                 _pos += 2;
                 SkipBlank();
-                var right = ParseBasic();
+                var right = ParseBasic(argument: false);
                 CheckLogical(left);
                 CheckLogical(right);
                 left = new AndExpression(left, right);
             }
         }
 
-        private FilterExpression ParseBasic()
+        private FilterExpression ParseBasic(bool argument)
         {
             if (Take('!'))
             {
@@ -505,7 +506,7 @@ internal sealed class JsonPathQuery
             if (op is null)
             {
                 _pos = save;
-                if (left is LiteralExpression)
+                if (left is LiteralExpression && !argument)
                 {
                     throw Error("a literal is not a test");
                 }
@@ -687,7 +688,7 @@ internal sealed class JsonPathQuery
                 while (true)
                 {
                     SkipBlank();
-                    arguments.Add(ParseLogicalOr());
+                    arguments.Add(ParseLogicalOr(argument: true));
                     SkipBlank();
                     if (Take(')'))
                     {
