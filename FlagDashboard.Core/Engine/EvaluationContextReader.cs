@@ -26,7 +26,7 @@ public static class EvaluationContextReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, DocumentOptions);
+            document = JsonDocument.Parse(InfinityAsNumber(json), DocumentOptions);
         }
         catch (JsonException exception)
         {
@@ -233,7 +233,7 @@ public static class EvaluationContextReader
     {
         if (element.ValueKind == JsonValueKind.Number)
         {
-            return element.GetDouble();
+            return double.Parse(element.GetRawText(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (element.ValueKind == JsonValueKind.String && PythonText.TryParseFloat(element.GetString()!, out var value))
@@ -242,6 +242,55 @@ public static class EvaluationContextReader
         }
 
         throw new EvaluationContextFormatException(path, $"expected a number, found {Describe(element)}");
+    }
+
+    /// <summary>
+    /// Python's <c>json.dumps</c> writes an infinite priority as the bare token <c>-Infinity</c>, which JSON does
+    /// not allow; it becomes the number <c>-1e999</c>, which reads back as an infinite double.
+    /// </summary>
+    internal static string InfinityAsNumber(string json)
+    {
+        if (!json.Contains("Infinity", StringComparison.Ordinal))
+        {
+            return json;
+        }
+
+        var builder = new System.Text.StringBuilder(json.Length);
+        for (var i = 0; i < json.Length; i++)
+        {
+            var c = json[i];
+            if (c == '"')
+            {
+                var end = i + 1;
+                while (end < json.Length && json[end] != '"')
+                {
+                    end += json[end] == '\\' ? 2 : 1;
+                }
+
+                end = Math.Min(end, json.Length - 1);
+                builder.Append(json, i, end - i + 1);
+                i = end;
+            }
+            else if (c == '/' && i + 1 < json.Length && json[i + 1] is '/' or '*')
+            {
+                var end = json[i + 1] == '/' ? json.IndexOf('\n', i) : json.IndexOf("*/", i + 2, StringComparison.Ordinal) + 1;
+                end = end <= 0 ? json.Length - 1 : end;
+                builder.Append(json, i, end - i + 1);
+                i = end;
+            }
+            else if (c == 'I' && string.CompareOrdinal(json, i, "Infinity", 0, 8) == 0
+                && (i + 8 == json.Length || !char.IsAsciiLetterOrDigit(json[i + 8])))
+            {
+                builder.Append("1e999");
+                i += 7;
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
     }
 
     private static JsonElement? ReadMetadata(JsonElement element, string path)
