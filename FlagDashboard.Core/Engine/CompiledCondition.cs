@@ -248,7 +248,7 @@ internal sealed class CompiledCondition
 
         if (Operator == ConditionOperator.Contains)
         {
-            return _semverText == version.Prerelease || _semverText == version.Build;
+            return version.HasPrereleaseOrBuild(_semverText);
         }
 
         return _semverOk && Apply(version.CompareTo(_semver));

@@ -10,25 +10,34 @@ namespace FlagDashboard.Core.Engine;
 /// </summary>
 public readonly struct SemanticVersion
 {
-    private SemanticVersion(string major, string minor, string patch, string? prerelease, string? build)
+    // Ranges into the parsed text: no allocation when parsing or comparing (the engine parses per evaluation).
+    private readonly string _text;
+    private readonly Range _major;
+    private readonly Range _minor;
+    private readonly Range _patch;
+    private readonly Range? _prerelease;
+    private readonly Range? _build;
+
+    private SemanticVersion(string text, Range major, Range minor, Range patch, Range? prerelease, Range? build)
     {
-        Major = major;
-        Minor = minor;
-        Patch = patch;
-        Prerelease = prerelease;
-        Build = build;
+        _text = text;
+        _major = major;
+        _minor = minor;
+        _patch = patch;
+        _prerelease = prerelease;
+        _build = build;
     }
 
-    /// <summary>The major version as ASCII decimal digits without leading zeros (of any size).</summary>
-    public string Major { get; }
+    /// <summary>The major version as ASCII decimal digits (of any size).</summary>
+    public string Major => AsciiDigits(_text.AsSpan()[_major]);
 
-    public string Minor { get; }
+    public string Minor => AsciiDigits(_text.AsSpan()[_minor]);
 
-    public string Patch { get; }
+    public string Patch => AsciiDigits(_text.AsSpan()[_patch]);
 
-    public string? Prerelease { get; }
+    public string? Prerelease => _prerelease is { } range ? _text[range] : null;
 
-    public string? Build { get; }
+    public string? Build => _build is { } range ? _text[range] : null;
 
     public static bool TryParse(string text, out SemanticVersion version)
     {
@@ -47,8 +56,8 @@ public readonly struct SemanticVersion
             return false;
         }
 
-        string? prerelease = null;
-        string? build = null;
+        Range? prerelease = null;
+        Range? build = null;
         if (i < span.Length && span[i] == '-')
         {
             i++;
@@ -58,7 +67,7 @@ public readonly struct SemanticVersion
                 return false;
             }
 
-            prerelease = span[start..i].ToString();
+            prerelease = start..i;
         }
 
         if (i < span.Length && span[i] == '+')
@@ -70,7 +79,7 @@ public readonly struct SemanticVersion
                 return false;
             }
 
-            build = span[start..i].ToString();
+            build = start..i;
         }
 
         if (i != span.Length)
@@ -78,22 +87,27 @@ public readonly struct SemanticVersion
             return false;
         }
 
-        version = new SemanticVersion(major, minor, patch, prerelease, build);
+        version = new SemanticVersion(text, major, minor, patch, prerelease, build);
         return true;
     }
+
+    /// <summary>True when <paramref name="value"/> is this version's whole pre-release or whole build part.</summary>
+    public bool HasPrereleaseOrBuild(ReadOnlySpan<char> value) =>
+        (_prerelease is { } pre && value.SequenceEqual(_text.AsSpan()[pre]))
+        || (_build is { } build && value.SequenceEqual(_text.AsSpan()[build]));
 
     /// <summary>SemVer precedence, as <c>semver.Version.compare</c>.</summary>
     public int CompareTo(SemanticVersion other)
     {
-        var result = CompareNumbers(Major, other.Major);
+        var result = CompareNumbers(_text.AsSpan()[_major], other._text.AsSpan()[other._major]);
         if (result == 0)
         {
-            result = CompareNumbers(Minor, other.Minor);
+            result = CompareNumbers(_text.AsSpan()[_minor], other._text.AsSpan()[other._minor]);
         }
 
         if (result == 0)
         {
-            result = CompareNumbers(Patch, other.Patch);
+            result = CompareNumbers(_text.AsSpan()[_patch], other._text.AsSpan()[other._patch]);
         }
 
         if (result != 0)
@@ -101,34 +115,37 @@ public readonly struct SemanticVersion
             return result;
         }
 
-        var prereleaseOrder = ComparePrerelease(Prerelease ?? "", other.Prerelease ?? "");
+        var left = _prerelease is { } a ? _text.AsSpan()[a] : [];
+        var right = other._prerelease is { } b ? other._text.AsSpan()[b] : [];
+        var prereleaseOrder = ComparePrerelease(left, right);
         if (prereleaseOrder == 0)
         {
             return 0;
         }
 
-        if (string.IsNullOrEmpty(Prerelease))
+        if (left.IsEmpty)
         {
             return 1;
         }
 
-        return string.IsNullOrEmpty(other.Prerelease) ? -1 : prereleaseOrder;
+        return right.IsEmpty ? -1 : prereleaseOrder;
     }
 
     public override string ToString() =>
         $"{Major}.{Minor}.{Patch}{(Prerelease is null ? "" : "-" + Prerelease)}{(Build is null ? "" : "+" + Build)}";
 
-    // semver's _nat_cmp: dot-separated parts, all-ASCII-digit parts numerically and before the others.
-    private static int ComparePrerelease(string left, string right)
+    // semver's _nat_cmp: dot-separated parts, all-ASCII-digit parts numerically and before the others,
+    // then the longer text.
+    private static int ComparePrerelease(ReadOnlySpan<char> left, ReadOnlySpan<char> right)
     {
-        var leftParts = left.Split('.');
-        var rightParts = right.Split('.');
-        for (var i = 0; i < Math.Min(leftParts.Length, rightParts.Length); i++)
+        var leftRest = left;
+        var rightRest = right;
+        while (true)
         {
-            var a = leftParts[i];
-            var b = rightParts[i];
-            var aNumeric = a.Length > 0 && a.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
-            var bNumeric = b.Length > 0 && b.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
+            var a = NextPart(ref leftRest, out var leftDone);
+            var b = NextPart(ref rightRest, out var rightDone);
+            var aNumeric = a.Length > 0 && a.IndexOfAnyExceptInRange('0', '9') < 0;
+            var bNumeric = b.Length > 0 && b.IndexOfAnyExceptInRange('0', '9') < 0;
             int result;
             if (aNumeric && bNumeric)
             {
@@ -144,20 +161,69 @@ public readonly struct SemanticVersion
             }
             else
             {
-                result = Math.Sign(string.CompareOrdinal(a, b));
+                result = Math.Sign(JsonPath.CodePointOrder.Compare(a, b));
             }
 
             if (result != 0)
             {
                 return result;
             }
-        }
 
-        return left.Length.CompareTo(right.Length);
+            if (leftDone || rightDone)
+            {
+                return left.Length.CompareTo(right.Length);
+            }
+        }
     }
 
-    private static int CompareNumbers(string left, string right) =>
-        left.Length != right.Length ? left.Length.CompareTo(right.Length) : Math.Sign(string.CompareOrdinal(left, right));
+    private static ReadOnlySpan<char> NextPart(ref ReadOnlySpan<char> rest, out bool done)
+    {
+        var dot = rest.IndexOf('.');
+        if (dot < 0)
+        {
+            var last = rest;
+            rest = [];
+            done = true;
+            return last;
+        }
+
+        var part = rest[..dot];
+        rest = rest[(dot + 1)..];
+        done = false;
+        return part;
+    }
+
+    // Numbers without leading zeros: more digits is larger, else digit by digit.
+    private static int CompareNumbers(ReadOnlySpan<char> left, ReadOnlySpan<char> right)
+    {
+        if (IsAscii(left) && IsAscii(right))
+        {
+            return left.Length != right.Length ? left.Length.CompareTo(right.Length) : Math.Sign(left.SequenceCompareTo(right));
+        }
+
+        var a = AsciiDigits(left);
+        var b = AsciiDigits(right);
+        return a.Length != b.Length ? a.Length.CompareTo(b.Length) : Math.Sign(string.CompareOrdinal(a, b));
+    }
+
+    private static bool IsAscii(ReadOnlySpan<char> digits) => digits.IndexOfAnyExceptInRange('0', '9') < 0;
+
+    private static string AsciiDigits(ReadOnlySpan<char> digits)
+    {
+        if (IsAscii(digits))
+        {
+            return digits.ToString();
+        }
+
+        var builder = new StringBuilder(digits.Length);
+        for (var i = 0; i < digits.Length;)
+        {
+            builder.Append((char)('0' + UnicodeDigit(digits, i, out var width)));
+            i += width;
+        }
+
+        return builder.ToString();
+    }
 
     private static bool Expect(ReadOnlySpan<char> span, ref int i, char c)
     {
@@ -171,30 +237,29 @@ public readonly struct SemanticVersion
     }
 
     // 0 | [1-9]\d*
-    private static bool TryReadNumber(ReadOnlySpan<char> span, ref int i, out string number)
+    private static bool TryReadNumber(ReadOnlySpan<char> span, ref int i, out Range number)
     {
-        number = "";
+        number = default;
         if (i >= span.Length || !char.IsAsciiDigit(span[i]))
         {
             return false;
         }
 
+        var start = i;
         if (span[i] == '0')
         {
             i++;
-            number = "0";
+            number = start..i;
             return true;
         }
 
-        var builder = new StringBuilder();
-        builder.Append(span[i++]);
-        while (i < span.Length && UnicodeDigit(span, i, out var width) is var digit && digit >= 0)
+        i++;
+        while (i < span.Length && UnicodeDigit(span, i, out var width) >= 0)
         {
-            builder.Append((char)('0' + digit));
             i += width;
         }
 
-        number = builder.ToString();
+        number = start..i;
         return true;
     }
 

@@ -1162,10 +1162,12 @@ internal static class IRegexp
 /// <summary>Orders strings by Unicode code point (UTF-16 ordinal order differs above U+FFFF).</summary>
 internal static class CodePointOrder
 {
-    public static int Compare(string left, string right)
+    public static int Compare(string left, string right) => Compare(left.AsSpan(), right.AsSpan());
+
+    public static int Compare(ReadOnlySpan<char> left, ReadOnlySpan<char> right)
     {
         var length = Math.Min(left.Length, right.Length);
-        var i = left.AsSpan(0, length).CommonPrefixLength(right.AsSpan(0, length));
+        var i = left[..length].CommonPrefixLength(right[..length]);
         if (i == length)
         {
             return left.Length.CompareTo(right.Length);
