@@ -1,0 +1,116 @@
+using FlagDashboard.Core.Engine.JsonPath;
+
+namespace FlagDashboard.Core.Engine;
+
+/// <summary>The state of one evaluation: the identity, its key, and the whole-context tree when a JSONPath needs it.</summary>
+internal ref struct EvaluationScope(CompiledEnvironment environment, IdentityContext? identity, string? identityKey)
+{
+    public readonly IdentityContext? Identity = identity;
+
+    public readonly string? IdentityKey = identityKey;
+
+    private PathNode? _root;
+
+    /// <summary>The whole context as JSONPath sees it, built on first use (only queries other than plain names need it).</summary>
+    public PathNode Root => _root ??= environment.BuildContextTree(Identity, IdentityKey);
+}
+
+/// <summary>
+/// How a condition finds its context value: the identity key as it is (PERCENTAGE_SPLIT with an empty
+/// property), else a trait named exactly as the property, else the property as a JSONPath query over
+/// the whole context. Numeric-looking strings then become numbers.
+/// </summary>
+internal sealed class PropertyAccess
+{
+    private enum AccessKind
+    {
+        IdentityKeyAsIs,
+        TraitOnly,
+        Identifier,
+        IdentityKey,
+        TraitPath,
+        Constant,
+        Query,
+    }
+
+    private readonly AccessKind _kind;
+    private readonly string _property;
+    private readonly string? _pathTraitName;
+    private readonly EngineValue _constant;
+    private readonly JsonPathQuery? _query;
+
+    private PropertyAccess(AccessKind kind, string property, string? pathTraitName = null, EngineValue constant = default, JsonPathQuery? query = null)
+    {
+        _kind = kind;
+        _property = property;
+        _pathTraitName = pathTraitName;
+        _constant = constant;
+        _query = query;
+    }
+
+    public static PropertyAccess IdentityKeyAsIs { get; } = new(AccessKind.IdentityKeyAsIs, "");
+
+    public int Cost => _kind == AccessKind.Query ? 20 : 0;
+
+    /// <param name="property">The condition's property.</param>
+    /// <param name="staticRoot">The context without its identity, to resolve queries that cannot reach the identity once.</param>
+    public static PropertyAccess For(string property, PathNode staticRoot)
+    {
+        if (!property.StartsWith("$.", StringComparison.Ordinal) || !JsonPathQuery.TryParse(property, out var query))
+        {
+            return new(AccessKind.TraitOnly, property);
+        }
+
+        var names = query!.NameChain;
+        if (names is null)
+        {
+            return new(AccessKind.Query, property, query: query);
+        }
+
+        if (names.Count > 0 && names[0] == "identity")
+        {
+            return names switch
+            {
+                [_, "identifier"] => new(AccessKind.Identifier, property),
+                [_, "key"] => new(AccessKind.IdentityKey, property),
+                [_, "traits", var trait] => new(AccessKind.TraitPath, property, pathTraitName: trait),
+                _ => new(AccessKind.Query, property, query: query),
+            };
+        }
+
+        return new(AccessKind.Constant, property, constant: Scalar(query.First(staticRoot)));
+    }
+
+    /// <summary>The context value, or <see cref="EngineValue.Null"/> when unset.</summary>
+    public EngineValue Resolve(ref EvaluationScope scope)
+    {
+        if (_kind == AccessKind.IdentityKeyAsIs)
+        {
+            return scope.IdentityKey is null ? EngineValue.Null : EngineValue.FromString(scope.IdentityKey);
+        }
+
+        if (scope.Identity is { } identity && identity.Traits.TryGetValue(_property, out var trait) && !trait.IsNull)
+        {
+            return Coerce(trait);
+        }
+
+        return _kind switch
+        {
+            AccessKind.Identifier when scope.Identity is not null => Coerce(EngineValue.FromString(scope.Identity.Identifier)),
+            AccessKind.IdentityKey when scope.IdentityKey is not null => Coerce(EngineValue.FromString(scope.IdentityKey)),
+            AccessKind.TraitPath when scope.Identity is not null && scope.Identity.Traits.TryGetValue(_pathTraitName!, out var value) => Coerce(Scalar(value)),
+            AccessKind.Constant => Coerce(_constant),
+            AccessKind.Query => Coerce(Scalar(_query!.First(scope.Root))),
+            _ => EngineValue.Null,
+        };
+    }
+
+    private static EngineValue Scalar(PathNode? node) => node is null ? EngineValue.Null : Scalar(node.Scalar);
+
+    // Objects, arrays and null are unset.
+    private static EngineValue Scalar(EngineValue value) =>
+        value.Kind is EngineValueKind.Array or EngineValueKind.Object ? EngineValue.Null : value;
+
+    private static EngineValue Coerce(EngineValue value) =>
+        value.Kind == EngineValueKind.String ? PythonText.CoerceNumericString(value.AsString) : value;
+}

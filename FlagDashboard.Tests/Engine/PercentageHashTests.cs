@@ -1,0 +1,72 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using FlagDashboard.Core.Engine;
+
+namespace FlagDashboard.Tests.Engine;
+
+public sealed class PercentageHashTests
+{
+    [Theory]
+    [InlineData("1", "k", 14.852970594118824)]
+    [InlineData("78986", "32103813", 49.27985597119424)]
+    [InlineData("78986", "test_env_foobar", 54.53090618123625)]
+    [InlineData("1016366", "8AYnz4q3KEfT5DFtnramnP_user-123", 39.19783956791358)]
+    [InlineData("4268", "32103813", 46.85937187437488)]
+    public void KnownIdsHashToTheDocumentedPercentages(string first, string second, double expected)
+    {
+        Assert.Equal(expected, PercentageHash.Percentage(first, second));
+    }
+
+    [Fact]
+    public void TheManagedMd5AgreesWithTheSystemMd5ForEveryLengthAroundTheBlockBoundaries()
+    {
+        var random = new Random(42);
+        for (var length = 0; length <= 200; length++)
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+
+            Assert.Equal(MD5.HashData(data), Md5.HashToBytes(data));
+        }
+    }
+
+    [Fact]
+    public void TheManagedMd5AgreesWithTheSystemMd5OnTheRfc1321TestSuite()
+    {
+        foreach (var text in new[] { "", "a", "abc", "message digest", "abcdefghijklmnopqrstuvwxyz", new string('1', 80) })
+        {
+            var data = Encoding.ASCII.GetBytes(text);
+            Assert.Equal(Convert.ToHexStringLower(MD5.HashData(data)), Convert.ToHexStringLower(Md5.HashToBytes(data)));
+        }
+
+        Assert.Equal("900150983cd24fb0d6963f7d28e17f72", Convert.ToHexStringLower(Md5.HashToBytes("abc"u8)));
+    }
+
+    [Fact]
+    public void AResultOfExactlyOneHundredHashesAgainWithTheIdsRepeated()
+    {
+        // Find ids whose first hash is exactly 100 (remainder 9998), using the system MD5 and BigInteger.
+        var second = Enumerable.Range(0, 200_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .First(id => Remainder($"seg,{id}") == 9998);
+
+        var expected = Remainder($"seg,{second},seg,{second}") / 9998.0 * 100;
+
+        Assert.Equal(expected, PercentageHash.Percentage("seg", second));
+        Assert.True(PercentageHash.Percentage("seg", second) < 100);
+    }
+
+    [Fact]
+    public void NonAsciiIdsAreHashedAsUtf8()
+    {
+        var expected = Remainder("seg,caf\u00e9-\U0001F600") / 9998.0 * 100;
+
+        Assert.Equal(expected, PercentageHash.Percentage("seg", "caf\u00e9-\U0001F600"));
+    }
+
+    private static int Remainder(string joined)
+    {
+        var n = new BigInteger(MD5.HashData(Encoding.UTF8.GetBytes(joined)), isUnsigned: true, isBigEndian: true);
+        return (int)(n % 9999);
+    }
+}
