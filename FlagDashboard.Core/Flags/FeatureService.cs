@@ -185,6 +185,9 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             }
         }
 
+        // Options left out of the input keep their weights, so the limit holds for the state as a whole.
+        ValidateWeights(state.Weights.Select(w => w.Percentage), "weights");
+
         state.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, state.UpdatedAt, cancellationToken);
