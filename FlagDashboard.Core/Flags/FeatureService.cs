@@ -237,7 +237,8 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         {
             foreach (var option in options)
             {
-                var room = 100 - state.Weights.Sum(w => w.Percentage);
+                // Weights of options removed in this update are still loaded; their share is free again.
+                var room = 100 - state.Weights.Where(w => feature.Options.Any(o => o.Id == w.OptionId)).Sum(w => w.Percentage);
                 var percentage = state.IsEnvironmentDefault && option.DefaultWeight <= room ? option.DefaultWeight : 0;
                 state.Weights.Add(new MultivariateWeight { Option = option, Percentage = percentage, ExternalId = nextWeightId++ });
             }
