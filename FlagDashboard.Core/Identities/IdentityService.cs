@@ -27,8 +27,11 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         if (!string.IsNullOrEmpty(prefix))
         {
             // A range on the index rather than LIKE, which would need escaping and skips the index on SQLite.
-            var upper = prefix + char.MaxValue;
-            query = query.Where(i => i.Identifier.CompareTo(prefix) >= 0 && i.Identifier.CompareTo(upper) < 0);
+            query = query.Where(i => i.Identifier.CompareTo(prefix) >= 0);
+            if (UpperBound(prefix) is { } upper)
+            {
+                query = query.Where(i => i.Identifier.CompareTo(upper) < 0);
+            }
         }
 
         var total = await query.CountAsync(cancellationToken);
@@ -161,6 +164,27 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
             .MaxLength("identifier", identifier, FieldLimits.Identifier)
             .Check(identifier is null || !identifier.Any(char.IsControl), "identifier", "An identifier may not contain control characters.")
             .ThrowIfInvalid();
+
+    /// <summary>
+    /// The least string above every string that starts with <paramref name="prefix"/>: the prefix with its
+    /// last code point raised by one. SQLite compares UTF-8 bytes, which order as code points do, so
+    /// appending <see cref="char.MaxValue"/> would leave out identifiers that go on past U+FFFF (emoji).
+    /// </summary>
+    private static string? UpperBound(string prefix)
+    {
+        var runes = prefix.EnumerateRunes().ToList();
+        while (runes.Count > 0)
+        {
+            var last = runes[^1].Value;
+            runes.RemoveAt(runes.Count - 1);
+            if (last < 0x10FFFF)
+            {
+                return string.Concat(runes) + new System.Text.Rune(last == 0xD7FF ? 0xE000 : last + 1);
+            }
+        }
+
+        return null;
+    }
 
     private static async Task<Identity> LoadAsync(FlagDashboardDbContext db, int id, CancellationToken cancellationToken) =>
         await db.Identities.Include(i => i.Traits).Include(i => i.Environment).ThenInclude(e => e!.Project)
