@@ -75,7 +75,8 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         var identity = await LoadAsync(db, id, cancellationToken);
         db.Identities.Remove(identity);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, identity.Identifier, Scope(identity), new { identity.Identifier }, null, clock);
-        await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+        // Its identity overrides go with it, and they are part of the environment's SDK document.
+        await db.SaveAndTouchAsync(Entity, id, e => e.Id == identity.EnvironmentId, clock.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Sets a trait, keeping its type; <see cref="FlagValue.None"/> deletes it, as an SDK's null does.</summary>
