@@ -142,6 +142,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             throw new ValidationException("order", "List every segment override of this feature in this environment exactly once.");
         }
 
+        if (states.Count == 0)
+        {
+            return;
+        }
+
         var before = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList();
         foreach (var state in states)
         {
