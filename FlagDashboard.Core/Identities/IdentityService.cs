@@ -117,6 +117,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
     /// <summary>Overrides a feature for one identity: above every segment, by exact identifier.</summary>
     public async Task<FeatureState> SetOverrideAsync(int identityId, int featureId, bool enabled, FlagValue value, CancellationToken cancellationToken = default)
     {
+        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await LoadAsync(db, identityId, cancellationToken);
         var feature = await db.Features.SingleOrDefaultAsync(f => f.Id == featureId && f.ProjectId == identity.Environment!.ProjectId, cancellationToken)
