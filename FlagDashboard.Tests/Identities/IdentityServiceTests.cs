@@ -201,6 +201,38 @@ public sealed class IdentityServiceTests
     }
 
     [Fact]
+    public async Task DeletingAnIdentityWithOverridesTouchesItsEnvironment()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout"), Token);
+        var identity = await core.Identities.CreateAsync(seeded.EnvironmentIds[0], "alice", Token);
+        await core.Identities.SetOverrideAsync(identity.Id, feature.Id, true, FlagValue.None, Token);
+        var start = core.Clock.Now;
+
+        var deleted = core.Clock.Advance(TimeSpan.FromMinutes(1));
+        await core.Identities.DeleteAsync(identity.Id, Token);
+
+        Assert.Equal(deleted, (await core.EnvironmentRowAsync(seeded.EnvironmentIds[0])).DocumentUpdatedAt);
+        Assert.Equal(start, (await core.EnvironmentRowAsync(seeded.EnvironmentIds[1])).DocumentUpdatedAt);
+    }
+
+    [Fact]
+    public async Task AnOverrideValueLongerThanTheLimitIsRejected()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout"), Token);
+        var identity = await core.Identities.CreateAsync(seeded.EnvironmentIds[0], "alice", Token);
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() =>
+            core.Identities.SetOverrideAsync(identity.Id, feature.Id, true, FlagValue.FromString(new string('x', Core.FieldLimits.Value + 1)), Token));
+
+        Assert.Contains("value", error.Errors.Keys);
+        Assert.Empty((await core.Identities.GetAsync(identity.Id, Token)).Overrides);
+    }
+
+    [Fact]
     public async Task AnOverrideOfAFeatureFromAnotherProjectIsRejected()
     {
         await using var core = await CoreServices.CreateAsync();

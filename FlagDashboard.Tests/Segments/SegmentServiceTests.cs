@@ -200,6 +200,35 @@ public sealed class SegmentServiceTests
     }
 
     [Fact]
+    public async Task ReorderingAFeatureWithoutOverridesByAnEmptyListChangesNothing()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout"), Token);
+        var entries = (await core.AuditEntriesAsync()).Count;
+
+        await core.Segments.ReorderOverridesAsync(seeded.EnvironmentIds[0], feature.Id, [], Token);
+
+        Assert.Empty(await core.Segments.ListOverridesAsync(seeded.EnvironmentIds[0], feature.Id, Token));
+        Assert.Equal(entries, (await core.AuditEntriesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task AnOverrideValueLongerThanTheLimitIsRejected()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout"), Token);
+        var segment = await core.Segments.CreateAsync(seeded.ProjectId, Segment("beta"), Token);
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => core.Segments.CreateOverrideAsync(
+            seeded.EnvironmentIds[0], feature.Id, segment.Id, true, FlagValue.FromString(new string('x', FieldLimits.Value + 1)), Token));
+
+        Assert.Contains("value", error.Errors.Keys);
+        Assert.Empty(await core.Segments.ListOverridesAsync(seeded.EnvironmentIds[0], feature.Id, Token));
+    }
+
+    [Fact]
     public async Task AReorderNamingAnOverrideOfAnotherFeatureIsRejected()
     {
         await using var core = await CoreServices.CreateAsync();
