@@ -143,6 +143,21 @@ public sealed class FeatureServiceTests
     }
 
     [Fact]
+    public async Task ASecondSetWeightsFromTheSameVersionConflictsAndTheFirstSurvives()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, Multivariate("split", 50, 50), Token);
+        var state = await core.DefaultStateAsync(feature.Id, seeded.EnvironmentIds[0]);
+
+        await core.Features.SetWeightsAsync(state.Id, [new WeightInput(feature.Options[0].Id, 10)], state.Version, Token);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+            core.Features.SetWeightsAsync(state.Id, [new WeightInput(feature.Options[1].Id, 20)], state.Version, Token));
+
+        Assert.Equal([10d, 50d], (await core.DefaultStateAsync(feature.Id, seeded.EnvironmentIds[0])).Weights.OrderBy(w => w.ExternalId).Select(w => w.Percentage));
+    }
+
+    [Fact]
     public async Task SetWeightsRejectsAnOptionOfAnotherFeature()
     {
         await using var core = await CoreServices.CreateAsync();
