@@ -88,6 +88,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             throw new ValidationException("options", $"Option {unknown[0].Id} is not an option of this feature.");
         }
 
+        if ((input.Options ?? []).Where(o => o.Id is not null).GroupBy(o => o.Id).Any(g => g.Count() > 1))
+        {
+            throw new ValidationException("options", "An option appears twice.");
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var before = Snapshot(feature);
         db.ExpectVersion(feature, expectedVersion);
