@@ -104,6 +104,8 @@ public sealed class EnvironmentServiceTests
         var staff = await core.Segments.CreateAsync(seeded.ProjectId, new SegmentInput("staff", null, []), Token);
         await core.Segments.CreateOverrideAsync(sourceId, standard.Id, beta.Id, true, FlagValue.FromInteger(1), Token);
         await core.Segments.CreateOverrideAsync(sourceId, standard.Id, staff.Id, false, FlagValue.FromInteger(2), Token);
+        var splitOverride = await core.Segments.CreateOverrideAsync(sourceId, split.Id, staff.Id, true, FlagValue.FromString("staff"), Token);
+        await core.Features.SetWeightsAsync(splitOverride.Id, [new(split.Options[0].Id, 5), new(split.Options[1].Id, 95)], splitOverride.Version, Token);
 
         var clone = await core.Environments.CloneAsync(sourceId, "Production copy", Token);
 

@@ -366,6 +366,35 @@ public sealed class FeatureServiceTests
     }
 
     [Fact]
+    public async Task AnUpdateListingAnOptionTwiceIsRejected()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, Multivariate("split", 30), Token);
+        var option = new MultivariateOptionInput(feature.Options[0].Id, FlagValue.FromString("again"), 10);
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() =>
+            core.Features.UpdateAsync(feature.Id, new FeatureInput("split", Options: [option, option]), feature.Version, Token));
+
+        Assert.Contains("options", error.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task AnUpdateNamingAnOptionOfAnotherFeatureIsRejected()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, Multivariate("split", 30), Token);
+        var other = await core.Features.CreateAsync(seeded.ProjectId, Multivariate("other", 30), Token);
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => core.Features.UpdateAsync(feature.Id,
+            new FeatureInput("split", Options: [new MultivariateOptionInput(other.Options[0].Id, FlagValue.FromString("x"), 10)]), feature.Version, Token));
+
+        Assert.Contains("options", error.Errors.Keys);
+        Assert.Equal([feature.Options[0].Id], (await core.Features.GetAsync(feature.Id, Token)).Options.Select(o => o.Id));
+    }
+
+    [Fact]
     public async Task ArchivedFeaturesAreLeftOutOfTheDefaultListUntilUnarchived()
     {
         await using var core = await CoreServices.CreateAsync();
