@@ -141,7 +141,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.ServerSideKeys.AsNoTracking().Where(k => k.EnvironmentId == environmentId).OrderBy(k => k.Id)
-            .Select(k => new ServerSideKeySummary(k.Id, k.Name, k.Key, k.CreatedAt, k.RevokedAt))
+            .Select(k => new ServerSideKeySummary(k.Id, k.Name, Mask(k.Key), k.CreatedAt, k.RevokedAt))
             .ToListAsync(cancellationToken);
     }
 
