@@ -54,6 +54,23 @@ public sealed class EnvironmentServiceTests
     }
 
     [Fact]
+    public async Task ListingServerSideKeysShowsOnlyTheStartOfEachKey()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync("Development");
+        var created = await core.Environments.CreateServerSideKeyAsync(seeded.EnvironmentIds[0], "CI", Token);
+
+        var listed = await core.Environments.ListServerSideKeysAsync(seeded.EnvironmentIds[0], Token);
+
+        Assert.Equal(["Default", "CI"], listed.Select(k => k.Name));
+        var ci = listed[1];
+        Assert.Equal(created.Id, ci.Id);
+        Assert.StartsWith("ser.", ci.Key, StringComparison.Ordinal);
+        Assert.StartsWith(ci.Key.TrimEnd('…'), created.Key, StringComparison.Ordinal);
+        Assert.True(ci.Key.Length < 16, $"The list shows {ci.Key}, most of the secret.");
+    }
+
+    [Fact]
     public async Task KeysResolveToTheirEnvironmentUntilAServerSideKeyIsRevoked()
     {
         await using var core = await CoreServices.CreateAsync();
