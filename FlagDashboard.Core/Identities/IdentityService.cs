@@ -64,8 +64,11 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
 
         var identity = new Identity { EnvironmentId = environmentId, Identifier = identifier, CreatedAt = clock.GetUtcNow() };
         db.Identities.Add(identity);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, identifier, identifier, new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, new { identity.Identifier }, clock);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrConflictAsync(Entity, identifier, cancellationToken, uniqueField: "identifier");
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, identity.Id, identifier, new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, new { identity.Identifier }, clock);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return identity;
     }
 
