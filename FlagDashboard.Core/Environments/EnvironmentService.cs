@@ -153,8 +153,11 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
             ?? throw new NotFoundException(Entity, environmentId);
         var key = new ServerSideKey { EnvironmentId = environmentId, Name = name, Key = KeyGenerator.NewServerSideKey(), CreatedAt = clock.GetUtcNow() };
         db.ServerSideKeys.Add(key);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, "ServerSideKey", name, name, Scope(environment), null, new { key.Name, Key = Mask(key.Key) }, clock);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrConflictAsync("Server-side key", name, cancellationToken);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, "ServerSideKey", key.Id, name, Scope(environment), null, new { key.Name, Key = Mask(key.Key) }, clock);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return key;
     }
 
