@@ -53,6 +53,37 @@ public sealed class AuditLogServiceTests
     }
 
     [Fact]
+    public async Task TheCreationAndDeletionOfAnIdentityAreAuditedUnderOneEntityId()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync("Production");
+        var identifier = "user-" + new string('x', 60);
+        var identity = await core.Identities.CreateAsync(seeded.EnvironmentIds[0], identifier, Token);
+
+        await core.Identities.DeleteAsync(identity.Id, Token);
+
+        var entries = (await core.Audit.QueryAsync(new AuditFilter(EntityType: "Identity"), 0, 10, Token)).Items;
+        Assert.Equal([AuditAction.Deleted, AuditAction.Created], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal(identity.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), e.EntityId));
+        Assert.All(entries, e => Assert.Equal(identifier, e.EntityName));
+    }
+
+    [Fact]
+    public async Task TheCreationAndRevocationOfAServerSideKeyAreAuditedUnderOneEntityId()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync("Production");
+        var key = await core.Environments.CreateServerSideKeyAsync(seeded.EnvironmentIds[0], "CI", Token);
+
+        await core.Environments.RevokeServerSideKeyAsync(key.Id, Token);
+
+        var entries = (await core.Audit.QueryAsync(new AuditFilter(EntityType: "ServerSideKey"), 0, 10, Token)).Items;
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal(key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), e.EntityId));
+        Assert.All(entries, e => Assert.DoesNotContain(key.Key, e.After, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task QueryFiltersByEntityTypeAndActor()
     {
         await using var core = await CoreServices.CreateAsync("alice");
