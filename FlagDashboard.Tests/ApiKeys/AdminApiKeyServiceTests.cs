@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlagDashboard.Core;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Tests.Infrastructure;
@@ -98,7 +99,7 @@ public sealed class AdminApiKeyServiceTests
         var rows = new List<string>();
         while (await reader.ReadAsync(Token))
         {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
         }
 
         Assert.NotEmpty(rows);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Tests.Infrastructure;
@@ -22,7 +23,7 @@ public sealed class AuditLogServiceTests
         Assert.All(page.Items, e =>
         {
             Assert.Equal("erin", e.Actor);
-            Assert.Equal(segment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), e.EntityId);
+            Assert.Equal(segment.Id.ToString(CultureInfo.InvariantCulture), e.EntityId);
             Assert.Equal("beta", e.EntityName);
             Assert.Equal((seeded.OrganisationId, seeded.ProjectId), (e.OrganisationId, e.ProjectId));
         });
@@ -64,7 +65,7 @@ public sealed class AuditLogServiceTests
 
         var entries = (await core.Audit.QueryAsync(new AuditFilter(EntityType: "Identity"), 0, 10, Token)).Items;
         Assert.Equal([AuditAction.Deleted, AuditAction.Created], entries.Select(e => e.Action));
-        Assert.All(entries, e => Assert.Equal(identity.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), e.EntityId));
+        Assert.All(entries, e => Assert.Equal(identity.Id.ToString(CultureInfo.InvariantCulture), e.EntityId));
         Assert.All(entries, e => Assert.Equal(identifier, e.EntityName));
     }
 
@@ -79,7 +80,7 @@ public sealed class AuditLogServiceTests
 
         var entries = (await core.Audit.QueryAsync(new AuditFilter(EntityType: "ServerSideKey"), 0, 10, Token)).Items;
         Assert.Equal(2, entries.Count);
-        Assert.All(entries, e => Assert.Equal(key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), e.EntityId));
+        Assert.All(entries, e => Assert.Equal(key.Id.ToString(CultureInfo.InvariantCulture), e.EntityId));
         Assert.All(entries, e => Assert.DoesNotContain(key.Key, e.After, StringComparison.Ordinal));
     }
 

@@ -1,6 +1,7 @@
 using FlagDashboard.Core;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Projects;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static FlagDashboard.Tests.Infrastructure.CoreServices;
@@ -59,7 +60,7 @@ public sealed class DbContextExtensionsTests
     {
         await using var core = await CoreServices.CreateAsync();
         var seeded = await core.SeedProjectAsync("Production");
-        await core.Projects.UpdateAsync(seeded.ProjectId, new Core.Projects.ProjectSettings("Renamed", false), 0, Token);
+        await core.Projects.UpdateAsync(seeded.ProjectId, new ProjectSettings("Renamed", false), 0, Token);
         var before = await core.EnvironmentRowAsync(seeded.EnvironmentIds[0]);
         var later = core.Clock.Advance(TimeSpan.FromHours(1));
         await using var db = core.NewContext();

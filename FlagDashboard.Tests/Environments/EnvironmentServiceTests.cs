@@ -1,4 +1,5 @@
 using FlagDashboard.Core;
+using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Segments;
@@ -237,7 +238,7 @@ public sealed class EnvironmentServiceTests
         Assert.Empty(db.Identities);
         Assert.Empty(db.ServerSideKeys.Where(k => k.EnvironmentId == seeded.EnvironmentIds[0]));
         var entry = (await core.AuditEntriesAsync()).Last();
-        Assert.Equal(Core.Audit.AuditAction.Deleted, entry.Action);
+        Assert.Equal(AuditAction.Deleted, entry.Action);
         Assert.Equal("Environment", entry.EntityType);
         Assert.Contains("\"name\":\"Development\"", entry.Before, StringComparison.Ordinal);
         Assert.Null(entry.After);

@@ -1,5 +1,8 @@
+using System.Globalization;
 using FlagDashboard.Core;
+using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Segments;
 using FlagDashboard.Tests.Infrastructure;
 using static FlagDashboard.Tests.Infrastructure.CoreServices;
 
@@ -420,7 +423,7 @@ public sealed class FeatureServiceTests
         var seeded = await core.SeedProjectAsync();
         var feature = await core.Features.CreateAsync(seeded.ProjectId, Multivariate("split", 50), Token);
         var survivor = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("survivor"), Token);
-        var segment = await core.Segments.CreateAsync(seeded.ProjectId, new Core.Segments.SegmentInput("beta", null, []), Token);
+        var segment = await core.Segments.CreateAsync(seeded.ProjectId, new SegmentInput("beta", null, []), Token);
         await core.Segments.CreateOverrideAsync(seeded.EnvironmentIds[0], feature.Id, segment.Id, true, FlagValue.None, Token);
         var identity = await core.Identities.CreateAsync(seeded.EnvironmentIds[0], "alice", Token);
         await core.Identities.SetOverrideAsync(identity.Id, feature.Id, true, FlagValue.None, Token);
@@ -447,9 +450,9 @@ public sealed class FeatureServiceTests
 
         var entry = (await core.AuditEntriesAsync()).Last();
         Assert.Equal("bob", entry.Actor);
-        Assert.Equal(Core.Audit.AuditAction.Updated, entry.Action);
+        Assert.Equal(AuditAction.Updated, entry.Action);
         Assert.Equal("Feature", entry.EntityType);
-        Assert.Equal(feature.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.EntityId);
+        Assert.Equal(feature.Id.ToString(CultureInfo.InvariantCulture), entry.EntityId);
         Assert.Equal(seeded.ProjectId, entry.ProjectId);
         Assert.Contains("\"description\":\"old text\"", entry.Before, StringComparison.Ordinal);
         Assert.Contains("\"description\":\"new text\"", entry.After, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Tests.Infrastructure;
@@ -70,7 +71,7 @@ public sealed class OrganisationServiceTests
         Assert.Equal(AuditAction.Created, entry.Action);
         Assert.Equal("dave", entry.Actor);
         Assert.Equal("Organisation", entry.EntityType);
-        Assert.Equal(organisation.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.EntityId);
+        Assert.Equal(organisation.Id.ToString(CultureInfo.InvariantCulture), entry.EntityId);
         Assert.Equal("Acme", entry.EntityName);
         Assert.Equal(organisation.Id, entry.OrganisationId);
         Assert.Equal(core.Clock.Now, entry.At);

@@ -1,6 +1,8 @@
 using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Projects;
+using FlagDashboard.Core.Segments;
 using FlagDashboard.Tests.Infrastructure;
 using static FlagDashboard.Tests.Infrastructure.CoreServices;
 
@@ -115,8 +117,8 @@ public sealed class ProjectServiceTests
         await using var core = await CoreServices.CreateAsync();
         var seeded = await core.SeedProjectAsync();
         var kept = await core.Projects.CreateAsync(seeded.OrganisationId, "Kept", Token);
-        await core.Features.CreateAsync(seeded.ProjectId, new Core.Flags.FeatureInput("checkout"), Token);
-        await core.Segments.CreateAsync(seeded.ProjectId, new Core.Segments.SegmentInput("beta", null, []), Token);
+        await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout"), Token);
+        await core.Segments.CreateAsync(seeded.ProjectId, new SegmentInput("beta", null, []), Token);
 
         await core.Projects.DeleteAsync(seeded.ProjectId, Token);
 
