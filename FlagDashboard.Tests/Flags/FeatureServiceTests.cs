@@ -76,6 +76,31 @@ public sealed class FeatureServiceTests
         Assert.Equal("search", (await core.Features.GetAsync(other.Id, Token)).Name);
     }
 
+    [Theory]
+    [InlineData("beta", "Beta")]
+    [InlineData("beta", "beta ")]
+    [InlineData("beta", " ")]
+    public async Task BlankOrRepeatedTagsAreRejected(string first, string second)
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout", Tags: [first, second]), Token));
+
+        Assert.Contains("tags", error.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task TagsAreStoredTrimmed()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout", Tags: [" beta", "ui "]), Token);
+
+        Assert.Equal(["beta", "ui"], (await core.Features.GetAsync(feature.Id, Token)).Tags);
+    }
+
     [Fact]
     public async Task OptionDefaultWeightsOverOneHundredInTotalAreRejected()
     {
