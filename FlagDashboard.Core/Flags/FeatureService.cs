@@ -214,7 +214,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             .Name("name", input.Name, FieldLimits.FeatureName)
             .MaxLength("description", input.Description, FieldLimits.Description)
             .Check((input.Tags ?? []).All(t => !string.IsNullOrWhiteSpace(t) && t.Length <= FieldLimits.Tag), "tags", $"Each tag is 1 to {FieldLimits.Tag} characters.")
-            .Check((input.Tags ?? []).Select(t => t.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() == (input.Tags ?? []).Count, "tags", "A tag appears twice.")
+            .Check((input.Tags ?? []).Select(t => t?.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() == (input.Tags ?? []).Count, "tags", "A tag appears twice.")
             .Check((input.Options ?? []).All(o => !o.Value.IsNone), "options", "Each option needs a value.")
             .MaxLength("initialValue", input.InitialValue.Type == FlagValueType.String ? input.InitialValue.AsString : null, FieldLimits.Value);
         validation.ThrowIfInvalid();
