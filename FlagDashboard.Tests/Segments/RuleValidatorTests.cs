@@ -148,6 +148,29 @@ public sealed class RuleValidatorTests
     }
 
     [Fact]
+    public void RulesNestedDeeperThanTheLimitAreRejectedWhereTheyGoTooDeep()
+    {
+        SegmentRule Nest(int levels) => levels == 1
+            ? new SegmentRule { Conditions = [new Condition { Property = "plan", Value = "gold" }] }
+            : new SegmentRule { Rules = [Nest(levels - 1)] };
+
+        var atLimit = RuleValidator.Validate([Nest(RuleValidator.MaxDepth)]);
+        var tooDeep = RuleValidator.Validate([Nest(RuleValidator.MaxDepth + 1)]);
+
+        Assert.Empty(atLimit);
+        Assert.Equal(["rules[0]" + string.Concat(Enumerable.Repeat(".rules[0]", RuleValidator.MaxDepth))], tooDeep.Keys);
+    }
+
+    [Fact]
+    public void MoreConditionsThanTheLimitAreRejected()
+    {
+        SegmentRule Rule(int conditions) => new() { Conditions = Enumerable.Range(0, conditions).Select(i => new Condition { Property = $"p{i}", Value = "x" }).ToList() };
+
+        Assert.Empty(RuleValidator.Validate([Rule(RuleValidator.MaxConditions - 1), Rule(1)]));
+        Assert.Equal(["rules"], RuleValidator.Validate([Rule(RuleValidator.MaxConditions), Rule(1)]).Keys);
+    }
+
+    [Fact]
     public void EveryProblemIsReportedAtOnce()
     {
         SegmentRule[] rules =
