@@ -26,8 +26,9 @@ public sealed class AuditLogService(IDbContextFactory<FlagDashboardDbContext> db
         if (filter.EnvironmentId is { } environmentId) query = query.Where(a => a.EnvironmentId == environmentId);
         if (!string.IsNullOrEmpty(filter.EntityType)) query = query.Where(a => a.EntityType == filter.EntityType);
         if (!string.IsNullOrEmpty(filter.Actor)) query = query.Where(a => a.Actor == filter.Actor);
-        if (filter.From is { } from) query = query.Where(a => a.At >= from);
-        if (filter.To is { } to) query = query.Where(a => a.At < to);
+        // Times are stored as UTC and the SQLite converter compares clock readings, not instants: compare in UTC.
+        if (filter.From?.ToUniversalTime() is { } from) query = query.Where(a => a.At >= from);
+        if (filter.To?.ToUniversalTime() is { } to) query = query.Where(a => a.At < to);
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip(Math.Max(0, skip)).Take(take).ToListAsync(cancellationToken);
         return new AuditPage(items, total);

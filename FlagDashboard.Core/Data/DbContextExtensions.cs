@@ -54,10 +54,17 @@ internal static class DbContextExtensions
         }
     }
 
-    /// <summary>Makes the next save fail with a conflict unless the entity is still at the version the caller read.</summary>
+    /// <summary>
+    /// Makes the next save fail with a conflict unless the entity is still at the version the caller read,
+    /// and raise the version when it succeeds, even if only dependents (options, weights) changed.
+    /// </summary>
     public static void ExpectVersion<T>(this FlagDashboardDbContext db, T entity, int expectedVersion)
-        where T : class, IVersioned =>
-        db.Entry(entity).Property(e => e.Version).OriginalValue = expectedVersion;
+        where T : class, IVersioned
+    {
+        var version = db.Entry(entity).Property(e => e.Version);
+        version.OriginalValue = expectedVersion;
+        version.IsModified = true;
+    }
 
     private static bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException?.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase) == true

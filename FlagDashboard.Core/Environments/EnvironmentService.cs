@@ -141,7 +141,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.ServerSideKeys.AsNoTracking().Where(k => k.EnvironmentId == environmentId).OrderBy(k => k.Id)
-            .Select(k => new ServerSideKeySummary(k.Id, k.Name, k.Key, k.CreatedAt, k.RevokedAt))
+            .Select(k => new ServerSideKeySummary(k.Id, k.Name, Mask(k.Key), k.CreatedAt, k.RevokedAt))
             .ToListAsync(cancellationToken);
     }
 
@@ -153,8 +153,11 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
             ?? throw new NotFoundException(Entity, environmentId);
         var key = new ServerSideKey { EnvironmentId = environmentId, Name = name, Key = KeyGenerator.NewServerSideKey(), CreatedAt = clock.GetUtcNow() };
         db.ServerSideKeys.Add(key);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, "ServerSideKey", name, name, Scope(environment), null, new { key.Name, Key = Mask(key.Key) }, clock);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrConflictAsync("Server-side key", name, cancellationToken);
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, "ServerSideKey", key.Id, name, Scope(environment), null, new { key.Name, Key = Mask(key.Key) }, clock);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return key;
     }
 

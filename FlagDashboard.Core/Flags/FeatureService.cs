@@ -88,6 +88,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             throw new ValidationException("options", $"Option {unknown[0].Id} is not an option of this feature.");
         }
 
+        if ((input.Options ?? []).Where(o => o.Id is not null).GroupBy(o => o.Id).Any(g => g.Count() > 1))
+        {
+            throw new ValidationException("options", "An option appears twice.");
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var before = Snapshot(feature);
         db.ExpectVersion(feature, expectedVersion);
@@ -185,6 +190,9 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             }
         }
 
+        // Options left out of the input keep their weights, so the limit holds for the state as a whole.
+        ValidateWeights(state.Weights.Select(w => w.Percentage), "weights");
+
         state.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, state.UpdatedAt, cancellationToken);
@@ -206,7 +214,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             .Name("name", input.Name, FieldLimits.FeatureName)
             .MaxLength("description", input.Description, FieldLimits.Description)
             .Check((input.Tags ?? []).All(t => !string.IsNullOrWhiteSpace(t) && t.Length <= FieldLimits.Tag), "tags", $"Each tag is 1 to {FieldLimits.Tag} characters.")
-            .Check((input.Tags ?? []).Distinct(StringComparer.OrdinalIgnoreCase).Count() == (input.Tags ?? []).Count, "tags", "A tag appears twice.")
+            .Check((input.Tags ?? []).Select(t => t?.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() == (input.Tags ?? []).Count, "tags", "A tag appears twice.")
             .Check((input.Options ?? []).All(o => !o.Value.IsNone), "options", "Each option needs a value.")
             .MaxLength("initialValue", input.InitialValue.Type == FlagValueType.String ? input.InitialValue.AsString : null, FieldLimits.Value);
         validation.ThrowIfInvalid();
@@ -234,7 +242,8 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         {
             foreach (var option in options)
             {
-                var room = 100 - state.Weights.Sum(w => w.Percentage);
+                // Weights of options removed in this update are still loaded; their share is free again.
+                var room = 100 - state.Weights.Where(w => feature.Options.Any(o => o.Id == w.OptionId)).Sum(w => w.Percentage);
                 var percentage = state.IsEnvironmentDefault && option.DefaultWeight <= room ? option.DefaultWeight : 0;
                 state.Weights.Add(new MultivariateWeight { Option = option, Percentage = percentage, ExternalId = nextWeightId++ });
             }

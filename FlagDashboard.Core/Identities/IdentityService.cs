@@ -27,8 +27,11 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         if (!string.IsNullOrEmpty(prefix))
         {
             // A range on the index rather than LIKE, which would need escaping and skips the index on SQLite.
-            var upper = prefix + char.MaxValue;
-            query = query.Where(i => i.Identifier.CompareTo(prefix) >= 0 && i.Identifier.CompareTo(upper) < 0);
+            query = query.Where(i => i.Identifier.CompareTo(prefix) >= 0);
+            if (UpperBound(prefix) is { } upper)
+            {
+                query = query.Where(i => i.Identifier.CompareTo(upper) < 0);
+            }
         }
 
         var total = await query.CountAsync(cancellationToken);
@@ -61,8 +64,11 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
 
         var identity = new Identity { EnvironmentId = environmentId, Identifier = identifier, CreatedAt = clock.GetUtcNow() };
         db.Identities.Add(identity);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, identifier, identifier, new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, new { identity.Identifier }, clock);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrConflictAsync(Entity, identifier, cancellationToken, uniqueField: "identifier");
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, identity.Id, identifier, new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, new { identity.Identifier }, clock);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return identity;
     }
 
@@ -72,7 +78,8 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         var identity = await LoadAsync(db, id, cancellationToken);
         db.Identities.Remove(identity);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, identity.Identifier, Scope(identity), new { identity.Identifier }, null, clock);
-        await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+        // Its identity overrides go with it, and they are part of the environment's SDK document.
+        await db.SaveAndTouchAsync(Entity, id, e => e.Id == identity.EnvironmentId, clock.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Sets a trait, keeping its type; <see cref="FlagValue.None"/> deletes it, as an SDK's null does.</summary>
@@ -113,6 +120,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
     /// <summary>Overrides a feature for one identity: above every segment, by exact identifier.</summary>
     public async Task<FeatureState> SetOverrideAsync(int identityId, int featureId, bool enabled, FlagValue value, CancellationToken cancellationToken = default)
     {
+        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await LoadAsync(db, identityId, cancellationToken);
         var feature = await db.Features.SingleOrDefaultAsync(f => f.Id == featureId && f.ProjectId == identity.Environment!.ProjectId, cancellationToken)
@@ -161,6 +169,27 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
             .MaxLength("identifier", identifier, FieldLimits.Identifier)
             .Check(identifier is null || !identifier.Any(char.IsControl), "identifier", "An identifier may not contain control characters.")
             .ThrowIfInvalid();
+
+    /// <summary>
+    /// The least string above every string that starts with <paramref name="prefix"/>: the prefix with its
+    /// last code point raised by one. SQLite compares UTF-8 bytes, which order as code points do, so
+    /// appending <see cref="char.MaxValue"/> would leave out identifiers that go on past U+FFFF (emoji).
+    /// </summary>
+    private static string? UpperBound(string prefix)
+    {
+        var runes = prefix.EnumerateRunes().ToList();
+        while (runes.Count > 0)
+        {
+            var last = runes[^1].Value;
+            runes.RemoveAt(runes.Count - 1);
+            if (last < 0x10FFFF)
+            {
+                return string.Concat(runes) + new System.Text.Rune(last == 0xD7FF ? 0xE000 : last + 1);
+            }
+        }
+
+        return null;
+    }
 
     private static async Task<Identity> LoadAsync(FlagDashboardDbContext db, int id, CancellationToken cancellationToken) =>
         await db.Identities.Include(i => i.Traits).Include(i => i.Environment).ThenInclude(e => e!.Project)

@@ -86,6 +86,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>Overrides a feature for a segment in one environment; a new override goes last in priority.</summary>
     public async Task<FeatureState> CreateOverrideAsync(int environmentId, int featureId, int segmentId, bool enabled, FlagValue value, CancellationToken cancellationToken = default)
     {
+        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken) ?? throw new NotFoundException("Environment", environmentId);
         var feature = await db.Features.Include(f => f.Options).SingleOrDefaultAsync(f => f.Id == featureId && f.ProjectId == environment.ProjectId, cancellationToken)
@@ -140,6 +141,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         if (states.Count != stateIdsInOrder.Count || states.Any(s => !stateIdsInOrder.Contains(s.Id)))
         {
             throw new ValidationException("order", "List every segment override of this feature in this environment exactly once.");
+        }
+
+        if (states.Count == 0)
+        {
+            return;
         }
 
         var before = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList();

@@ -1,0 +1,115 @@
+using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Environments;
+using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Identities;
+using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Projects;
+using FlagDashboard.Core.Segments;
+using Microsoft.EntityFrameworkCore;
+
+namespace FlagDashboard.Tests.Infrastructure;
+
+/// <summary>The Core services over one fresh migrated database, acting as one actor on a manual clock.</summary>
+public sealed class CoreServices : IAsyncDisposable
+{
+    private readonly bool _ownsDatabase;
+
+    private CoreServices(TestDatabase database, ManualClock clock, string actor, bool ownsDatabase)
+    {
+        Database = database;
+        Clock = clock;
+        Actor = actor;
+        _ownsDatabase = ownsDatabase;
+        var actors = new FixedActor(actor);
+        Organisations = new OrganisationService(database, actors, clock);
+        Projects = new ProjectService(database, actors, clock);
+        Environments = new EnvironmentService(database, actors, clock);
+        Features = new FeatureService(database, actors, clock);
+        Segments = new SegmentService(database, actors, clock);
+        Identities = new IdentityService(database, actors, clock);
+        Audit = new AuditLogService(database);
+        ApiKeys = new AdminApiKeyService(database, actors, clock);
+    }
+
+    public TestDatabase Database { get; }
+
+    public ManualClock Clock { get; }
+
+    public string Actor { get; }
+
+    public OrganisationService Organisations { get; }
+
+    public ProjectService Projects { get; }
+
+    public EnvironmentService Environments { get; }
+
+    public FeatureService Features { get; }
+
+    public SegmentService Segments { get; }
+
+    public IdentityService Identities { get; }
+
+    public AuditLogService Audit { get; }
+
+    public AdminApiKeyService ApiKeys { get; }
+
+    public static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public static async Task<CoreServices> CreateAsync(string actor = "tester") =>
+        new(await TestDatabase.CreateAsync(), new ManualClock(), actor, ownsDatabase: true);
+
+    /// <summary>The same database and clock, changes made by someone else.</summary>
+    public CoreServices As(string actor) => new(Database, Clock, actor, ownsDatabase: false);
+
+    public FlagDashboardDbContext NewContext() => Database.CreateDbContext();
+
+    /// <summary>An organisation with one project and the named environments in it.</summary>
+    public async Task<SeededProject> SeedProjectAsync(params string[] environmentNames)
+    {
+        var organisation = await Organisations.CreateAsync($"Org {Guid.NewGuid():N}", Token);
+        var project = await Projects.CreateAsync(organisation.Id, "Shop", Token);
+        var environments = new List<ProjectEnvironment>();
+        foreach (var name in environmentNames.Length == 0 ? ["Development", "Production"] : environmentNames)
+        {
+            environments.Add(await Environments.CreateAsync(project.Id, name, Token));
+        }
+
+        return new SeededProject(organisation.Id, project.Id, environments.Select(e => e.Id).ToList());
+    }
+
+    /// <summary>Every feature state of a feature, with its weights, read straight from the database.</summary>
+    public async Task<List<FeatureState>> StatesOfAsync(int featureId)
+    {
+        await using var db = NewContext();
+        return await db.FeatureStates.AsNoTracking().Include(s => s.Weights).ThenInclude(w => w.Option)
+            .Where(s => s.FeatureId == featureId).OrderBy(s => s.EnvironmentId).ThenBy(s => s.Id).ToListAsync(Token);
+    }
+
+    /// <summary>The default state of a feature in an environment.</summary>
+    public async Task<FeatureState> DefaultStateAsync(int featureId, int environmentId) =>
+        (await StatesOfAsync(featureId)).Single(s => s.EnvironmentId == environmentId && s.SegmentId == null && s.IdentityId == null);
+
+    public async Task<ProjectEnvironment> EnvironmentRowAsync(int environmentId)
+    {
+        await using var db = NewContext();
+        return await db.Environments.AsNoTracking().SingleAsync(e => e.Id == environmentId, Token);
+    }
+
+    public async Task<List<AuditEntry>> AuditEntriesAsync()
+    {
+        await using var db = NewContext();
+        return await db.AuditEntries.AsNoTracking().OrderBy(a => a.Id).ToListAsync(Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+    }
+}
+
+public sealed record SeededProject(int OrganisationId, int ProjectId, IReadOnlyList<int> EnvironmentIds);
