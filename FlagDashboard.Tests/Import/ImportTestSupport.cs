@@ -21,16 +21,6 @@ internal static class SampleDocuments
     public static MemoryStream Stream(JsonNode document) => Stream(document.ToJsonString());
 }
 
-/// <summary>A clock that stands still until a test moves it.</summary>
-internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = start;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public void Advance(TimeSpan by) => Now += by;
-}
-
 /// <summary>Every row of every table, as text: two snapshots are equal when the content is byte-for-byte the same.</summary>
 internal static class DatabaseSnapshot
 {
