@@ -15,5 +15,6 @@ internal static class JsonOptions
     public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter() },
     };
 }

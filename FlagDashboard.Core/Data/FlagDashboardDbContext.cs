@@ -58,7 +58,9 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
         if (Database.IsSqlite())
         {
             // SQLite has no date type: as text, DateTimeOffset cannot be ordered or compared in queries.
-            configuration.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            // UTC ticks order and compare correctly whatever offset a value or a query parameter carries.
+            configuration.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            configuration.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
         }
     }
 

@@ -11,7 +11,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.Actor).HasMaxLength(FieldLimits.Name);
         builder.Property(a => a.Action).HasConversion<string>().HasMaxLength(20);
         builder.Property(a => a.EntityType).HasMaxLength(50);
-        builder.Property(a => a.EntityId).HasMaxLength(50);
+        // Composite ids such as "{identity}/{trait key}" must fit.
+        builder.Property(a => a.EntityId).HasMaxLength(FieldLimits.TraitKey + 20);
         builder.Property(a => a.EntityName).HasMaxLength(FieldLimits.Identifier);
         builder.HasIndex(a => a.At);
         builder.HasIndex(a => new { a.OrganisationId, a.At });

@@ -88,7 +88,7 @@ namespace FlagDashboard.Core.Data.Migrations
 
                     b.Property<string>("EntityId")
                         .IsRequired()
-                        .HasMaxLength(50)
+                        .HasMaxLength(220)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EntityName")

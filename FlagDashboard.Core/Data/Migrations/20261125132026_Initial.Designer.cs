@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlagDashboard.Core.Data.Migrations
 {
     [DbContext(typeof(FlagDashboardDbContext))]
-    [Migration("20261125125120_Initial")]
+    [Migration("20261125132026_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -91,7 +91,7 @@ namespace FlagDashboard.Core.Data.Migrations
 
                     b.Property<string>("EntityId")
                         .IsRequired()
-                        .HasMaxLength(50)
+                        .HasMaxLength(220)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EntityName")

@@ -60,7 +60,7 @@ namespace FlagDashboard.Core.Data.Migrations
                     Actor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Action = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     EntityType = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    EntityId = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    EntityId = table.Column<string>(type: "TEXT", maxLength: 220, nullable: false),
                     EntityName = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
                     OrganisationId = table.Column<int>(type: "INTEGER", nullable: true),
                     ProjectId = table.Column<int>(type: "INTEGER", nullable: true),
