@@ -54,6 +54,26 @@ public sealed class OperatorCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task EvaluatePrintsOneResultLinePerFileInOrderAndGoesOnPastABadFile()
+    {
+        var cases = Path.Combine(AppContext.BaseDirectory, "Engine", "Cases");
+        var contexts = Directory.GetFiles(cases, "*.jsonc").Order(StringComparer.Ordinal).ToList();
+        var missing = Path.Combine(_dataDirectory, "missing.json");
+
+        var result = await RunAsync(["evaluate", contexts[0], missing, .. contexts.Skip(1)]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("missing.json", result.Error);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(contexts.Count, lines.Length);
+        for (var i = 0; i < contexts.Count; i++)
+        {
+            var expected = JsonNode.Parse(await File.ReadAllTextAsync(contexts[i].Replace(".jsonc", ".expected.json"), TestContext.Current.CancellationToken));
+            Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(lines[i])), $"{Path.GetFileName(contexts[i])}: {lines[i]}");
+        }
+    }
+
+    [Fact]
     public async Task AMissingFileIsAClearError()
     {
         var result = await RunAsync("import", "--organisation", "Acme", "--project", "Web", Path.Combine(_dataDirectory, "nope.json"));

@@ -16,7 +16,7 @@ namespace FlagDashboard.Hosting;
 /// </summary>
 public static class OperatorCommandLine
 {
-    private static readonly string[] Verbs = ["import", "export", "create-admin", "create-api-key", "healthcheck", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["evaluate", "import", "export", "create-admin", "create-api-key", "healthcheck", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -26,6 +26,7 @@ public static class OperatorCommandLine
         error ??= Console.Error;
         var root = new RootCommand("FlagDashboard: a self-hosted feature-flag service. With no verb, serves the dashboard and SDK API.")
         {
+            EvaluateCommand(output, error),
             ImportCommand(output, error),
             ExportCommand(output, error),
             CreateAdminCommand(output, error),
@@ -34,6 +35,14 @@ public static class OperatorCommandLine
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static Command EvaluateCommand(TextWriter output, TextWriter error)
+    {
+        var files = new Argument<string[]>("FILE") { Description = "Evaluation-context files (JSON or JSONC), evaluated in order.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("evaluate", "Evaluates context files with the flag engine and prints one line of result JSON for each.") { files };
+        command.SetAction(parse => Core.Engine.EvaluateCommand.Run(parse.GetValue(files)!, output, error));
+        return command;
     }
 
     private static Command ImportCommand(TextWriter output, TextWriter error)
