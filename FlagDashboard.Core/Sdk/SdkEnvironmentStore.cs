@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Environments;
+using FlagDashboard.Core.Import;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace FlagDashboard.Core.Sdk;
+
+/// <summary>
+/// The SDK API's memory: one <see cref="SdkEnvironment"/> per environment in use, rebuilt when the
+/// environment's <see cref="ProjectEnvironment.DocumentUpdatedAt"/> moves. <see cref="RefreshAsync"/> is
+/// called a few times a second, so a change made anywhere (dashboard, command line, another request)
+/// reaches SDKs within a second.
+/// </summary>
+public sealed class SdkEnvironmentStore(
+    IDbContextFactory<FlagDashboardDbContext> dbFactory,
+    EnvironmentDocumentExporter exporter,
+    ILogger<SdkEnvironmentStore> logger)
+{
+    private readonly ConcurrentDictionary<string, int> _environmentIdByKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, Task<SdkEnvironment?>> _environments = new();
+
+    /// <summary>Raised after an environment in memory was rebuilt because it changed.</summary>
+    public event Action<SdkEnvironment>? EnvironmentChanged;
+
+    /// <summary>The environment a client or server-side key belongs to, or null for an unknown or revoked key.</summary>
+    public async ValueTask<(SdkEnvironment Environment, bool IsServerSide)?> FindByKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_environmentIdByKey.TryGetValue(key, out var cachedId))
+        {
+            var cached = await GetAsync(cachedId);
+            if (cached is not null && cached.Accepts(key, out var cachedServerSide))
+            {
+                return (cached, cachedServerSide);
+            }
+
+            _environmentIdByKey.TryRemove(key, out _);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var environmentId = key.StartsWith(ServerSideKey.Prefix, StringComparison.Ordinal)
+            ? await db.ServerSideKeys.Where(k => k.Key == key && k.RevokedAt == null).Select(k => (int?)k.EnvironmentId).SingleOrDefaultAsync(cancellationToken)
+            : await db.Environments.Where(e => e.ClientKey == key).Select(e => (int?)e.Id).SingleOrDefaultAsync(cancellationToken);
+        if (environmentId is null)
+        {
+            return null;
+        }
+
+        var environment = await GetAsync(environmentId.Value);
+        if (environment is null || !environment.Accepts(key, out var isServerSide))
+        {
+            // Changed between the two reads: load the new version once and ask again.
+            environment = await ReloadAsync(environmentId.Value);
+            if (environment is null || !environment.Accepts(key, out isServerSide))
+            {
+                return null;
+            }
+        }
+
+        _environmentIdByKey[key] = environment.Id;
+        return (environment, isServerSide);
+    }
+
+    public Task<SdkEnvironment?> GetAsync(int environmentId) =>
+        _environments.GetOrAdd(environmentId, LoadAsync);
+
+    /// <summary>Rebuilds every environment in memory whose last change differs from the database's.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (_environments.IsEmpty)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stamps = await db.Environments.AsNoTracking().Select(e => new { e.Id, e.DocumentUpdatedAt }).ToDictionaryAsync(e => e.Id, e => e.DocumentUpdatedAt, cancellationToken);
+        foreach (var (id, task) in _environments)
+        {
+            if (!task.IsCompletedSuccessfully)
+            {
+                continue;
+            }
+
+            var current = task.Result;
+            if (!stamps.TryGetValue(id, out var stamp))
+            {
+                _environments.TryRemove(id, out _);
+                continue;
+            }
+
+            if (current is null || current.Data.UpdatedAt != stamp)
+            {
+                var rebuilt = await ReloadAsync(id);
+                if (rebuilt is not null)
+                {
+                    logger.LogDebug("Rebuilt SDK answers of environment {EnvironmentId}", id);
+                    EnvironmentChanged?.Invoke(rebuilt);
+                }
+            }
+        }
+    }
+
+    private async Task<SdkEnvironment?> ReloadAsync(int environmentId)
+    {
+        var loaded = await LoadAsync(environmentId);
+        // Swap in a finished task only, so requests keep the previous version while the new one is built.
+        _environments[environmentId] = Task.FromResult(loaded);
+        return loaded;
+    }
+
+    private async Task<SdkEnvironment?> LoadAsync(int environmentId)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var data = await EnvironmentContextMapper.LoadAsync(db, environmentId, CancellationToken.None);
+            return data is null ? null : new SdkEnvironment(data);
+        }
+        catch
+        {
+            // A failed load is not cached: the next request tries again.
+            _environments.TryRemove(environmentId, out _);
+            throw;
+        }
+    }
+
+    /// <summary>The environment document for SDKs in local evaluation, kept with the environment's version.</summary>
+    public Task<byte[]?> GetDocumentAsync(SdkEnvironment environment) =>
+        environment.GetDocumentAsync(id => exporter.TryBuildDocumentAsync(id));
+}

@@ -1,0 +1,30 @@
+namespace FlagDashboard.Core.Usage;
+
+/// <summary>The SDK resources whose calls are counted.</summary>
+public enum SdkResource
+{
+    Flags,
+    Identities,
+    Traits,
+    EnvironmentDocument,
+    Analytics,
+    Other,
+}
+
+/// <summary>
+/// One SDK call's tags. Ids rather than names, so renames keep the history; null ids are calls with an
+/// unknown or missing key, counted under the environment "unknown".
+/// </summary>
+public readonly record struct ApiCall(int? OrganisationId, int? ProjectId, int? EnvironmentId, SdkResource Resource, int StatusClass);
+
+/// <summary>
+/// The one recording point for SDK traffic. Called on the request path, so an implementation must not
+/// block or do I/O: it counts in memory, and something else moves the counts to a store.
+/// </summary>
+public interface IUsageRecorder
+{
+    void RecordApiCall(in ApiCall call);
+
+    /// <summary>Evaluation counts an SDK reported for one feature (by name) in an environment.</summary>
+    void RecordEvaluations(int organisationId, int projectId, int environmentId, string featureName, long count);
+}
