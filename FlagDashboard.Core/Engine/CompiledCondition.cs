@@ -139,7 +139,16 @@ internal sealed class CompiledCondition
         _ => ConditionOperator.Unknown,
     };
 
-    public bool Matches(ref EvaluationScope scope) => Matches(Access.Resolve(ref scope));
+    public bool Matches(ref EvaluationScope scope)
+    {
+        // The identity key is hashed from its UTF-8 bytes, without making its string.
+        if (Access == PropertyAccess.IdentityKeyAsIs)
+        {
+            return scope.HasIdentity && _thresholdOk && PercentageHash.Percentage(_splitPrefix, scope.IdentityKeyUtf8) <= _threshold;
+        }
+
+        return Matches(Access.Resolve(ref scope));
+    }
 
     /// <summary>The operator applied to a context value (<see cref="EngineValue.Null"/> when unset).</summary>
     public bool Matches(EngineValue cv)

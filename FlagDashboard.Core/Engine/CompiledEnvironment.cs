@@ -19,10 +19,12 @@ public sealed class CompiledEnvironment
     private readonly List<KeyValuePair<string, PathNode>> _staticMembers;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>> _identityOverrides;
     private readonly FlagResult[] _environmentFlags;
+    private readonly byte[] _environmentKeyPrefix;
 
     private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides)
     {
         Context = context;
+        _environmentKeyPrefix = Encoding.UTF8.GetBytes(context.Environment.Key + "_");
         _identityOverrides = identityOverrides ?? new Dictionary<string, IReadOnlyList<FeatureContext>>();
 
         _featureIndexByName = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -87,9 +89,11 @@ public sealed class CompiledEnvironment
     /// </summary>
     public EvaluationResult Evaluate(IdentityContext? identity, IReadOnlyList<FeatureContext>? identityOverrides)
     {
-        var identityKey = identity is null ? null
-            : string.IsNullOrEmpty(identity.Key) ? $"{Context.Environment.Key}_{identity.Identifier}" : identity.Key;
-        var scope = new EvaluationScope(this, identity, identityKey);
+        byte[]? rentedKey = null;
+        var keyLength = identity is null ? 0 : IdentityKeyMaxByteCount(identity);
+        var keyBuffer = keyLength <= 256 ? stackalloc byte[keyLength] : (rentedKey = ArrayPool<byte>.Shared.Rent(keyLength));
+        var keyUtf8 = identity is null ? [] : WriteIdentityKey(identity, keyBuffer);
+        var scope = new EvaluationScope(this, identity, keyUtf8);
 
         var featureCount = _features.Length;
         int[]? rentedPicks = null;
@@ -127,7 +131,7 @@ public sealed class CompiledEnvironment
         for (var f = 0; f < featureCount; f++)
         {
             var choice = picks[f] < 0 ? _features[f] : _overrides[picks[f]];
-            flags[f] = choice.Resolve(identityKey);
+            flags[f] = choice.Resolve(scope.HasIdentity, keyUtf8);
         }
 
         if (identityOverrides is { Count: > 0 })
@@ -137,7 +141,7 @@ public sealed class CompiledEnvironment
                 if (_featureIndexByName.TryGetValue(identityOverride.Name, out var f))
                 {
                     var reason = EvaluationReasons.TargetingMatch(EvaluationReasons.IdentityOverridesSegment);
-                    flags[f] = new CompiledFeature(_features[f].Source, identityOverride, reason).Resolve(identityKey);
+                    flags[f] = new CompiledFeature(_features[f].Source, identityOverride, reason).Resolve(scope.HasIdentity, keyUtf8);
                 }
             }
         }
@@ -159,7 +163,32 @@ public sealed class CompiledEnvironment
             ArrayPool<int>.Shared.Return(rentedMatches);
         }
 
+        if (rentedKey is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rentedKey);
+        }
+
         return new EvaluationResult(flags, segments, _featureIndexByName);
+    }
+
+    /// <summary>The identity's key: its own when set and non-empty, else <c>{environment key}_{identifier}</c>.</summary>
+    internal string IdentityKey(IdentityContext identity) =>
+        string.IsNullOrEmpty(identity.Key) ? $"{Context.Environment.Key}_{identity.Identifier}" : identity.Key;
+
+    private int IdentityKeyMaxByteCount(IdentityContext identity) =>
+        string.IsNullOrEmpty(identity.Key)
+            ? _environmentKeyPrefix.Length + Encoding.UTF8.GetMaxByteCount(identity.Identifier.Length)
+            : Encoding.UTF8.GetMaxByteCount(identity.Key.Length);
+
+    private ReadOnlySpan<byte> WriteIdentityKey(IdentityContext identity, Span<byte> buffer)
+    {
+        if (!string.IsNullOrEmpty(identity.Key))
+        {
+            return buffer[..Encoding.UTF8.GetBytes(identity.Key, buffer)];
+        }
+
+        _environmentKeyPrefix.CopyTo(buffer);
+        return buffer[..(_environmentKeyPrefix.Length + Encoding.UTF8.GetBytes(identity.Identifier, buffer[_environmentKeyPrefix.Length..]))];
     }
 
     /// <summary>The whole context as JSONPath sees it, the identity (with its key written in) included.</summary>
@@ -306,9 +335,9 @@ internal class CompiledFeature
     /// <summary>The answer without a variant pick (no identity, or no variants).</summary>
     public FlagResult Plain { get; }
 
-    public FlagResult Resolve(string? identityKey)
+    public FlagResult Resolve(bool hasIdentity, ReadOnlySpan<byte> identityKeyUtf8)
     {
-        if (identityKey is null || _variants.Length == 0)
+        if (!hasIdentity || _variants.Length == 0)
         {
             return Plain;
         }
@@ -318,7 +347,7 @@ internal class CompiledFeature
             return _variants[0].Result;
         }
 
-        var percentage = PercentageHash.Percentage(_hashPrefix, identityKey);
+        var percentage = PercentageHash.Percentage(_hashPrefix, identityKeyUtf8);
         foreach (var variant in _variants)
         {
             if (variant.Start <= percentage && percentage < variant.Limit)

@@ -2,14 +2,23 @@ using FlagDashboard.Core.Engine.JsonPath;
 
 namespace FlagDashboard.Core.Engine;
 
-/// <summary>The state of one evaluation: the identity, its key, and the whole-context tree when a JSONPath needs it.</summary>
-internal ref struct EvaluationScope(CompiledEnvironment environment, IdentityContext? identity, string? identityKey)
+/// <summary>
+/// The state of one evaluation: the identity, its key (as UTF-8 for hashing, as a string only when a
+/// condition reads it), and the whole-context tree when a JSONPath needs it.
+/// </summary>
+internal ref struct EvaluationScope(CompiledEnvironment environment, IdentityContext? identity, ReadOnlySpan<byte> identityKeyUtf8)
 {
     public readonly IdentityContext? Identity = identity;
 
-    public readonly string? IdentityKey = identityKey;
+    /// <summary>The identity key as UTF-8; empty when there is no identity.</summary>
+    public readonly ReadOnlySpan<byte> IdentityKeyUtf8 = identityKeyUtf8;
 
+    private string? _identityKey;
     private PathNode? _root;
+
+    public readonly bool HasIdentity => Identity is not null;
+
+    public string? IdentityKey => Identity is null ? null : _identityKey ??= environment.IdentityKey(Identity);
 
     /// <summary>The whole context as JSONPath sees it, built on first use (only queries other than plain names need it).</summary>
     public PathNode Root => _root ??= environment.BuildContextTree(Identity, IdentityKey);

@@ -32,6 +32,27 @@ public sealed class PercentageHashTests
     }
 
     [Fact]
+    public void HashingTwoPartsEqualsHashingTheirConcatenationAtEverySplitPoint()
+    {
+        var random = new Random(7);
+        foreach (var length in new[] { 0, 1, 40, 55, 56, 63, 64, 65, 119, 120, 128, 130 })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            var expected = MD5.HashData(data);
+            for (var split = 0; split <= length; split++)
+            {
+                var (high, low) = Md5.Hash(data.AsSpan(0, split), data.AsSpan(split));
+                var digest = new byte[16];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(digest, high);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(digest.AsSpan(8), low);
+
+                Assert.Equal(expected, digest);
+            }
+        }
+    }
+
+    [Fact]
     public void TheManagedMd5AgreesWithTheSystemMd5OnTheRfc1321TestSuite()
     {
         foreach (var text in new[] { "", "a", "abc", "message digest", "abcdefghijklmnopqrstuvwxyz", new string('1', 80) })
