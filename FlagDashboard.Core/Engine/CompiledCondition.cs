@@ -59,7 +59,7 @@ internal sealed class CompiledCondition
     private readonly bool _thresholdOk;
     private readonly double _threshold;
 
-    public CompiledCondition(ConditionContext condition, string segmentKey, PropertyAccess access)
+    public CompiledCondition(ConditionContext condition, string segmentKey, PropertyAccess access, bool compileRegex)
     {
         Property = condition.Property;
         Operator = ParseOperator(condition.Operator);
@@ -81,7 +81,7 @@ internal sealed class CompiledCondition
                 Cost = 50;
                 break;
             case ConditionOperator.Regex:
-                _regex = _valueIsText ? PythonRegex.TryCreate(_value) : null;
+                _regex = _valueIsText ? PythonRegex.TryCreate(_value, compileRegex) : null;
                 Cost = 10;
                 break;
             case ConditionOperator.Modulo:
@@ -144,7 +144,7 @@ internal sealed class CompiledCondition
         // The identity key is hashed from its UTF-8 bytes, without making its string.
         if (Access == PropertyAccess.IdentityKeyAsIs)
         {
-            return scope.HasIdentity && _thresholdOk && PercentageHash.Percentage(_splitPrefix, scope.IdentityKeyUtf8) <= _threshold;
+            return scope.HasIdentity && _thresholdOk && (_threshold >= 100 || (_threshold >= 0 && PercentageHash.Percentage(_splitPrefix, scope.IdentityKeyUtf8) <= _threshold));
         }
 
         return Matches(Access.Resolve(ref scope));
@@ -165,7 +165,8 @@ internal sealed class CompiledCondition
                     _ => false,
                 };
             case ConditionOperator.PercentageSplit:
-                return !unset && _thresholdOk && SplitPercentage(cv) <= _threshold;
+                // A hash lies in [0, 100): a threshold of 100 or more always passes, a negative one never does.
+                return !unset && _thresholdOk && (_threshold >= 100 || (_threshold >= 0 && SplitPercentage(cv) <= _threshold));
             case ConditionOperator.IsSet:
                 return !unset;
             case ConditionOperator.IsNotSet:

@@ -21,7 +21,7 @@ public sealed class CompiledEnvironment
     private readonly FlagResult[] _environmentFlags;
     private readonly byte[] _environmentKeyPrefix;
 
-    private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides)
+    private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides, bool compileRegexes)
     {
         Context = context;
         _environmentKeyPrefix = Encoding.UTF8.GetBytes(context.Environment.Key + "_");
@@ -60,7 +60,7 @@ public sealed class CompiledEnvironment
 
         var staticRoot = PathNode.Object(_staticMembers);
         var overrides = new List<CompiledOverride>();
-        _segments = [.. context.Segments.Select(s => new CompiledSegment(s, staticRoot, _featureIndexByName, overrides))];
+        _segments = [.. context.Segments.Select(s => new CompiledSegment(s, staticRoot, _featureIndexByName, overrides, compileRegexes))];
         _overrides = [.. overrides];
     }
 
@@ -70,11 +70,19 @@ public sealed class CompiledEnvironment
     /// <summary>Prepares a context for evaluation.</summary>
     /// <param name="context">The environment, segments and features (its identity, if any, is not used here).</param>
     /// <param name="identityOverrides">Identity overrides by exact identifier, applied on top of segments.</param>
-    public static CompiledEnvironment Compile(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides = null) =>
-        new(context, identityOverrides);
+    /// <param name="compileRegexes">
+    /// Compile REGEX patterns to IL (slower to prepare, faster to run): right for an environment evaluated many
+    /// times, wasteful for a single evaluation.
+    /// </param>
+    public static CompiledEnvironment Compile(
+        EvaluationContext context,
+        IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides = null,
+        bool compileRegexes = true) =>
+        new(context, identityOverrides, compileRegexes);
 
-    /// <summary>Reads and evaluates one context file's text: compile, then evaluate with the file's identity.</summary>
-    public static EvaluationResult EvaluateContext(EvaluationContext context) => Compile(context).Evaluate(context.Identity);
+    /// <summary>Evaluates a context once, with its own identity (what the <c>evaluate</c> command does per file).</summary>
+    public static EvaluationResult EvaluateContext(EvaluationContext context) =>
+        Compile(context, compileRegexes: false).Evaluate(context.Identity);
 
     /// <summary>The environment's own flags, no segment evaluated (what <c>GET flags/</c> answers).</summary>
     public EvaluationResult EnvironmentFlags() => new(_environmentFlags, [], _featureIndexByName);
@@ -377,10 +385,10 @@ internal sealed class CompiledSegment
     private readonly CompiledRule[] _rules;
 
     /// <param name="allOverrides">Every segment's overrides; an override's id is its index there.</param>
-    public CompiledSegment(SegmentContext segment, PathNode staticRoot, IReadOnlyDictionary<string, int> featureIndexByName, List<CompiledOverride> allOverrides)
+    public CompiledSegment(SegmentContext segment, PathNode staticRoot, IReadOnlyDictionary<string, int> featureIndexByName, List<CompiledOverride> allOverrides, bool compileRegexes)
     {
         Result = new SegmentResult(segment.Name) { Metadata = CompiledEnvironment.NonEmptyMetadata(segment.Metadata) };
-        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment.Key, staticRoot)));
+        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment.Key, staticRoot, compileRegexes)));
         var reason = EvaluationReasons.TargetingMatch(segment.Name);
         var overrides = new List<CompiledOverride>();
         foreach (var o in segment.Overrides)

@@ -80,7 +80,8 @@ public sealed class CompiledEnvironmentTests
     [Fact]
     public void ASplitIsNotHashedWhenACheaperConditionAlreadyDecidedTheRule()
     {
-        var split = Condition("", "PERCENTAGE_SPLIT", "100");
+        // hash(["4", "env_user"]) = 8.701740348069615 (Python's hashlib), under the threshold.
+        var split = Condition("", "PERCENTAGE_SPLIT", "50");
         var context = new EvaluationContext
         {
             Environment = TestEnvironment,
@@ -100,6 +101,30 @@ public sealed class CompiledEnvironmentTests
 
         Assert.Equal(["any-decided", "needs-the-split"], result.Segments.Select(s => s.Name));
         Assert.Equal(1, hashes);
+    }
+
+    [Fact]
+    public void SplitThresholdsOutsideZeroToOneHundredNeedNoHash()
+    {
+        var context = new EvaluationContext
+        {
+            Environment = TestEnvironment,
+            Segments =
+            [
+                Segment("1", "everyone", All(Condition("", "PERCENTAGE_SPLIT", "100"))),
+                Segment("2", "above", All(Condition("", "PERCENTAGE_SPLIT", "250.5"))),
+                Segment("3", "nobody", All(Condition("", "PERCENTAGE_SPLIT", "-1"))),
+                Segment("4", "inf", All(Condition("", "PERCENTAGE_SPLIT", "inf"))),
+                Segment("5", "nan", All(Condition("", "PERCENTAGE_SPLIT", "nan"))),
+            ],
+        };
+        var compiled = CompiledEnvironment.Compile(context);
+
+        var before = PercentageHash.HashCountOnThisThread;
+        var result = compiled.Evaluate(Identity());
+
+        Assert.Equal(0, PercentageHash.HashCountOnThisThread - before);
+        Assert.Equal(["everyone", "above", "inf"], result.Segments.Select(s => s.Name));
     }
 
     [Fact]
