@@ -51,6 +51,14 @@ public static class PercentageHash
         return result < 100 ? result : Repeated([.. prefixUtf8, .. valueUtf8]);
     }
 
+    /// <summary>The percentage of a digest computed elsewhere (<see cref="Md5x8"/>) for <c>{prefix}{value}</c>.</summary>
+    internal static double FromDigest(ulong high, ulong low, ReadOnlySpan<byte> prefixUtf8, ReadOnlySpan<byte> valueUtf8)
+    {
+        t_hashCount++;
+        var result = Scale((high, low));
+        return result < 100 ? result : Repeated([.. prefixUtf8, .. valueUtf8]);
+    }
+
     /// <summary>The hash of the UTF-8 bytes of the ids already joined with commas.</summary>
     internal static double Percentage(ReadOnlySpan<byte> joinedUtf8) => Percentage(joinedUtf8, ReadOnlySpan<byte>.Empty);
 

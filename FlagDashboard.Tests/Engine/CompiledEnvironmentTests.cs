@@ -258,6 +258,33 @@ public sealed class CompiledEnvironmentTests
     }
 
     [Fact]
+    public void ManyMultivariateFeaturesEachGetTheVariantOfTheirOwnHash()
+    {
+        // Enough features to fill the eight-lane batch hash twice and leave a remainder; a long key goes alone.
+        var features = Enumerable.Range(0, 21).Select(i => Feature(i == 20 ? new string('k', 60) : $"mv-{i}", $"f{i}", "none") with
+        {
+            Variants =
+            [
+                new VariantContext("low", 25, 1) { Key = "low" },
+                new VariantContext("mid", 25, 2) { Key = "mid" },
+                new VariantContext("high", 25, 3) { Key = "high" },
+            ],
+        }).ToArray();
+
+        foreach (var identifier in new[] { "alice", "bob", "carol", "dave" })
+        {
+            var result = Evaluate(Identity(identifier), [], features);
+
+            foreach (var feature in features)
+            {
+                var percentage = PercentageHash.Percentage(feature.Key, $"env_{identifier}");
+                var expected = percentage switch { < 25 => "low", < 50 => "mid", < 75 => "high", _ => "control" };
+                Assert.Equal(expected, result[feature.Name].Variant);
+            }
+        }
+    }
+
+    [Fact]
     public void WithoutAnIdentityVariantsAreNotUsed()
     {
         var flag = Evaluate(null, [], Colour)["colour"];

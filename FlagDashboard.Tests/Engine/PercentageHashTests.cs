@@ -53,6 +53,37 @@ public sealed class PercentageHashTests
     }
 
     [Fact]
+    public void EightLaneMd5AgreesWithTheSystemMd5ForEveryLaneCountAndLength()
+    {
+        Assert.SkipUnless(Md5x8.IsSupported, "256-bit vectors are not accelerated here.");
+        var random = new Random(3);
+        for (var count = 1; count <= Md5x8.Lanes; count++)
+        {
+            foreach (var suffixLength in new[] { 0, 1, 20, 40, 54 })
+            {
+                var suffix = new byte[suffixLength];
+                random.NextBytes(suffix);
+                var prefixes = Enumerable.Range(0, count).Select(_ => new byte[random.Next(0, Md5x8.MaxMessageLength - suffixLength + 1)]).ToArray();
+                foreach (var prefix in prefixes)
+                {
+                    random.NextBytes(prefix);
+                }
+
+                var high = new ulong[Md5x8.Lanes];
+                var low = new ulong[Md5x8.Lanes];
+                Md5x8.Hash(prefixes, suffix, high, low);
+
+                for (var lane = 0; lane < count; lane++)
+                {
+                    var expected = MD5.HashData([.. prefixes[lane], .. suffix]);
+                    Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(expected), high[lane]);
+                    Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(expected.AsSpan(8)), low[lane]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void TheManagedMd5AgreesWithTheSystemMd5OnTheRfc1321TestSuite()
     {
         foreach (var text in new[] { "", "a", "abc", "message digest", "abcdefghijklmnopqrstuvwxyz", new string('1', 80) })
