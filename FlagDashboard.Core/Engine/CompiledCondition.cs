@@ -58,12 +58,15 @@ internal sealed class CompiledCondition
     private readonly byte[] _splitPrefix = [];
     private readonly bool _thresholdOk;
     private readonly double _threshold;
+    private readonly int _splitSlot = -1;
 
-    public CompiledCondition(ConditionContext condition, string segmentKey, PropertyAccess access, bool compileRegex)
+    public CompiledCondition(ConditionContext condition, string segmentKey, CompilationScope compilation)
     {
         Property = condition.Property;
         Operator = ParseOperator(condition.Operator);
-        Access = Operator == ConditionOperator.PercentageSplit && Property.Length == 0 ? PropertyAccess.IdentityKeyAsIs : access;
+        Access = Operator == ConditionOperator.PercentageSplit && Property.Length == 0
+            ? PropertyAccess.IdentityKeyAsIs
+            : PropertyAccess.For(Property, compilation.StaticRoot);
 
         _valueIsText = condition.Value.Kind is not (EngineValueKind.Array or EngineValueKind.Object);
         _value = _valueIsText ? condition.Value.ToPythonString() : "";
@@ -78,10 +81,15 @@ internal sealed class CompiledCondition
             case ConditionOperator.PercentageSplit:
                 _thresholdOk = _valueIsText && PythonText.TryParseFloat(_value, out _threshold);
                 _splitPrefix = Encoding.UTF8.GetBytes(segmentKey + ",");
+                if (Access == PropertyAccess.IdentityKeyAsIs && _thresholdOk && _threshold is >= 0 and < 100)
+                {
+                    _splitSlot = compilation.IdentityKeySplitPrefixes.Count;
+                    compilation.IdentityKeySplitPrefixes.Add(_splitPrefix);
+                }
                 Cost = 50;
                 break;
             case ConditionOperator.Regex:
-                _regex = _valueIsText ? PythonRegex.TryCreate(_value, compileRegex) : null;
+                _regex = _valueIsText ? PythonRegex.TryCreate(_value, compilation.CompileRegexes) : null;
                 Cost = 10;
                 break;
             case ConditionOperator.Modulo:
@@ -144,7 +152,7 @@ internal sealed class CompiledCondition
         // The identity key is hashed from its UTF-8 bytes, without making its string.
         if (Access == PropertyAccess.IdentityKeyAsIs)
         {
-            return scope.HasIdentity && _thresholdOk && (_threshold >= 100 || (_threshold >= 0 && PercentageHash.Percentage(_splitPrefix, scope.IdentityKeyUtf8) <= _threshold));
+            return scope.HasIdentity && _thresholdOk && (_threshold >= 100 || (_threshold >= 0 && scope.IdentityKeySplit(_splitSlot) <= _threshold));
         }
 
         return Matches(Access.Resolve(ref scope));

@@ -58,11 +58,15 @@ public sealed class CompiledEnvironment
             _staticMembers.Add(new("features", PathNode.Object([.. context.Features.Select(f => new KeyValuePair<string, PathNode>(f.Name, FeatureNode(f)))])));
         }
 
-        var staticRoot = PathNode.Object(_staticMembers);
+        var compilation = new CompilationScope(PathNode.Object(_staticMembers), compileRegexes);
         var overrides = new List<CompiledOverride>();
-        _segments = [.. context.Segments.Select(s => new CompiledSegment(s, staticRoot, _featureIndexByName, overrides, compileRegexes))];
+        _segments = [.. context.Segments.Select(s => new CompiledSegment(s, compilation, _featureIndexByName, overrides))];
         _overrides = [.. overrides];
+        IdentityKeySplitPrefixes = [.. compilation.IdentityKeySplitPrefixes];
     }
+
+    /// <summary>The hash prefixes of the splits on the identity key, by slot (see <see cref="EvaluationScope.IdentityKeySplit"/>).</summary>
+    internal byte[][] IdentityKeySplitPrefixes { get; }
 
     /// <summary>The context this was compiled from.</summary>
     public EvaluationContext Context { get; }
@@ -101,7 +105,11 @@ public sealed class CompiledEnvironment
         var keyLength = identity is null ? 0 : IdentityKeyMaxByteCount(identity);
         var keyBuffer = keyLength <= 256 ? stackalloc byte[keyLength] : (rentedKey = ArrayPool<byte>.Shared.Rent(keyLength));
         var keyUtf8 = identity is null ? [] : WriteIdentityKey(identity, keyBuffer);
-        var scope = new EvaluationScope(this, identity, keyUtf8);
+        var splitCount = identity is null ? 0 : IdentityKeySplitPrefixes.Length;
+        double[]? rentedSplits = null;
+        var splits = splitCount <= 256 ? stackalloc double[splitCount] : (rentedSplits = ArrayPool<double>.Shared.Rent(splitCount)).AsSpan(0, splitCount);
+        splits.Fill(double.NaN);
+        var scope = new EvaluationScope(this, identity, keyUtf8, splits);
 
         var featureCount = _features.Length;
         int[]? rentedPicks = null;
@@ -188,6 +196,11 @@ public sealed class CompiledEnvironment
         if (rentedKey is not null)
         {
             ArrayPool<byte>.Shared.Return(rentedKey);
+        }
+
+        if (rentedSplits is not null)
+        {
+            ArrayPool<double>.Shared.Return(rentedSplits);
         }
 
         return new EvaluationResult(flags, segments, _featureIndexByName);
@@ -410,10 +423,10 @@ internal sealed class CompiledSegment
     private readonly CompiledRule[] _rules;
 
     /// <param name="allOverrides">Every segment's overrides; an override's id is its index there.</param>
-    public CompiledSegment(SegmentContext segment, PathNode staticRoot, IReadOnlyDictionary<string, int> featureIndexByName, List<CompiledOverride> allOverrides, bool compileRegexes)
+    public CompiledSegment(SegmentContext segment, CompilationScope compilation, IReadOnlyDictionary<string, int> featureIndexByName, List<CompiledOverride> allOverrides)
     {
         Result = new SegmentResult(segment.Name) { Metadata = CompiledEnvironment.NonEmptyMetadata(segment.Metadata) };
-        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment.Key, staticRoot, compileRegexes)));
+        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment.Key, compilation)));
         var reason = EvaluationReasons.TargetingMatch(segment.Name);
         var overrides = new List<CompiledOverride>();
         foreach (var o in segment.Overrides)
@@ -482,7 +495,7 @@ internal struct VariantBatch
         }
         else if (Count > 1)
         {
-            Prefixes prefixes = default;
+            EightPrefixes prefixes = default;
             for (var i = 0; i < Count; i++)
             {
                 prefixes[i] = _features[i].HashPrefix;
@@ -513,9 +526,10 @@ internal struct VariantBatch
         private int _element;
     }
 
-    [System.Runtime.CompilerServices.InlineArray(Md5x8.Lanes)]
-    private struct Prefixes
-    {
-        private byte[] _element;
-    }
+}
+
+[System.Runtime.CompilerServices.InlineArray(Md5x8.Lanes)]
+internal struct EightPrefixes
+{
+    private byte[] _element;
 }

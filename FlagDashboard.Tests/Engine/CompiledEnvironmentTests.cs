@@ -104,6 +104,23 @@ public sealed class CompiledEnvironmentTests
     }
 
     [Fact]
+    public void ManySplitsOnTheIdentityKeyEachUseTheirOwnSegmentsHash()
+    {
+        // Splits are hashed eight at a time; every segment must still see the hash of its own key.
+        var segments = Enumerable.Range(0, 19).Select(i =>
+            Segment(i == 7 ? new string('s', 60) : $"split-{i}", $"s{i}", All(Condition("", "PERCENTAGE_SPLIT", "50")))).ToArray();
+        var compiled = CompiledEnvironment.Compile(new EvaluationContext { Environment = TestEnvironment, Segments = segments });
+
+        foreach (var identifier in new[] { "alice", "bob", "carol", "dave", "erin" })
+        {
+            var matched = compiled.Evaluate(Identity(identifier)).Segments.Select(s => s.Name);
+
+            var expected = segments.Where(s => PercentageHash.Percentage(s.Key, $"env_{identifier}") <= 50).Select(s => s.Name);
+            Assert.Equal(expected, matched);
+        }
+    }
+
+    [Fact]
     public void SplitThresholdsOutsideZeroToOneHundredNeedNoHash()
     {
         var context = new EvaluationContext
