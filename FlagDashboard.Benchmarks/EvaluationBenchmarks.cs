@@ -54,8 +54,21 @@ public class Md5Benchmarks
     [Benchmark(Baseline = true)]
     public byte[] SystemMd5() => MD5.HashData(_input);
 
+    private readonly byte[][] _prefixes = [.. Enumerable.Range(0, Md5x8.Lanes).Select(i => Encoding.UTF8.GetBytes($"10163{i},"))];
+    private readonly byte[] _identityKey = Encoding.UTF8.GetBytes("8AYnz4q3KEfT5DFtnramnP_user-123");
+    private readonly ulong[] _high = new ulong[Md5x8.Lanes];
+    private readonly ulong[] _low = new ulong[Md5x8.Lanes];
+
     [Benchmark]
     public (ulong, ulong) ManagedMd5() => Md5.Hash(_input);
+
+    /// <summary>Eight hashes at once (divide by eight for the cost of one).</summary>
+    [Benchmark(OperationsPerInvoke = Md5x8.Lanes)]
+    public ulong EightLaneMd5PerHash()
+    {
+        Md5x8.Hash(_prefixes, _identityKey, _high, _low);
+        return _high[0];
+    }
 }
 
 public static class BenchmarkContext
