@@ -58,12 +58,15 @@ internal sealed class CompiledCondition
     private readonly byte[] _splitPrefix = [];
     private readonly bool _thresholdOk;
     private readonly double _threshold;
+    private readonly int _splitSlot = -1;
 
-    public CompiledCondition(ConditionContext condition, string segmentKey, PropertyAccess access)
+    public CompiledCondition(ConditionContext condition, string segmentKey, CompilationScope compilation)
     {
         Property = condition.Property;
         Operator = ParseOperator(condition.Operator);
-        Access = Operator == ConditionOperator.PercentageSplit && Property.Length == 0 ? PropertyAccess.IdentityKeyAsIs : access;
+        Access = Operator == ConditionOperator.PercentageSplit && Property.Length == 0
+            ? PropertyAccess.IdentityKeyAsIs
+            : PropertyAccess.For(Property, compilation.StaticRoot);
 
         _valueIsText = condition.Value.Kind is not (EngineValueKind.Array or EngineValueKind.Object);
         _value = _valueIsText ? condition.Value.ToPythonString() : "";
@@ -78,10 +81,15 @@ internal sealed class CompiledCondition
             case ConditionOperator.PercentageSplit:
                 _thresholdOk = _valueIsText && PythonText.TryParseFloat(_value, out _threshold);
                 _splitPrefix = Encoding.UTF8.GetBytes(segmentKey + ",");
+                if (Access == PropertyAccess.IdentityKeyAsIs && _thresholdOk && _threshold is >= 0 and < 100)
+                {
+                    _splitSlot = compilation.IdentityKeySplitPrefixes.Count;
+                    compilation.IdentityKeySplitPrefixes.Add(_splitPrefix);
+                }
                 Cost = 50;
                 break;
             case ConditionOperator.Regex:
-                _regex = _valueIsText ? PythonRegex.TryCreate(_value) : null;
+                _regex = _valueIsText ? PythonRegex.TryCreate(_value, compilation.CompileRegexes) : null;
                 Cost = 10;
                 break;
             case ConditionOperator.Modulo:
@@ -139,7 +147,16 @@ internal sealed class CompiledCondition
         _ => ConditionOperator.Unknown,
     };
 
-    public bool Matches(ref EvaluationScope scope) => Matches(Access.Resolve(ref scope));
+    public bool Matches(ref EvaluationScope scope)
+    {
+        // The identity key is hashed from its UTF-8 bytes, without making its string.
+        if (Access == PropertyAccess.IdentityKeyAsIs)
+        {
+            return scope.HasIdentity && _thresholdOk && (_threshold >= 100 || (_threshold >= 0 && scope.IdentityKeySplit(_splitSlot) <= _threshold));
+        }
+
+        return Matches(Access.Resolve(ref scope));
+    }
 
     /// <summary>The operator applied to a context value (<see cref="EngineValue.Null"/> when unset).</summary>
     public bool Matches(EngineValue cv)
@@ -156,7 +173,8 @@ internal sealed class CompiledCondition
                     _ => false,
                 };
             case ConditionOperator.PercentageSplit:
-                return !unset && _thresholdOk && SplitPercentage(cv) <= _threshold;
+                // A hash lies in [0, 100): a threshold of 100 or more always passes, a negative one never does.
+                return !unset && _thresholdOk && (_threshold >= 100 || (_threshold >= 0 && SplitPercentage(cv) <= _threshold));
             case ConditionOperator.IsSet:
                 return !unset;
             case ConditionOperator.IsNotSet:

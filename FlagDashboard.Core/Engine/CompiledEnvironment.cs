@@ -19,10 +19,12 @@ public sealed class CompiledEnvironment
     private readonly List<KeyValuePair<string, PathNode>> _staticMembers;
     private readonly IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>> _identityOverrides;
     private readonly FlagResult[] _environmentFlags;
+    private readonly byte[] _environmentKeyPrefix;
 
-    private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides)
+    private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides, bool compileRegexes)
     {
         Context = context;
+        _environmentKeyPrefix = Encoding.UTF8.GetBytes(context.Environment.Key + "_");
         _identityOverrides = identityOverrides ?? new Dictionary<string, IReadOnlyList<FeatureContext>>();
 
         _featureIndexByName = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -56,11 +58,15 @@ public sealed class CompiledEnvironment
             _staticMembers.Add(new("features", PathNode.Object([.. context.Features.Select(f => new KeyValuePair<string, PathNode>(f.Name, FeatureNode(f)))])));
         }
 
-        var staticRoot = PathNode.Object(_staticMembers);
+        var compilation = new CompilationScope(PathNode.Object(_staticMembers), compileRegexes);
         var overrides = new List<CompiledOverride>();
-        _segments = [.. context.Segments.Select(s => new CompiledSegment(s, staticRoot, _featureIndexByName, overrides))];
+        _segments = [.. context.Segments.Select(s => new CompiledSegment(s, compilation, _featureIndexByName, overrides))];
         _overrides = [.. overrides];
+        IdentityKeySplitPrefixes = [.. compilation.IdentityKeySplitPrefixes];
     }
+
+    /// <summary>The hash prefixes of the splits on the identity key, by slot (see <see cref="EvaluationScope.IdentityKeySplit"/>).</summary>
+    internal byte[][] IdentityKeySplitPrefixes { get; }
 
     /// <summary>The context this was compiled from.</summary>
     public EvaluationContext Context { get; }
@@ -68,11 +74,19 @@ public sealed class CompiledEnvironment
     /// <summary>Prepares a context for evaluation.</summary>
     /// <param name="context">The environment, segments and features (its identity, if any, is not used here).</param>
     /// <param name="identityOverrides">Identity overrides by exact identifier, applied on top of segments.</param>
-    public static CompiledEnvironment Compile(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides = null) =>
-        new(context, identityOverrides);
+    /// <param name="compileRegexes">
+    /// Compile REGEX patterns to IL (slower to prepare, faster to run): right for an environment evaluated many
+    /// times, wasteful for a single evaluation.
+    /// </param>
+    public static CompiledEnvironment Compile(
+        EvaluationContext context,
+        IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides = null,
+        bool compileRegexes = true) =>
+        new(context, identityOverrides, compileRegexes);
 
-    /// <summary>Reads and evaluates one context file's text: compile, then evaluate with the file's identity.</summary>
-    public static EvaluationResult EvaluateContext(EvaluationContext context) => Compile(context).Evaluate(context.Identity);
+    /// <summary>Evaluates a context once, with its own identity (what the <c>evaluate</c> command does per file).</summary>
+    public static EvaluationResult EvaluateContext(EvaluationContext context) =>
+        Compile(context, compileRegexes: false).Evaluate(context.Identity);
 
     /// <summary>The environment's own flags, no segment evaluated (what <c>GET flags/</c> answers).</summary>
     public EvaluationResult EnvironmentFlags() => new(_environmentFlags, [], _featureIndexByName);
@@ -87,9 +101,15 @@ public sealed class CompiledEnvironment
     /// </summary>
     public EvaluationResult Evaluate(IdentityContext? identity, IReadOnlyList<FeatureContext>? identityOverrides)
     {
-        var identityKey = identity is null ? null
-            : string.IsNullOrEmpty(identity.Key) ? $"{Context.Environment.Key}_{identity.Identifier}" : identity.Key;
-        var scope = new EvaluationScope(this, identity, identityKey);
+        byte[]? rentedKey = null;
+        var keyLength = identity is null ? 0 : IdentityKeyMaxByteCount(identity);
+        var keyBuffer = keyLength <= 256 ? stackalloc byte[keyLength] : (rentedKey = ArrayPool<byte>.Shared.Rent(keyLength));
+        var keyUtf8 = identity is null ? [] : WriteIdentityKey(identity, keyBuffer);
+        var splitCount = identity is null ? 0 : IdentityKeySplitPrefixes.Length;
+        double[]? rentedSplits = null;
+        var splits = splitCount <= 256 ? stackalloc double[splitCount] : (rentedSplits = ArrayPool<double>.Shared.Rent(splitCount)).AsSpan(0, splitCount);
+        splits.Fill(double.NaN);
+        var scope = new EvaluationScope(this, identity, keyUtf8, splits);
 
         var featureCount = _features.Length;
         int[]? rentedPicks = null;
@@ -124,11 +144,25 @@ public sealed class CompiledEnvironment
         }
 
         var flags = new FlagResult[featureCount];
+        var batch = default(VariantBatch);
         for (var f = 0; f < featureCount; f++)
         {
             var choice = picks[f] < 0 ? _features[f] : _overrides[picks[f]];
-            flags[f] = choice.Resolve(identityKey);
+            if (batch.CanTake(choice, scope.HasIdentity, keyUtf8))
+            {
+                batch.Add(f, choice);
+                if (batch.Count == Md5x8.Lanes)
+                {
+                    batch.Resolve(flags, keyUtf8);
+                }
+            }
+            else
+            {
+                flags[f] = choice.Resolve(scope.HasIdentity, keyUtf8);
+            }
         }
+
+        batch.Resolve(flags, keyUtf8);
 
         if (identityOverrides is { Count: > 0 })
         {
@@ -137,7 +171,7 @@ public sealed class CompiledEnvironment
                 if (_featureIndexByName.TryGetValue(identityOverride.Name, out var f))
                 {
                     var reason = EvaluationReasons.TargetingMatch(EvaluationReasons.IdentityOverridesSegment);
-                    flags[f] = new CompiledFeature(_features[f].Source, identityOverride, reason).Resolve(identityKey);
+                    flags[f] = new CompiledFeature(_features[f].Source, identityOverride, reason).Resolve(scope.HasIdentity, keyUtf8);
                 }
             }
         }
@@ -159,7 +193,37 @@ public sealed class CompiledEnvironment
             ArrayPool<int>.Shared.Return(rentedMatches);
         }
 
+        if (rentedKey is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rentedKey);
+        }
+
+        if (rentedSplits is not null)
+        {
+            ArrayPool<double>.Shared.Return(rentedSplits);
+        }
+
         return new EvaluationResult(flags, segments, _featureIndexByName);
+    }
+
+    /// <summary>The identity's key: its own when set and non-empty, else <c>{environment key}_{identifier}</c>.</summary>
+    internal string IdentityKey(IdentityContext identity) =>
+        string.IsNullOrEmpty(identity.Key) ? $"{Context.Environment.Key}_{identity.Identifier}" : identity.Key;
+
+    private int IdentityKeyMaxByteCount(IdentityContext identity) =>
+        string.IsNullOrEmpty(identity.Key)
+            ? _environmentKeyPrefix.Length + Encoding.UTF8.GetMaxByteCount(identity.Identifier.Length)
+            : Encoding.UTF8.GetMaxByteCount(identity.Key.Length);
+
+    private ReadOnlySpan<byte> WriteIdentityKey(IdentityContext identity, Span<byte> buffer)
+    {
+        if (!string.IsNullOrEmpty(identity.Key))
+        {
+            return buffer[..Encoding.UTF8.GetBytes(identity.Key, buffer)];
+        }
+
+        _environmentKeyPrefix.CopyTo(buffer);
+        return buffer[..(_environmentKeyPrefix.Length + Encoding.UTF8.GetBytes(identity.Identifier, buffer[_environmentKeyPrefix.Length..]))];
     }
 
     /// <summary>The whole context as JSONPath sees it, the identity (with its key written in) included.</summary>
@@ -306,9 +370,15 @@ internal class CompiledFeature
     /// <summary>The answer without a variant pick (no identity, or no variants).</summary>
     public FlagResult Plain { get; }
 
-    public FlagResult Resolve(string? identityKey)
+    /// <summary>The key and comma that start this feature's hash input.</summary>
+    public byte[] HashPrefix => _hashPrefix;
+
+    /// <summary>True when the answer depends on the identity's hash.</summary>
+    public bool NeedsHash(bool hasIdentity) => hasIdentity && _variants.Length > 0 && !_firstVariantTakesAll;
+
+    public FlagResult Resolve(bool hasIdentity, ReadOnlySpan<byte> identityKeyUtf8)
     {
-        if (identityKey is null || _variants.Length == 0)
+        if (!hasIdentity || _variants.Length == 0)
         {
             return Plain;
         }
@@ -318,7 +388,12 @@ internal class CompiledFeature
             return _variants[0].Result;
         }
 
-        var percentage = PercentageHash.Percentage(_hashPrefix, identityKey);
+        return Pick(PercentageHash.Percentage(_hashPrefix, identityKeyUtf8));
+    }
+
+    /// <summary>The variant whose range holds <paramref name="percentage"/>, else "control".</summary>
+    public FlagResult Pick(double percentage)
+    {
         foreach (var variant in _variants)
         {
             if (variant.Start <= percentage && percentage < variant.Limit)
@@ -348,10 +423,10 @@ internal sealed class CompiledSegment
     private readonly CompiledRule[] _rules;
 
     /// <param name="allOverrides">Every segment's overrides; an override's id is its index there.</param>
-    public CompiledSegment(SegmentContext segment, PathNode staticRoot, IReadOnlyDictionary<string, int> featureIndexByName, List<CompiledOverride> allOverrides)
+    public CompiledSegment(SegmentContext segment, CompilationScope compilation, IReadOnlyDictionary<string, int> featureIndexByName, List<CompiledOverride> allOverrides)
     {
         Result = new SegmentResult(segment.Name) { Metadata = CompiledEnvironment.NonEmptyMetadata(segment.Metadata) };
-        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment.Key, staticRoot)));
+        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment.Key, compilation)));
         var reason = EvaluationReasons.TargetingMatch(segment.Name);
         var overrides = new List<CompiledOverride>();
         foreach (var o in segment.Overrides)
@@ -388,4 +463,73 @@ internal sealed class CompiledSegment
 
         return true;
     }
+}
+
+/// <summary>
+/// Up to eight features waiting for their variant hash, hashed together by <see cref="Md5x8"/> (one MD5
+/// leaves the core mostly idle, eight in the lanes of a vector cost little more).
+/// </summary>
+internal struct VariantBatch
+{
+    private Features _features;
+    private Indexes _indexes;
+
+    public int Count { get; private set; }
+
+    public readonly bool CanTake(CompiledFeature choice, bool hasIdentity, ReadOnlySpan<byte> identityKeyUtf8) =>
+        Md5x8.IsSupported && choice.NeedsHash(hasIdentity) && choice.HashPrefix.Length + identityKeyUtf8.Length <= Md5x8.MaxMessageLength;
+
+    public void Add(int featureIndex, CompiledFeature choice)
+    {
+        _features[Count] = choice;
+        _indexes[Count] = featureIndex;
+        Count++;
+    }
+
+    /// <summary>Hashes the waiting features and writes their answers; a lone one is hashed on its own.</summary>
+    public void Resolve(FlagResult[] flags, ReadOnlySpan<byte> identityKeyUtf8)
+    {
+        if (Count == 1)
+        {
+            flags[_indexes[0]] = _features[0].Resolve(hasIdentity: true, identityKeyUtf8);
+        }
+        else if (Count > 1)
+        {
+            EightPrefixes prefixes = default;
+            for (var i = 0; i < Count; i++)
+            {
+                prefixes[i] = _features[i].HashPrefix;
+            }
+
+            Span<ulong> high = stackalloc ulong[Md5x8.Lanes];
+            Span<ulong> low = stackalloc ulong[Md5x8.Lanes];
+            Md5x8.Hash(((ReadOnlySpan<byte[]>)prefixes)[..Count], identityKeyUtf8, high, low);
+            for (var i = 0; i < Count; i++)
+            {
+                var percentage = PercentageHash.FromDigest(high[i], low[i], _features[i].HashPrefix, identityKeyUtf8);
+                flags[_indexes[i]] = _features[i].Pick(percentage);
+            }
+        }
+
+        this = default;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Md5x8.Lanes)]
+    private struct Features
+    {
+        private CompiledFeature _element;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Md5x8.Lanes)]
+    private struct Indexes
+    {
+        private int _element;
+    }
+
+}
+
+[System.Runtime.CompilerServices.InlineArray(Md5x8.Lanes)]
+internal struct EightPrefixes
+{
+    private byte[] _element;
 }

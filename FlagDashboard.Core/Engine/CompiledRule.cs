@@ -1,5 +1,3 @@
-using FlagDashboard.Core.Engine.JsonPath;
-
 namespace FlagDashboard.Core.Engine;
 
 /// <summary>
@@ -20,7 +18,7 @@ internal sealed class CompiledRule
     private readonly CompiledCondition[] _conditions;
     private readonly CompiledRule[] _rules;
 
-    public CompiledRule(RuleContext rule, string segmentKey, PathNode staticRoot)
+    public CompiledRule(RuleContext rule, string segmentKey, CompilationScope compilation)
     {
         _type = rule.Type switch
         {
@@ -30,9 +28,9 @@ internal sealed class CompiledRule
             _ => RuleType.Other,
         };
         _conditions = [.. rule.Conditions
-            .Select(c => new CompiledCondition(c, segmentKey, PropertyAccess.For(c.Property, staticRoot)))
+            .Select(c => new CompiledCondition(c, segmentKey, compilation))
             .OrderBy(c => c.Cost)];
-        _rules = Order(rule.Rules.Select(r => new CompiledRule(r, segmentKey, staticRoot)));
+        _rules = Order(rule.Rules.Select(r => new CompiledRule(r, segmentKey, compilation)));
         Cost = _conditions.Sum(c => c.Cost) + _rules.Sum(r => r.Cost);
     }
 

@@ -25,7 +25,7 @@ public static class EvaluateCommand
                 var context = EvaluationContextReader.Parse(File.ReadAllText(file));
                 line = EvaluationResultWriter.ToJson(CompiledEnvironment.EvaluateContext(context));
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or ArgumentException or NotSupportedException)
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 error.WriteLine($"{file}: {exception.Message}");
                 failed = true;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace FlagDashboard.Core.Engine;
 
@@ -14,29 +15,37 @@ internal static class Md5
     private const int BlockSize = 64;
 
     /// <summary>Hashes <paramref name="data"/> and returns the digest as big-endian (high, low) 64-bit halves.</summary>
-    public static (ulong High, ulong Low) Hash(ReadOnlySpan<byte> data)
+    public static (ulong High, ulong Low) Hash(ReadOnlySpan<byte> data) => Hash(data, []);
+
+    /// <summary>Hashes the concatenation of <paramref name="first"/> and <paramref name="second"/> without copying it first.</summary>
+    public static (ulong High, ulong Low) Hash(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         uint a = 0x67452301, b = 0xefcdab89, c = 0x98badcfe, d = 0x10325476;
+        var length = first.Length + second.Length;
+        Span<uint> words = stackalloc uint[16];
+        var block = MemoryMarshal.AsBytes(words);
+
+        // Whole blocks first (long inputs only), then the tail with the 0x80 marker and the bit length.
         var offset = 0;
-        while (data.Length - offset >= BlockSize)
+        while (length - offset >= BlockSize)
         {
-            Compress(data.Slice(offset, BlockSize), ref a, ref b, ref c, ref d);
+            CopyRange(first, second, offset, block);
+            Compress(words, ref a, ref b, ref c, ref d);
             offset += BlockSize;
         }
 
-        // The tail, the 0x80 marker and the bit length fit one block, or two when the tail is over 55 bytes.
-        Span<byte> tail = stackalloc byte[BlockSize * 2];
-        tail.Clear();
-        var remaining = data.Length - offset;
-        data[offset..].CopyTo(tail);
-        tail[remaining] = 0x80;
-        var tailLength = remaining < 56 ? BlockSize : BlockSize * 2;
-        BinaryPrimitives.WriteUInt64LittleEndian(tail.Slice(tailLength - 8), (ulong)data.Length * 8);
-        Compress(tail[..BlockSize], ref a, ref b, ref c, ref d);
-        if (tailLength > BlockSize)
+        var remaining = length - offset;
+        block.Clear();
+        CopyRange(first, second, offset, block[..remaining]);
+        block[remaining] = 0x80;
+        if (remaining >= 56)
         {
-            Compress(tail.Slice(BlockSize, BlockSize), ref a, ref b, ref c, ref d);
+            Compress(words, ref a, ref b, ref c, ref d);
+            block.Clear();
         }
+
+        BinaryPrimitives.WriteUInt64LittleEndian(block[56..], (ulong)length * 8);
+        Compress(words, ref a, ref b, ref c, ref d);
 
         // The digest bytes are a, b, c, d little-endian; read them as one big-endian number.
         var high = ((ulong)BinaryPrimitives.ReverseEndianness(a) << 32) | BinaryPrimitives.ReverseEndianness(b);
@@ -53,27 +62,40 @@ internal static class Md5
         return digest;
     }
 
+    // Copies bytes [offset, offset + destination.Length) of first + second.
+    private static void CopyRange(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, int offset, Span<byte> destination)
+    {
+        var fromFirst = Math.Clamp(first.Length - offset, 0, destination.Length);
+        first.Slice(Math.Min(offset, first.Length), fromFirst).CopyTo(destination);
+        second.Slice(Math.Max(offset + fromFirst - first.Length, 0), destination.Length - fromFirst).CopyTo(destination[fromFirst..]);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Step(uint a, uint f, uint x, uint t, int s, uint b) => b + BitOperations.RotateLeft(a + f + x + t, s);
 
-    private static void Compress(ReadOnlySpan<byte> block, ref uint ha, ref uint hb, ref uint hc, ref uint hd)
+    private static void Compress(Span<uint> words, ref uint ha, ref uint hb, ref uint hc, ref uint hd)
     {
-        var x0 = BinaryPrimitives.ReadUInt32LittleEndian(block);
-        var x1 = BinaryPrimitives.ReadUInt32LittleEndian(block[4..]);
-        var x2 = BinaryPrimitives.ReadUInt32LittleEndian(block[8..]);
-        var x3 = BinaryPrimitives.ReadUInt32LittleEndian(block[12..]);
-        var x4 = BinaryPrimitives.ReadUInt32LittleEndian(block[16..]);
-        var x5 = BinaryPrimitives.ReadUInt32LittleEndian(block[20..]);
-        var x6 = BinaryPrimitives.ReadUInt32LittleEndian(block[24..]);
-        var x7 = BinaryPrimitives.ReadUInt32LittleEndian(block[28..]);
-        var x8 = BinaryPrimitives.ReadUInt32LittleEndian(block[32..]);
-        var x9 = BinaryPrimitives.ReadUInt32LittleEndian(block[36..]);
-        var x10 = BinaryPrimitives.ReadUInt32LittleEndian(block[40..]);
-        var x11 = BinaryPrimitives.ReadUInt32LittleEndian(block[44..]);
-        var x12 = BinaryPrimitives.ReadUInt32LittleEndian(block[48..]);
-        var x13 = BinaryPrimitives.ReadUInt32LittleEndian(block[52..]);
-        var x14 = BinaryPrimitives.ReadUInt32LittleEndian(block[56..]);
-        var x15 = BinaryPrimitives.ReadUInt32LittleEndian(block[60..]);
+        if (!BitConverter.IsLittleEndian)
+        {
+            BinaryPrimitives.ReverseEndianness(words, words);
+        }
+
+        var x0 = words[0];
+        var x15 = words[15];
+        var x1 = words[1];
+        var x2 = words[2];
+        var x3 = words[3];
+        var x4 = words[4];
+        var x5 = words[5];
+        var x6 = words[6];
+        var x7 = words[7];
+        var x8 = words[8];
+        var x9 = words[9];
+        var x10 = words[10];
+        var x11 = words[11];
+        var x12 = words[12];
+        var x13 = words[13];
+        var x14 = words[14];
 
         uint a = ha, b = hb, c = hc, d = hd;
 

@@ -30,12 +30,11 @@ public static class PercentageHash
     /// <summary>The hash of <c>{prefix}{value}</c>, where <paramref name="prefixUtf8"/> already ends with the comma.</summary>
     internal static double Percentage(ReadOnlySpan<byte> prefixUtf8, ReadOnlySpan<char> value)
     {
-        var length = prefixUtf8.Length + Encoding.UTF8.GetMaxByteCount(value.Length);
+        var maxLength = Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? rented = null;
-        var buffer = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        prefixUtf8.CopyTo(buffer);
-        var written = prefixUtf8.Length + Encoding.UTF8.GetBytes(value, buffer[prefixUtf8.Length..]);
-        var result = Percentage(buffer[..written]);
+        var buffer = maxLength <= 256 ? stackalloc byte[maxLength] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
+        var written = Encoding.UTF8.GetBytes(value, buffer);
+        var result = Percentage(prefixUtf8, buffer[..written]);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
@@ -44,18 +43,28 @@ public static class PercentageHash
         return result;
     }
 
-    /// <summary>The hash of the UTF-8 bytes of the ids already joined with commas.</summary>
-    internal static double Percentage(ReadOnlySpan<byte> joinedUtf8)
-    {
-        var result = Once(joinedUtf8);
-        return result < 100 ? result : Repeated(joinedUtf8);
-    }
-
-    private static double Once(ReadOnlySpan<byte> data)
+    /// <summary>The hash of the UTF-8 bytes <c>{prefix}{value}</c> (the prefix ends with the comma).</summary>
+    internal static double Percentage(ReadOnlySpan<byte> prefixUtf8, ReadOnlySpan<byte> valueUtf8)
     {
         t_hashCount++;
-        var (high, low) = Md5.Hash(data);
-        var remainder = ((high % Modulus) * TwoPow64Mod + (low % Modulus)) % Modulus;
+        var result = Scale(Md5.Hash(prefixUtf8, valueUtf8));
+        return result < 100 ? result : Repeated([.. prefixUtf8, .. valueUtf8]);
+    }
+
+    /// <summary>The percentage of a digest computed elsewhere (<see cref="Md5x8"/>) for <c>{prefix}{value}</c>.</summary>
+    internal static double FromDigest(ulong high, ulong low, ReadOnlySpan<byte> prefixUtf8, ReadOnlySpan<byte> valueUtf8)
+    {
+        t_hashCount++;
+        var result = Scale((high, low));
+        return result < 100 ? result : Repeated([.. prefixUtf8, .. valueUtf8]);
+    }
+
+    /// <summary>The hash of the UTF-8 bytes of the ids already joined with commas.</summary>
+    internal static double Percentage(ReadOnlySpan<byte> joinedUtf8) => Percentage(joinedUtf8, ReadOnlySpan<byte>.Empty);
+
+    private static double Scale((ulong High, ulong Low) digest)
+    {
+        var remainder = ((digest.High % Modulus) * TwoPow64Mod + (digest.Low % Modulus)) % Modulus;
         return (double)remainder / 9998 * 100;
     }
 
@@ -77,7 +86,8 @@ public static class PercentageHash
                 pos += joined.Length;
             }
 
-            var result = Once(buffer);
+            t_hashCount++;
+            var result = Scale(Md5.Hash(buffer));
             if (result < 100)
             {
                 return result;

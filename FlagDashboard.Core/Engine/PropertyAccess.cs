@@ -2,17 +2,83 @@ using FlagDashboard.Core.Engine.JsonPath;
 
 namespace FlagDashboard.Core.Engine;
 
-/// <summary>The state of one evaluation: the identity, its key, and the whole-context tree when a JSONPath needs it.</summary>
-internal ref struct EvaluationScope(CompiledEnvironment environment, IdentityContext? identity, string? identityKey)
+/// <summary>
+/// The state of one evaluation: the identity, its key (as UTF-8 for hashing, as a string only when a
+/// condition reads it), and the whole-context tree when a JSONPath needs it.
+/// </summary>
+internal ref struct EvaluationScope
 {
-    public readonly IdentityContext? Identity = identity;
+    public readonly IdentityContext? Identity;
 
-    public readonly string? IdentityKey = identityKey;
+    /// <summary>The identity key as UTF-8; empty when there is no identity.</summary>
+    public readonly ReadOnlySpan<byte> IdentityKeyUtf8;
 
+    private readonly CompiledEnvironment _environment;
+    private readonly Span<double> _identityKeySplits;
+    private string? _identityKey;
     private PathNode? _root;
 
+    /// <param name="identityKeySplits">One slot per split on the identity key, NaN until hashed.</param>
+    public EvaluationScope(CompiledEnvironment environment, IdentityContext? identity, ReadOnlySpan<byte> identityKeyUtf8, Span<double> identityKeySplits)
+    {
+        _environment = environment;
+        Identity = identity;
+        IdentityKeyUtf8 = identityKeyUtf8;
+        _identityKeySplits = identityKeySplits;
+    }
+
+    public readonly bool HasIdentity => Identity is not null;
+
+    public string? IdentityKey => Identity is null ? null : _identityKey ??= _environment.IdentityKey(Identity);
+
     /// <summary>The whole context as JSONPath sees it, built on first use (only queries other than plain names need it).</summary>
-    public PathNode Root => _root ??= environment.BuildContextTree(Identity, IdentityKey);
+    public PathNode Root => _root ??= _environment.BuildContextTree(Identity, IdentityKey);
+
+    /// <summary>
+    /// The identity key's hash for the split in <paramref name="slot"/>. The first one needed is hashed
+    /// together with the next (up to seven) not yet hashed, in the lanes of one vector: eight hashes cost
+    /// about what two do one by one, so hashing a few that short-circuiting would have skipped is cheaper.
+    /// </summary>
+    public readonly double IdentityKeySplit(int slot)
+    {
+        var cached = _identityKeySplits[slot];
+        if (!double.IsNaN(cached))
+        {
+            return cached;
+        }
+
+        var prefixes = _environment.IdentityKeySplitPrefixes;
+        EightPrefixes batch = default;
+        Span<int> slots = stackalloc int[Md5x8.Lanes];
+        var count = 0;
+        // The requested slot goes first; one too long for a single block is hashed on its own.
+        if (Md5x8.IsSupported && prefixes[slot].Length + IdentityKeyUtf8.Length <= Md5x8.MaxMessageLength)
+        {
+            for (var s = slot; s < prefixes.Length && count < Md5x8.Lanes; s++)
+            {
+                if (double.IsNaN(_identityKeySplits[s]) && prefixes[s].Length + IdentityKeyUtf8.Length <= Md5x8.MaxMessageLength)
+                {
+                    batch[count] = prefixes[s];
+                    slots[count++] = s;
+                }
+            }
+        }
+
+        if (count < 2)
+        {
+            return _identityKeySplits[slot] = PercentageHash.Percentage(prefixes[slot], IdentityKeyUtf8);
+        }
+
+        Span<ulong> high = stackalloc ulong[Md5x8.Lanes];
+        Span<ulong> low = stackalloc ulong[Md5x8.Lanes];
+        Md5x8.Hash(((ReadOnlySpan<byte[]>)batch)[..count], IdentityKeyUtf8, high, low);
+        for (var i = 0; i < count; i++)
+        {
+            _identityKeySplits[slots[i]] = PercentageHash.FromDigest(high[i], low[i], prefixes[slots[i]], IdentityKeyUtf8);
+        }
+
+        return _identityKeySplits[slot];
+    }
 }
 
 /// <summary>

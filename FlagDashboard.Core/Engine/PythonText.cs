@@ -407,7 +407,9 @@ public static class PythonText
             : EngineValue.FromString(text);
     }
 
-    internal static bool IsPythonWhitespace(char c) => char.IsWhiteSpace(c) || c is >= '\x1c' and <= '\x1f';
+    // Python keeps ASCII as is and strips only " \t\n\v\f\r" there (U+001C..U+001F are not stripped);
+    // above ASCII its whitespace is .NET's.
+    internal static bool IsPythonWhitespace(char c) => char.IsWhiteSpace(c);
 
     private static ReadOnlySpan<char> TrimPythonWhitespace(ReadOnlySpan<char> text)
     {

@@ -80,7 +80,8 @@ public sealed class CompiledEnvironmentTests
     [Fact]
     public void ASplitIsNotHashedWhenACheaperConditionAlreadyDecidedTheRule()
     {
-        var split = Condition("", "PERCENTAGE_SPLIT", "100");
+        // hash(["4", "env_user"]) = 8.701740348069615 (Python's hashlib), under the threshold.
+        var split = Condition("", "PERCENTAGE_SPLIT", "50");
         var context = new EvaluationContext
         {
             Environment = TestEnvironment,
@@ -100,6 +101,47 @@ public sealed class CompiledEnvironmentTests
 
         Assert.Equal(["any-decided", "needs-the-split"], result.Segments.Select(s => s.Name));
         Assert.Equal(1, hashes);
+    }
+
+    [Fact]
+    public void ManySplitsOnTheIdentityKeyEachUseTheirOwnSegmentsHash()
+    {
+        // Splits are hashed eight at a time; every segment must still see the hash of its own key.
+        var segments = Enumerable.Range(0, 19).Select(i =>
+            Segment(i == 7 ? new string('s', 60) : $"split-{i}", $"s{i}", All(Condition("", "PERCENTAGE_SPLIT", "50")))).ToArray();
+        var compiled = CompiledEnvironment.Compile(new EvaluationContext { Environment = TestEnvironment, Segments = segments });
+
+        foreach (var identifier in new[] { "alice", "bob", "carol", "dave", "erin" })
+        {
+            var matched = compiled.Evaluate(Identity(identifier)).Segments.Select(s => s.Name);
+
+            var expected = segments.Where(s => PercentageHash.Percentage(s.Key, $"env_{identifier}") <= 50).Select(s => s.Name);
+            Assert.Equal(expected, matched);
+        }
+    }
+
+    [Fact]
+    public void SplitThresholdsOutsideZeroToOneHundredNeedNoHash()
+    {
+        var context = new EvaluationContext
+        {
+            Environment = TestEnvironment,
+            Segments =
+            [
+                Segment("1", "everyone", All(Condition("", "PERCENTAGE_SPLIT", "100"))),
+                Segment("2", "above", All(Condition("", "PERCENTAGE_SPLIT", "250.5"))),
+                Segment("3", "nobody", All(Condition("", "PERCENTAGE_SPLIT", "-1"))),
+                Segment("4", "inf", All(Condition("", "PERCENTAGE_SPLIT", "inf"))),
+                Segment("5", "nan", All(Condition("", "PERCENTAGE_SPLIT", "nan"))),
+            ],
+        };
+        var compiled = CompiledEnvironment.Compile(context);
+
+        var before = PercentageHash.HashCountOnThisThread;
+        var result = compiled.Evaluate(Identity());
+
+        Assert.Equal(0, PercentageHash.HashCountOnThisThread - before);
+        Assert.Equal(["everyone", "above", "inf"], result.Segments.Select(s => s.Name));
     }
 
     [Fact]
@@ -230,6 +272,33 @@ public sealed class CompiledEnvironmentTests
 
         Assert.Equal("a", Evaluate(Identity("alice"), [], feature)["colour"].Variant);   // 12.65 in [0, 13)
         Assert.Equal("b", Evaluate(Identity("carol"), [], feature)["colour"].Variant);   // 15.43 in [13, 26)
+    }
+
+    [Fact]
+    public void ManyMultivariateFeaturesEachGetTheVariantOfTheirOwnHash()
+    {
+        // Enough features to fill the eight-lane batch hash twice and leave a remainder; a long key goes alone.
+        var features = Enumerable.Range(0, 21).Select(i => Feature(i == 20 ? new string('k', 60) : $"mv-{i}", $"f{i}", "none") with
+        {
+            Variants =
+            [
+                new VariantContext("low", 25, 1) { Key = "low" },
+                new VariantContext("mid", 25, 2) { Key = "mid" },
+                new VariantContext("high", 25, 3) { Key = "high" },
+            ],
+        }).ToArray();
+
+        foreach (var identifier in new[] { "alice", "bob", "carol", "dave" })
+        {
+            var result = Evaluate(Identity(identifier), [], features);
+
+            foreach (var feature in features)
+            {
+                var percentage = PercentageHash.Percentage(feature.Key, $"env_{identifier}");
+                var expected = percentage switch { < 25 => "low", < 50 => "mid", < 75 => "high", _ => "control" };
+                Assert.Equal(expected, result[feature.Name].Variant);
+            }
+        }
     }
 
     [Fact]

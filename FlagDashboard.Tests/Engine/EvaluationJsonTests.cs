@@ -102,4 +102,15 @@ public sealed class EvaluationJsonTests
 
         Assert.Equal(double.NegativeInfinity, context.Segments[0].Overrides[0].Priority);
     }
+
+    [Fact]
+    public void StoredFlagValuesKeepTheirKindInTheEngine()
+    {
+        Assert.Equal(EngineValue.FromDouble(1.0), FlagDashboard.Core.Flags.FlagValue.FromDouble(1.0).ToEngineValue());
+        Assert.Equal(EngineValue.FromInteger(1), FlagDashboard.Core.Flags.FlagValue.FromInteger(1).ToEngineValue());
+        Assert.Equal(EngineValue.FromBool(true), FlagDashboard.Core.Flags.FlagValue.FromBool(true).ToEngineValue());
+        Assert.Equal(EngineValue.FromString("1"), FlagDashboard.Core.Flags.FlagValue.FromString("1").ToEngineValue());
+        Assert.True(FlagDashboard.Core.Flags.FlagValue.None.ToEngineValue().IsNull);
+        Assert.NotEqual(EngineValue.FromDouble(1.0), EngineValue.FromInteger(1));
+    }
 }

@@ -32,6 +32,58 @@ public sealed class PercentageHashTests
     }
 
     [Fact]
+    public void HashingTwoPartsEqualsHashingTheirConcatenationAtEverySplitPoint()
+    {
+        var random = new Random(7);
+        foreach (var length in new[] { 0, 1, 40, 55, 56, 63, 64, 65, 119, 120, 128, 130 })
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            var expected = MD5.HashData(data);
+            for (var split = 0; split <= length; split++)
+            {
+                var (high, low) = Md5.Hash(data.AsSpan(0, split), data.AsSpan(split));
+                var digest = new byte[16];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(digest, high);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(digest.AsSpan(8), low);
+
+                Assert.Equal(expected, digest);
+            }
+        }
+    }
+
+    [Fact]
+    public void EightLaneMd5AgreesWithTheSystemMd5ForEveryLaneCountAndLength()
+    {
+        Assert.SkipUnless(Md5x8.IsSupported, "256-bit vectors are not accelerated here.");
+        var random = new Random(3);
+        for (var count = 1; count <= Md5x8.Lanes; count++)
+        {
+            foreach (var suffixLength in new[] { 0, 1, 20, 40, 54 })
+            {
+                var suffix = new byte[suffixLength];
+                random.NextBytes(suffix);
+                var prefixes = Enumerable.Range(0, count).Select(_ => new byte[random.Next(0, Md5x8.MaxMessageLength - suffixLength + 1)]).ToArray();
+                foreach (var prefix in prefixes)
+                {
+                    random.NextBytes(prefix);
+                }
+
+                var high = new ulong[Md5x8.Lanes];
+                var low = new ulong[Md5x8.Lanes];
+                Md5x8.Hash(prefixes, suffix, high, low);
+
+                for (var lane = 0; lane < count; lane++)
+                {
+                    var expected = MD5.HashData([.. prefixes[lane], .. suffix]);
+                    Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(expected), high[lane]);
+                    Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(expected.AsSpan(8)), low[lane]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void TheManagedMd5AgreesWithTheSystemMd5OnTheRfc1321TestSuite()
     {
         foreach (var text in new[] { "", "a", "abc", "message digest", "abcdefghijklmnopqrstuvwxyz", new string('1', 80) })

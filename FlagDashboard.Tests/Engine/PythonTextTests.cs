@@ -52,6 +52,8 @@ public sealed class PythonTextTests
     [InlineData("+3", "3")]
     [InlineData("1_000", "1000")]
     [InlineData("007", "7")]
+    [InlineData("\u00a012\u3000", "12")]
+    [InlineData("\uff11\uff12", "12")]
     [InlineData("\u0661\u0660\u0660\u0660", "1000")]
     [InlineData("99999999999999999999999", "99999999999999999999999")]
     public void IntegersParseAsPythonsInt(string text, string expected)
@@ -72,6 +74,8 @@ public sealed class PythonTextTests
     [InlineData("0x10")]
     [InlineData("1 0")]
     [InlineData("inf")]
+    [InlineData("\u001c12")]
+    [InlineData("\u221212")] // U+2212 MINUS SIGN is not a sign
     public void IntegerParseRejectsWhatPythonsIntRejects(string text)
     {
         Assert.False(PythonText.TryParseInteger(text, out _));
