@@ -4,6 +4,7 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Users;
 using FlagDashboard.Organisations;
+using FlagDashboard.Sdk;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -56,6 +57,8 @@ public static class HostingExtensions
         services.AddSingleton<SetupState>();
         services.AddScoped<AdminAccounts>();
 
+        services.AddSdkApi();
+
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddProblemDetails();
         return builder;
@@ -81,6 +84,8 @@ public static class HostingExtensions
             context => !IsApiPath(context.Request.Path),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
+        app.UseSdkUsageRecording();
+        app.UseCors();
         app.UseAuthentication();
         app.UseMiddleware<SetupRedirectMiddleware>();
         app.UseAuthorization();
@@ -90,6 +95,9 @@ public static class HostingExtensions
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAdminApi();
+        app.MapSdkApi();
+        app.MapRealtimeApi();
+        app.StartRealtimeHub();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using FlagDashboard.Core.Sdk;
+
+namespace FlagDashboard.Sdk;
+
+/// <summary>
+/// Real-time flag updates for the browser SDK (<c>realtime: true</c>): a server-sent event stream per
+/// environment that says <c>environment_updated</c> within a second of any change.
+/// </summary>
+public static class RealtimeApi
+{
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    public static IEndpointRouteBuilder MapRealtimeApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/sse/environments/{key}/stream", StreamAsync)
+            .AllowAnonymous()
+            .RequireCors(SdkApi.CorsPolicy)
+            .WithName("SdkRealtimeStream");
+        return endpoints;
+    }
+
+    private static async Task StreamAsync(string key, HttpContext http, SdkEnvironmentStore store, RealtimeHub hub)
+    {
+        var found = key.Length <= 200 ? await store.FindByKeyAsync(key, http.RequestAborted) : null;
+        if (found is not { } caller)
+        {
+            await SdkErrors.Forbidden("Invalid environment key.").ExecuteAsync(http);
+            return;
+        }
+
+        http.Items[typeof(SdkCaller)] = new SdkCaller(caller.Environment, caller.IsServerSide);
+        http.Response.Headers.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        var updates = hub.Subscribe(caller.Environment.Id);
+        try
+        {
+            await http.Response.WriteAsync(": connected\n\n", http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            while (!http.RequestAborted.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+                wait.CancelAfter(KeepAliveInterval);
+                string message;
+                try
+                {
+                    var updatedAt = await updates.Reader.ReadAsync(wait.Token);
+                    message = $"event: environment_updated\ndata: {{\"updated_at\": {updatedAt.ToString(CultureInfo.InvariantCulture)}}}\n\n";
+                }
+                catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+                {
+                    // A comment line keeps proxies from closing a quiet stream.
+                    message = ": keep-alive\n\n";
+                }
+
+                await http.Response.WriteAsync(message, http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            hub.Unsubscribe(caller.Environment.Id, updates);
+        }
+    }
+}
+
+/// <summary>Fans an environment's changes out to its open real-time streams.</summary>
+public sealed class RealtimeHub
+{
+    private readonly ConcurrentDictionary<int, ConcurrentDictionary<Channel<double>, byte>> _subscribers = new();
+
+    public RealtimeHub(SdkEnvironmentStore store) => store.EnvironmentChanged += Publish;
+
+    public int SubscriberCount => _subscribers.Values.Sum(s => s.Count);
+
+    internal Channel<double> Subscribe(int environmentId)
+    {
+        // Only the newest change matters to a client: it fetches the flags again, whatever changed.
+        var channel = Channel.CreateBounded<double>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+        _subscribers.GetOrAdd(environmentId, _ => new()).TryAdd(channel, 0);
+        return channel;
+    }
+
+    internal void Unsubscribe(int environmentId, Channel<double> channel)
+    {
+        if (_subscribers.TryGetValue(environmentId, out var channels))
+        {
+            channels.TryRemove(channel, out _);
+        }
+    }
+
+    private void Publish(SdkEnvironment environment)
+    {
+        if (_subscribers.TryGetValue(environment.Id, out var channels))
+        {
+            foreach (var channel in channels.Keys)
+            {
+                channel.Writer.TryWrite(environment.UpdatedAtSeconds);
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text.Json;
+using FlagDashboard.Core.Sdk;
+using FlagDashboard.Core.Usage;
+using Microsoft.Net.Http.Headers;
+
+namespace FlagDashboard.Sdk;
+
+/// <summary>
+/// The Flagsmith v1 SDK protocol (../shared/spec/sdk-api.md), so the official SDKs work by changing their
+/// base URL. Flat routes with trailing slashes, as Flagsmith's; errors as <c>{"detail": …}</c>.
+/// </summary>
+public static class SdkApi
+{
+    public const string CorsPolicy = "sdk";
+    private const string UpdatedAtHeader = "x-flagsmith-document-updated-at";
+
+    public static IEndpointRouteBuilder MapSdkApi(this IEndpointRouteBuilder endpoints)
+    {
+        var sdk = endpoints.MapGroup("/api/v1").AllowAnonymous().RequireCors(CorsPolicy).AddEndpointFilter(SdkBadRequestFilter);
+        sdk.MapGet("/flags/", GetFlags).RequireEnvironmentKey().WithName("SdkGetFlags");
+        sdk.MapGet("/identities/", GetIdentity).RequireEnvironmentKey().WithName("SdkGetIdentity");
+        sdk.MapPost("/identities/", PostIdentity).RequireEnvironmentKey().WithName("SdkPostIdentity");
+        sdk.MapPost("/traits/", PostTrait).RequireEnvironmentKey().WithName("SdkPostTrait");
+        sdk.MapPut("/traits/bulk/", PutTraits).RequireEnvironmentKey().WithName("SdkPutTraits");
+        sdk.MapGet("/environment-document/", GetEnvironmentDocument).RequireEnvironmentKey(serverSideOnly: true).WithName("SdkGetEnvironmentDocument");
+        sdk.MapPost("/analytics/flags/", PostAnalytics).RequireEnvironmentKey().WithName("SdkPostAnalytics");
+        return endpoints;
+    }
+
+    private static IResult GetFlags(HttpContext http)
+    {
+        var environment = http.Caller().Environment;
+        return Cached(http, environment, environment.FlagsJson, environment.FlagsETag);
+    }
+
+    private static async Task<IResult> GetIdentity(HttpContext http, SdkIdentityStore identities, string? identifier, string? transient)
+    {
+        var valid = SdkRequestReader.ValidIdentifier(identifier, "identifier");
+        var isTransient = string.Equals(transient, "true", StringComparison.OrdinalIgnoreCase);
+        var identity = await identities.IdentifyAsync(http.Caller().Environment.Id, valid, [], isTransient, http.RequestAborted);
+        return IdentityAnswer(http, identity);
+    }
+
+    private static async Task<IResult> PostIdentity(HttpContext http, SdkIdentityStore identities)
+    {
+        using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
+        var root = SdkRequestReader.RequireObject(body.RootElement, "body");
+        var identifier = SdkRequestReader.Identifier(root, "");
+        var traits = SdkRequestReader.Traits(root, "");
+        var transient = SdkRequestReader.OptionalBool(root, "transient", "");
+        var identity = await identities.IdentifyAsync(http.Caller().Environment.Id, identifier, traits, transient, http.RequestAborted);
+        return IdentityAnswer(http, identity);
+    }
+
+    private static async Task<IResult> PostTrait(HttpContext http, SdkIdentityStore identities)
+    {
+        using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
+        var trait = ReadIdentityTrait(body.RootElement, "");
+        var stored = await identities.SetTraitsAsync(http.Caller().Environment.Id, [trait], http.RequestAborted);
+        return TraitsAnswer(stored[0], trait.Identifier);
+    }
+
+    private static async Task<IResult> PutTraits(HttpContext http, SdkIdentityStore identities)
+    {
+        using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
+        if (body.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new SdkRequestException("body: expected an array of traits.");
+        }
+
+        if (body.RootElement.GetArrayLength() > SdkRequestReader.MaxTraits)
+        {
+            throw new SdkRequestException($"body: at most {SdkRequestReader.MaxTraits} traits in one request.");
+        }
+
+        var traits = body.RootElement.EnumerateArray().Select((element, i) => ReadIdentityTrait(element, $"[{i}].")).ToList();
+        var stored = await identities.SetTraitsAsync(http.Caller().Environment.Id, traits, http.RequestAborted);
+        var answer = SdkEnvironment.Serialize(writer =>
+        {
+            writer.WriteStartArray();
+            for (var i = 0; i < stored.Count; i++)
+            {
+                WriteTrait(writer, stored[i], traits[i].Identifier);
+            }
+
+            writer.WriteEndArray();
+        });
+        return TypedResults.Bytes(answer, "application/json");
+    }
+
+    private static async Task<IResult> GetEnvironmentDocument(HttpContext http, SdkEnvironmentStore store)
+    {
+        var environment = http.Caller().Environment;
+        var document = await store.GetDocumentAsync(environment);
+        return document is null
+            ? SdkErrors.Forbidden("Invalid environment key.")
+            : Cached(http, environment, document, SdkEnvironment.ETagOf(document));
+    }
+
+    private static async Task<IResult> PostAnalytics(HttpContext http, IUsageRecorder usage)
+    {
+        using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
+        var root = SdkRequestReader.RequireObject(body.RootElement, "body");
+        var environment = http.Caller().Environment;
+        var counts = new List<(string Feature, long Count)>();
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var count) || count < 0)
+            {
+                throw new SdkRequestException($"{property.Name}: expected an evaluation count (a whole number of 0 or more).");
+            }
+
+            counts.Add((property.Name, count));
+        }
+
+        // Counted only once the whole body is valid, and only for features of this environment:
+        // made-up names would grow the series without bound.
+        foreach (var (feature, count) in counts)
+        {
+            if (environment.TryGetFeature(feature, out _))
+            {
+                usage.RecordEvaluations(environment.Data.OrganisationId, environment.Data.ProjectId, environment.Id, feature, count);
+            }
+        }
+
+        return TypedResults.Ok();
+    }
+
+    private static (string Identifier, TraitInput Trait) ReadIdentityTrait(JsonElement element, string path)
+    {
+        SdkRequestReader.RequireObject(element, path.Length == 0 ? "body" : path.TrimEnd('.'));
+        if (!element.TryGetProperty("identity", out var identity))
+        {
+            throw new SdkRequestException($"{path}identity: required.");
+        }
+
+        var identifier = SdkRequestReader.Identifier(SdkRequestReader.RequireObject(identity, $"{path}identity"), $"{path}identity.");
+        return (identifier, SdkRequestReader.Trait(element, path) with { Transient = false });
+    }
+
+    private static IResult IdentityAnswer(HttpContext http, SdkIdentity identity)
+    {
+        var environment = http.Caller().Environment;
+        var result = environment.Engine.Evaluate(identity.ToContext(environment.Data.ClientKey), identity.Overrides);
+        var answer = SdkEnvironment.Serialize(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("identifier", identity.Identifier);
+            writer.WritePropertyName("flags");
+            environment.WriteFlags(writer, result, identity.IdentityId);
+            writer.WriteStartArray("traits");
+            foreach (var trait in identity.Traits)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("trait_key", trait.Key);
+                writer.WritePropertyName("trait_value");
+                trait.Value.WriteTo(writer);
+                if (trait.Transient)
+                {
+                    writer.WriteBoolean("transient", true);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+        http.Response.Headers[UpdatedAtHeader] = environment.UpdatedAtSeconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Bytes(answer, "application/json");
+    }
+
+    private static IResult TraitsAnswer(SdkTrait trait, string identifier) =>
+        TypedResults.Bytes(SdkEnvironment.Serialize(writer => WriteTrait(writer, trait, identifier)), "application/json");
+
+    private static void WriteTrait(Utf8JsonWriter writer, SdkTrait trait, string identifier)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("trait_key", trait.Key);
+        writer.WritePropertyName("trait_value");
+        trait.Value.WriteTo(writer);
+        writer.WriteStartObject("identity");
+        writer.WriteString("identifier", identifier);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static IResult Cached(HttpContext http, SdkEnvironment environment, byte[] body, string etag)
+    {
+        var headers = http.Response.Headers;
+        headers.ETag = etag;
+        headers[UpdatedAtHeader] = environment.UpdatedAtSeconds.ToString(CultureInfo.InvariantCulture);
+        var ifNoneMatch = http.Request.Headers.IfNoneMatch;
+        if (ifNoneMatch.Count > 0 && EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
+            && tags.Any(t => t.Tag == etag || t.Tag == "*"))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return TypedResults.Bytes(body, "application/json");
+    }
+
+    /// <summary>Turns a body of the wrong shape into 400 <c>{"detail": …}</c> wherever it is found.</summary>
+    private static async ValueTask<object?> SdkBadRequestFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (SdkRequestException exception)
+        {
+            return SdkErrors.Detail(exception.StatusCode, exception.Message);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            return SdkErrors.Detail(exception.StatusCode, exception.Message);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using FlagDashboard.Core.Sdk;
+using FlagDashboard.Core.Usage;
+
+namespace FlagDashboard.Sdk;
+
+internal static class SdkServiceCollectionExtensions
+{
+    public static IServiceCollection AddSdkApi(this IServiceCollection services)
+    {
+        services.AddSingleton<SdkEnvironmentStore>();
+        services.AddSingleton<SdkIdentityStore>();
+        services.AddSingleton<RealtimeHub>();
+        services.AddSingleton<UsageCounters>();
+        services.AddSingleton<IUsageRecorder>(provider => provider.GetRequiredService<UsageCounters>());
+        services.AddHostedService<EnvironmentChangePoller>();
+        services.AddCors(options => options.AddPolicy(SdkApi.CorsPolicy, policy => policy
+            .AllowAnyOrigin()
+            .WithMethods("GET", "POST", "PUT")
+            .WithHeaders(EnvironmentKeyFilter.HeaderName, "Content-Type", "Flagsmith-SDK-User-Agent", "Flagsmith-Application-Name", "Flagsmith-Application-Version", "If-None-Match")
+            .WithExposedHeaders("ETag", "x-flagsmith-document-updated-at")));
+        return services;
+    }
+
+    public static IApplicationBuilder UseSdkUsageRecording(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<SdkUsageMiddleware>());
+
+    /// <summary>The hub subscribes to the store when created: create it at start, before any change can be missed.</summary>
+    public static WebApplication StartRealtimeHub(this WebApplication app)
+    {
+        app.Services.GetRequiredService<RealtimeHub>();
+        return app;
+    }
+}

@@ -1,0 +1,49 @@
+using FlagDashboard.Core.Usage;
+
+namespace FlagDashboard.Sdk;
+
+/// <summary>
+/// The one recording point of SDK traffic: every request under <c>/api/v1/</c>, rejected ones included,
+/// is counted by resource and status class, under its environment or as "unknown".
+/// </summary>
+internal sealed class SdkUsageMiddleware(RequestDelegate next, IUsageRecorder usage)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (!HttpMethods.IsOptions(context.Request.Method))
+            {
+                var caller = context.CallerOrNull();
+                var data = caller?.Environment.Data;
+                usage.RecordApiCall(new ApiCall(
+                    data?.OrganisationId,
+                    data?.ProjectId,
+                    data?.EnvironmentId,
+                    ResourceOf(context.Request.Path),
+                    StatusClassOf(context.Response.StatusCode)));
+            }
+        }
+    }
+
+    internal static SdkResource ResourceOf(PathString path)
+    {
+        var rest = path.Value.AsSpan("/api/v1/".Length - 1).TrimStart('/');
+        return rest switch
+        {
+            _ when rest.StartsWith("flags") => SdkResource.Flags,
+            _ when rest.StartsWith("identities") => SdkResource.Identities,
+            _ when rest.StartsWith("traits") => SdkResource.Traits,
+            _ when rest.StartsWith("environment-document") => SdkResource.EnvironmentDocument,
+            _ when rest.StartsWith("analytics") => SdkResource.Analytics,
+            _ => SdkResource.Other,
+        };
+    }
+
+    // A response that never got a status (the client went away mid-request) counts as a server-side failure.
+    private static int StatusClassOf(int status) => status is >= 100 and < 600 ? status / 100 : 5;
+}
