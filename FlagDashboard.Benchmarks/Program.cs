@@ -2,6 +2,24 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using FlagDashboard.Benchmarks;
 using FlagDashboard.Core.Engine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+// "baseline-server FILE URL": bare Kestrel answering GET /api/v1/flags/ with a file's bytes, the yardstick
+// that scripts/bench-sdk.sh measures the SDK API against with the same wrk line.
+if (args is ["baseline-server", var file, var url])
+{
+    var body = File.ReadAllBytes(file);
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.Logging.ClearProviders();
+    builder.WebHost.UseUrls(url);
+    var app = builder.Build();
+    app.MapGet("/api/v1/flags/", () => Results.Bytes(body, "application/json"));
+    await app.RunAsync();
+    return;
+}
 
 // "probe": a quick Stopwatch check of the benchmark context (hashes and segments per evaluation), no BenchmarkDotNet.
 if (args is ["probe"])

@@ -23,8 +23,11 @@ public static class CoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddFlagDashboardCore(this IServiceCollection services)
     {
-        services.AddDbContextFactory<FlagDashboardDbContext>((provider, options) =>
-            options.UseSqlite(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ResolveSqliteConnectionString()));
+        services.AddPooledDbContextFactory<FlagDashboardDbContext>((provider, options) =>
+            options.UseSqlite(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ResolveSqliteConnectionString())
+                .AddInterceptors(SqlitePragmas.Instance));
+        // ASP.NET Core Identity's stores take a context per request scope; it comes from the same pool.
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<FlagDashboardDbContext>>().CreateDbContext());
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<OrganisationService>();
         services.AddScoped<ProjectService>();

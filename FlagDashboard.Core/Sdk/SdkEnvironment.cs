@@ -26,6 +26,7 @@ public sealed class SdkEnvironment
         _featureIndexByName = data.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         FlagsJson = Serialize(writer => WriteFlags(writer, Engine.EnvironmentFlags(), identityId: null));
         FlagsETag = ETagOf(FlagsJson);
+        UpdatedAtHeader = UpdatedAtSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public EnvironmentData Data { get; }
@@ -41,6 +42,9 @@ public sealed class SdkEnvironment
 
     /// <summary>Seconds since the epoch of the environment's last change, as SDKs and real-time events read it.</summary>
     public double UpdatedAtSeconds => Data.UpdatedAt.ToUnixTimeMilliseconds() / 1000.0;
+
+    /// <summary><see cref="UpdatedAtSeconds"/> as the <c>x-flagsmith-document-updated-at</c> header writes it.</summary>
+    public string UpdatedAtHeader { get; private init; } = "";
 
     public bool Accepts(string key, out bool isServerSide)
     {

@@ -20,6 +20,7 @@ public sealed class SdkEnvironmentStore(
 {
     private readonly ConcurrentDictionary<string, int> _environmentIdByKey = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, Task<SdkEnvironment?>> _environments = new();
+    private Func<int, Task<SdkEnvironment?>>? _load;
 
     /// <summary>Raised after an environment in memory was rebuilt because it changed.</summary>
     public event Action<SdkEnvironment>? EnvironmentChanged;
@@ -63,7 +64,7 @@ public sealed class SdkEnvironmentStore(
     }
 
     public Task<SdkEnvironment?> GetAsync(int environmentId) =>
-        _environments.GetOrAdd(environmentId, LoadAsync);
+        _environments.TryGetValue(environmentId, out var cached) ? cached : _environments.GetOrAdd(environmentId, _load ??= LoadAsync);
 
     /// <summary>Rebuilds every environment in memory whose last change differs from the database's.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)

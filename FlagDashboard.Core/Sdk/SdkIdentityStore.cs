@@ -65,74 +65,83 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
     private async Task<SdkIdentity> IdentifyOnceAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var identity = await db.Identities.Include(i => i.Traits)
-            .SingleOrDefaultAsync(i => i.EnvironmentId == environmentId && i.Identifier == identifier, cancellationToken);
-        var overrides = identity is null
-            ? []
-            : await db.FeatureStates.AsNoTracking().Where(s => s.IdentityId == identity.Id)
-                .Select(s => new { State = s, FeatureName = s.Feature!.Name }).ToListAsync(cancellationToken);
-
-        var result = new List<SdkTrait>();
-        if (transient)
-        {
-            result.AddRange((identity?.Traits ?? []).OrderBy(t => t.Id).Select(t => new SdkTrait(t.Key, t.Value)));
-            foreach (var trait in traits)
+        // One read, untracked: most SDK calls find the identity as it was and write nothing.
+        var stored = await db.Identities.AsNoTracking()
+            .Where(i => i.EnvironmentId == environmentId && i.Identifier == identifier)
+            .Select(i => new
             {
-                result.RemoveAll(t => t.Key == trait.Key);
-                if (!trait.Value.IsNone)
-                {
-                    result.Add(new SdkTrait(trait.Key, trait.Value, trait.Transient));
-                }
-            }
+                i.Id,
+                Traits = i.Traits.OrderBy(t => t.Id).ToList(),
+                Overrides = db.FeatureStates.Where(s => s.IdentityId == i.Id).Select(s => new { State = s, FeatureName = s.Feature!.Name }).ToList(),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+
+        var storedTraits = stored?.Traits ?? [];
+        var identityId = stored?.Id;
+        if (!transient)
+        {
+            (identityId, storedTraits) = await StoreAsync(db, environmentId, identifier, stored?.Id, storedTraits, traits.Where(t => !t.Transient).ToList(), cancellationToken);
         }
-        else
+
+        var result = storedTraits.Select(t => new SdkTrait(t.Key, t.Value)).ToList();
+        foreach (var trait in transient ? traits : traits.Where(t => t.Transient))
         {
-            if (identity is null)
+            result.RemoveAll(t => t.Key == trait.Key);
+            if (!trait.Value.IsNone)
             {
-                identity = new Identity { EnvironmentId = environmentId, Identifier = identifier, CreatedAt = clock.GetUtcNow() };
-                db.Identities.Add(identity);
-            }
-
-            foreach (var trait in traits.Where(t => !t.Transient))
-            {
-                var existing = identity.Traits.FirstOrDefault(t => t.Key == trait.Key);
-                if (trait.Value.IsNone)
-                {
-                    if (existing is not null)
-                    {
-                        identity.Traits.Remove(existing);
-                    }
-                }
-                else if (existing is null)
-                {
-                    identity.Traits.Add(new Trait { Key = trait.Key, Value = trait.Value });
-                }
-                else if (existing.Value != trait.Value)
-                {
-                    existing.Value = trait.Value;
-                }
-            }
-
-            if (db.ChangeTracker.HasChanges())
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-
-            result.AddRange(identity.Traits.OrderBy(t => t.Id).Select(t => new SdkTrait(t.Key, t.Value)));
-            foreach (var trait in traits.Where(t => t.Transient))
-            {
-                result.RemoveAll(t => t.Key == trait.Key);
-                if (!trait.Value.IsNone)
-                {
-                    result.Add(new SdkTrait(trait.Key, trait.Value, Transient: true));
-                }
+                result.Add(new SdkTrait(trait.Key, trait.Value, trait.Transient));
             }
         }
 
         return new SdkIdentity(
-            identity?.Id == 0 ? null : identity?.Id,
+            identityId,
             identifier,
             result,
-            overrides.Select(o => EnvironmentContextMapper.IdentityOverride(o.State, o.FeatureName)).ToList());
+            (stored?.Overrides ?? []).Select(o => EnvironmentContextMapper.IdentityOverride(o.State, o.FeatureName)).ToList());
+    }
+
+    /// <summary>Creates the identity when missing and applies the traits that differ; returns its traits afterwards.</summary>
+    private async Task<(int IdentityId, List<Trait> Traits)> StoreAsync(
+        FlagDashboardDbContext db, int environmentId, string identifier, int? identityId, List<Trait> current, IReadOnlyList<TraitInput> changes, CancellationToken cancellationToken)
+    {
+        var traits = current.ToList();
+        Identity? created = null;
+        if (identityId is null)
+        {
+            created = new Identity { EnvironmentId = environmentId, Identifier = identifier, CreatedAt = clock.GetUtcNow() };
+            db.Identities.Add(created);
+        }
+
+        foreach (var change in changes)
+        {
+            var index = traits.FindIndex(t => t.Key == change.Key);
+            var existing = index >= 0 ? traits[index] : null;
+            if (change.Value.IsNone)
+            {
+                if (existing is not null)
+                {
+                    db.Traits.Remove(existing);
+                    traits.RemoveAt(index);
+                }
+            }
+            else if (existing is null)
+            {
+                var trait = new Trait { Key = change.Key, Value = change.Value, IdentityId = identityId ?? 0, Identity = created };
+                db.Traits.Add(trait);
+                traits.Add(trait);
+            }
+            else if (existing.Value != change.Value)
+            {
+                existing.Value = change.Value;
+                db.Traits.Update(existing);
+            }
+        }
+
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return (created?.Id ?? identityId!.Value, traits);
     }
 }

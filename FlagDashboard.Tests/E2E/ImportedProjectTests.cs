@@ -38,9 +38,11 @@ public sealed class ImportedProjectTests : IAsyncLifetime
         await new LoginPage(page, _app.BaseAddress).OpenAsync();
         await new LoginPage(page, _app.BaseAddress).SignInAsync(Email, Password);
         await Assertions.Expect(page.GetByTestId("projects-table")).ToContainTextAsync("Web");
+        var shell = new DashboardShell(page);
+        await shell.WaitForInteractiveAsync();
         await Browser.SaveScreenshotAsync(page, "projects");
 
-        await new DashboardShell(page).NavLink("features").ClickAsync();
+        await shell.NavLink("features").ClickAsync();
         var table = page.GetByTestId("features-table");
         await Assertions.Expect(table).ToContainTextAsync("welcome_banner");
         await Assertions.Expect(table).ToContainTextAsync("Hello, world");
@@ -56,8 +58,9 @@ public sealed class ImportedProjectTests : IAsyncLifetime
         await Browser.SaveScreenshotAsync(page, "features");
 
         await page.ReloadAsync();
+        await shell.WaitForInteractiveAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Enable dark_mode" })).ToBeCheckedAsync();
-        await new DashboardShell(page).NavLink("audit").ClickAsync();
+        await shell.NavLink("audit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("audit-table")).ToContainTextAsync("dark_mode in Development");
         await Browser.SaveScreenshotAsync(page, "audit-log-with-changes");
     }

@@ -25,4 +25,8 @@ public sealed class DashboardShell(IPage page)
     public ILocator SignedInAs => page.GetByTestId("signed-in-as");
 
     public ILocator DarkModeToggle => page.GetByTestId("dark-mode-toggle");
+
+    /// <summary>Waits until the Blazor circuit has taken over the prerendered page, so clicks do what they say.</summary>
+    public Task WaitForInteractiveAsync() =>
+        page.Locator("[data-testid=circuit][data-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 20000 });
 }

@@ -44,6 +44,7 @@ public sealed class SignInFlowTests : IAsyncLifetime
             await Assertions.Expect(shell.NavLink(name)).ToHaveTextAsync(text);
         }
 
+        await shell.WaitForInteractiveAsync();
         await shell.NavLink("audit").ClickAsync();
         await page.WaitForURLAsync(url => url.EndsWith("/audit", StringComparison.Ordinal));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit log" })).ToBeVisibleAsync();
@@ -72,6 +73,7 @@ public sealed class SignInFlowTests : IAsyncLifetime
         await login.SignInAsync(Email, Password);
         var shell = new DashboardShell(page);
         await Assertions.Expect(shell.Navigation).ToBeVisibleAsync();
+        await shell.WaitForInteractiveAsync();
         var before = await BackgroundOfAsync(page);
 
         // The first click can land before the interactive circuit is up; a person would click again.

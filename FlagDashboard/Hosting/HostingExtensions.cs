@@ -75,19 +75,25 @@ public static class HostingExtensions
 
     public static WebApplication UseFlagDashboard(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
-
-        app.UseWhen(
-            context => !IsApiPath(context.Request.Path),
-            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
-
+        // SDK traffic takes a short path: usage recording and CORS, none of the dashboard's sign-in machinery.
         app.UseSdkUsageRecording();
+        app.UseWhen(context => !IsSdkPath(context.Request.Path), dashboard =>
+        {
+            if (!app.Environment.IsDevelopment())
+            {
+                dashboard.UseExceptionHandler("/error", createScopeForErrors: true);
+            }
+
+            dashboard.UseWhen(
+                context => !IsApiPath(context.Request.Path),
+                pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        });
         app.UseCors();
-        app.UseAuthentication();
-        app.UseMiddleware<SetupRedirectMiddleware>();
+        app.UseWhen(context => !IsSdkPath(context.Request.Path), dashboard =>
+        {
+            dashboard.UseAuthentication();
+            dashboard.UseMiddleware<SetupRedirectMiddleware>();
+        });
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -113,6 +119,9 @@ public static class HostingExtensions
         options.Password.RequireUppercase = false;
         options.Lockout.MaxFailedAccessAttempts = 10;
     }
+
+    internal static bool IsSdkPath(PathString path) =>
+        path.StartsWithSegments("/api/v1") || path.StartsWithSegments("/sse");
 
     internal static bool IsApiPath(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/sse") || path.StartsWithSegments("/health");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using FlagDashboard.Core.Sdk;
 using FlagDashboard.Core.Usage;
@@ -17,51 +16,81 @@ public static class SdkApi
 
     public static IEndpointRouteBuilder MapSdkApi(this IEndpointRouteBuilder endpoints)
     {
-        var sdk = endpoints.MapGroup("/api/v1").AllowAnonymous().RequireCors(CorsPolicy).AddEndpointFilter(SdkBadRequestFilter);
-        sdk.MapGet("/flags/", GetFlags).RequireEnvironmentKey().WithName("SdkGetFlags");
-        sdk.MapGet("/identities/", GetIdentity).RequireEnvironmentKey().WithName("SdkGetIdentity");
-        sdk.MapPost("/identities/", PostIdentity).RequireEnvironmentKey().WithName("SdkPostIdentity");
-        sdk.MapPost("/traits/", PostTrait).RequireEnvironmentKey().WithName("SdkPostTrait");
-        sdk.MapPut("/traits/bulk/", PutTraits).RequireEnvironmentKey().WithName("SdkPutTraits");
-        sdk.MapGet("/environment-document/", GetEnvironmentDocument).RequireEnvironmentKey(serverSideOnly: true).WithName("SdkGetEnvironmentDocument");
-        sdk.MapPost("/analytics/flags/", PostAnalytics).RequireEnvironmentKey().WithName("SdkPostAnalytics");
+        var sdk = endpoints.MapGroup("/api/v1").AllowAnonymous().RequireCors(CorsPolicy);
+        sdk.MapGet("/flags/", GetFlags).WithName("SdkGetFlags");
+        sdk.MapGet("/identities/", (HttpContext http, SdkIdentityStore identities, string? identifier, string? transient) =>
+            HandleAsync(http, false, caller => GetIdentity(http, caller, identities, identifier, transient))).WithName("SdkGetIdentity");
+        sdk.MapPost("/identities/", (HttpContext http, SdkIdentityStore identities) =>
+            HandleAsync(http, false, caller => PostIdentity(http, caller, identities))).WithName("SdkPostIdentity");
+        sdk.MapPost("/traits/", (HttpContext http, SdkIdentityStore identities) =>
+            HandleAsync(http, false, caller => PostTrait(http, caller, identities))).WithName("SdkPostTrait");
+        sdk.MapPut("/traits/bulk/", (HttpContext http, SdkIdentityStore identities) =>
+            HandleAsync(http, false, caller => PutTraits(http, caller, identities))).WithName("SdkPutTraits");
+        sdk.MapGet("/environment-document/", (HttpContext http, SdkEnvironmentStore store) =>
+            HandleAsync(http, true, caller => GetEnvironmentDocument(http, caller, store))).WithName("SdkGetEnvironmentDocument");
+        sdk.MapPost("/analytics/flags/", (HttpContext http, IUsageRecorder usage) =>
+            HandleAsync(http, false, caller => PostAnalytics(http, caller, usage))).WithName("SdkPostAnalytics");
         return endpoints;
     }
 
-    private static IResult GetFlags(HttpContext http)
+    // The hot path: no body, no closure, an answer serialised when the environment last changed.
+    private static async ValueTask<IResult> GetFlags(HttpContext http)
     {
-        var environment = http.Caller().Environment;
-        return Cached(http, environment, environment.FlagsJson, environment.FlagsETag);
+        var (caller, refusal) = await EnvironmentKeys.AuthenticateAsync(http);
+        return refusal ?? Cached(http, caller!.Environment, caller.Environment.FlagsJson, caller.Environment.FlagsETag);
     }
 
-    private static async Task<IResult> GetIdentity(HttpContext http, SdkIdentityStore identities, string? identifier, string? transient)
+    /// <summary>Authenticates the key, runs the call, and turns a body of the wrong shape into 400 <c>{"detail": …}</c>.</summary>
+    private static async Task<IResult> HandleAsync(HttpContext http, bool serverSideOnly, Func<SdkCaller, Task<IResult>> call)
+    {
+        var (caller, refusal) = await EnvironmentKeys.AuthenticateAsync(http, serverSideOnly);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        try
+        {
+            return await call(caller!);
+        }
+        catch (SdkRequestException exception)
+        {
+            return SdkErrors.Detail(exception.StatusCode, exception.Message);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            return SdkErrors.Detail(exception.StatusCode, exception.Message);
+        }
+    }
+
+    private static async Task<IResult> GetIdentity(HttpContext http, SdkCaller caller, SdkIdentityStore identities, string? identifier, string? transient)
     {
         var valid = SdkRequestReader.ValidIdentifier(identifier, "identifier");
         var isTransient = string.Equals(transient, "true", StringComparison.OrdinalIgnoreCase);
-        var identity = await identities.IdentifyAsync(http.Caller().Environment.Id, valid, [], isTransient, http.RequestAborted);
-        return IdentityAnswer(http, identity);
+        var identity = await identities.IdentifyAsync(caller.Environment.Id, valid, [], isTransient, http.RequestAborted);
+        return IdentityAnswer(http, caller, identity);
     }
 
-    private static async Task<IResult> PostIdentity(HttpContext http, SdkIdentityStore identities)
+    private static async Task<IResult> PostIdentity(HttpContext http, SdkCaller caller, SdkIdentityStore identities)
     {
         using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
         var root = SdkRequestReader.RequireObject(body.RootElement, "body");
         var identifier = SdkRequestReader.Identifier(root, "");
         var traits = SdkRequestReader.Traits(root, "");
         var transient = SdkRequestReader.OptionalBool(root, "transient", "");
-        var identity = await identities.IdentifyAsync(http.Caller().Environment.Id, identifier, traits, transient, http.RequestAborted);
-        return IdentityAnswer(http, identity);
+        var identity = await identities.IdentifyAsync(caller.Environment.Id, identifier, traits, transient, http.RequestAborted);
+        return IdentityAnswer(http, caller, identity);
     }
 
-    private static async Task<IResult> PostTrait(HttpContext http, SdkIdentityStore identities)
+    private static async Task<IResult> PostTrait(HttpContext http, SdkCaller caller, SdkIdentityStore identities)
     {
         using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
         var trait = ReadIdentityTrait(body.RootElement, "");
-        var stored = await identities.SetTraitsAsync(http.Caller().Environment.Id, [trait], http.RequestAborted);
+        var stored = await identities.SetTraitsAsync(caller.Environment.Id, [trait], http.RequestAborted);
         return TraitsAnswer(stored[0], trait.Identifier);
     }
 
-    private static async Task<IResult> PutTraits(HttpContext http, SdkIdentityStore identities)
+    private static async Task<IResult> PutTraits(HttpContext http, SdkCaller caller, SdkIdentityStore identities)
     {
         using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
         if (body.RootElement.ValueKind != JsonValueKind.Array)
@@ -75,7 +104,7 @@ public static class SdkApi
         }
 
         var traits = body.RootElement.EnumerateArray().Select((element, i) => ReadIdentityTrait(element, $"[{i}].")).ToList();
-        var stored = await identities.SetTraitsAsync(http.Caller().Environment.Id, traits, http.RequestAborted);
+        var stored = await identities.SetTraitsAsync(caller.Environment.Id, traits, http.RequestAborted);
         var answer = SdkEnvironment.Serialize(writer =>
         {
             writer.WriteStartArray();
@@ -89,20 +118,20 @@ public static class SdkApi
         return TypedResults.Bytes(answer, "application/json");
     }
 
-    private static async Task<IResult> GetEnvironmentDocument(HttpContext http, SdkEnvironmentStore store)
+    private static async Task<IResult> GetEnvironmentDocument(HttpContext http, SdkCaller caller, SdkEnvironmentStore store)
     {
-        var environment = http.Caller().Environment;
+        var environment = caller.Environment;
         var document = await store.GetDocumentAsync(environment);
         return document is null
             ? SdkErrors.Forbidden("Invalid environment key.")
             : Cached(http, environment, document, SdkEnvironment.ETagOf(document));
     }
 
-    private static async Task<IResult> PostAnalytics(HttpContext http, IUsageRecorder usage)
+    private static async Task<IResult> PostAnalytics(HttpContext http, SdkCaller caller, IUsageRecorder usage)
     {
         using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
         var root = SdkRequestReader.RequireObject(body.RootElement, "body");
-        var environment = http.Caller().Environment;
+        var environment = caller.Environment;
         var counts = new List<(string Feature, long Count)>();
         foreach (var property in root.EnumerateObject())
         {
@@ -139,9 +168,9 @@ public static class SdkApi
         return (identifier, SdkRequestReader.Trait(element, path) with { Transient = false });
     }
 
-    private static IResult IdentityAnswer(HttpContext http, SdkIdentity identity)
+    private static IResult IdentityAnswer(HttpContext http, SdkCaller caller, SdkIdentity identity)
     {
-        var environment = http.Caller().Environment;
+        var environment = caller.Environment;
         var result = environment.Engine.Evaluate(identity.ToContext(environment.Data.ClientKey), identity.Overrides);
         var answer = SdkEnvironment.Serialize(writer =>
         {
@@ -167,7 +196,7 @@ public static class SdkApi
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
-        http.Response.Headers[UpdatedAtHeader] = environment.UpdatedAtSeconds.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers[UpdatedAtHeader] = environment.UpdatedAtHeader;
         return TypedResults.Bytes(answer, "application/json");
     }
 
@@ -190,7 +219,7 @@ public static class SdkApi
     {
         var headers = http.Response.Headers;
         headers.ETag = etag;
-        headers[UpdatedAtHeader] = environment.UpdatedAtSeconds.ToString(CultureInfo.InvariantCulture);
+        headers[UpdatedAtHeader] = environment.UpdatedAtHeader;
         var ifNoneMatch = http.Request.Headers.IfNoneMatch;
         if (ifNoneMatch.Count > 0 && EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
             && tags.Any(t => t.Tag == etag || t.Tag == "*"))
@@ -199,22 +228,5 @@ public static class SdkApi
         }
 
         return TypedResults.Bytes(body, "application/json");
-    }
-
-    /// <summary>Turns a body of the wrong shape into 400 <c>{"detail": …}</c> wherever it is found.</summary>
-    private static async ValueTask<object?> SdkBadRequestFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context);
-        }
-        catch (SdkRequestException exception)
-        {
-            return SdkErrors.Detail(exception.StatusCode, exception.Message);
-        }
-        catch (BadHttpRequestException exception)
-        {
-            return SdkErrors.Detail(exception.StatusCode, exception.Message);
-        }
     }
 }

@@ -16,7 +16,7 @@ internal static class SdkServiceCollectionExtensions
         services.AddCors(options => options.AddPolicy(SdkApi.CorsPolicy, policy => policy
             .AllowAnyOrigin()
             .WithMethods("GET", "POST", "PUT")
-            .WithHeaders(EnvironmentKeyFilter.HeaderName, "Content-Type", "Flagsmith-SDK-User-Agent", "Flagsmith-Application-Name", "Flagsmith-Application-Version", "If-None-Match")
+            .WithHeaders(EnvironmentKeys.HeaderName, "Content-Type", "Flagsmith-SDK-User-Agent", "Flagsmith-Application-Name", "Flagsmith-Application-Version", "If-None-Match")
             .WithExposedHeaders("ETag", "x-flagsmith-document-updated-at")));
         return services;
     }

@@ -3,16 +3,23 @@ using FlagDashboard.Core.Usage;
 namespace FlagDashboard.Sdk;
 
 /// <summary>
-/// The one recording point of SDK traffic: every request under <c>/api/v1/</c>, rejected ones included,
-/// is counted by resource and status class, under its environment or as "unknown".
+/// The one recording point of SDK traffic: every request under <c>/api/v1/</c>, rejected
+/// ones included, is counted by resource and status class, under its environment or as "unknown".
+/// An unexpected failure still answers in the SDKs' shape, <c>{"detail": …}</c>, and is logged.
 /// </summary>
-internal sealed class SdkUsageMiddleware(RequestDelegate next, IUsageRecorder usage)
+internal sealed class SdkUsageMiddleware(RequestDelegate next, IUsageRecorder usage, ILogger<SdkUsageMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         try
         {
             await next(context);
+        }
+        catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogError(exception, "SDK request {Method} {Path} failed", context.Request.Method, context.Request.Path);
+            context.Response.Clear();
+            await SdkErrors.Detail(StatusCodes.Status500InternalServerError, "The server failed to answer this request; the failure is logged.").ExecuteAsync(context);
         }
         finally
         {
