@@ -1,0 +1,71 @@
+using FlagDashboard.Core.Usage;
+using FlagDashboard.Sdk;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FlagDashboard.Tests.Sdk;
+
+public sealed class SdkUsageMiddlewareTests
+{
+    [Theory]
+    [InlineData("/api/v1/flags/", SdkResource.Flags)]
+    [InlineData("/api/v1/identities/", SdkResource.Identities)]
+    [InlineData("/api/v1/traits/bulk/", SdkResource.Traits)]
+    [InlineData("/api/v1/environment-document/", SdkResource.EnvironmentDocument)]
+    [InlineData("/api/v1/analytics/flags/", SdkResource.Analytics)]
+    [InlineData("/api/v1/nothing/", SdkResource.Other)]
+    public void EachSdkPathCountsUnderItsResource(string path, SdkResource expected) =>
+        Assert.Equal(expected, SdkUsageMiddleware.ResourceOf(path));
+
+    [Fact]
+    public async Task ARejectedRequestIsCountedUnderAnUnknownEnvironment()
+    {
+        var counters = new UsageCounters();
+        var middleware = new SdkUsageMiddleware(context => { context.Response.StatusCode = 403; return Task.CompletedTask; }, counters, NullLogger<SdkUsageMiddleware>.Instance);
+
+        await middleware.InvokeAsync(Request("/api/v1/flags/"));
+
+        var call = Assert.Single(counters.Drain().ApiCalls);
+        Assert.Equal(new ApiCall(null, null, null, SdkResource.Flags, 4), call.Key);
+        Assert.Equal(1, call.Value);
+    }
+
+    [Fact]
+    public async Task AFailureAnswers500InTheSdkShapeAndIsCounted()
+    {
+        var counters = new UsageCounters();
+        var middleware = new SdkUsageMiddleware(_ => throw new InvalidOperationException("boom"), counters, NullLogger<SdkUsageMiddleware>.Instance);
+        var context = Request("/api/v1/identities/");
+        context.RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider();
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal(500, context.Response.StatusCode);
+        context.Response.Body.Position = 0;
+        Assert.Contains("\"detail\"", await new StreamReader(context.Response.Body).ReadToEndAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(new ApiCall(null, null, null, SdkResource.Identities, 5), Assert.Single(counters.Drain().ApiCalls).Key);
+    }
+
+    [Fact]
+    public async Task APreflightIsNotCounted()
+    {
+        var counters = new UsageCounters();
+        var middleware = new SdkUsageMiddleware(_ => Task.CompletedTask, counters, NullLogger<SdkUsageMiddleware>.Instance);
+        var context = Request("/api/v1/flags/");
+        context.Request.Method = "OPTIONS";
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Empty(counters.Drain().ApiCalls);
+    }
+
+    private static DefaultHttpContext Request(string path)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.Path = path;
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+}
