@@ -1,42 +1,23 @@
-using FlagDashboard.Tests.Import;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace FlagDashboard.Tests.E2E;
 
 /// <summary>An environment imported on the command line, then looked at and changed in the browser.</summary>
-public sealed class ImportedProjectTests : IAsyncLifetime
+public sealed class ImportedProjectTests : BrowserTest
 {
-    private const string Email = "admin@example.com";
-    private const string Password = "correct-horse";
-    private AppProcess _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _app = await AppProcess.StartAsync();
-        var created = await _app.RunVerbAsync("create-admin", "--email", Email, "--password", Password);
-        Assert.True(created.ExitCode == 0, created.Error);
-        var imported = await _app.RunVerbAsync("import", "--organisation", "Acme", "--project", "Web",
-            Path.Combine(AppContext.BaseDirectory, "Import", "Samples", SampleDocuments.Development));
-        Assert.True(imported.ExitCode == 0, imported.Error);
-        (_playwright, _browser) = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
+        await base.SeedAsync();
+        await RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
     }
 
     [Fact]
     public async Task TheFeaturesPageShowsTheImportedStatesAndATogglePersists()
     {
-        var page = await _browser.NewPageAsync();
-        await new LoginPage(page, _app.BaseAddress).OpenAsync();
-        await new LoginPage(page, _app.BaseAddress).SignInAsync(Email, Password);
+        var page = await Chromium.NewPageAsync();
+        await new LoginPage(page, App.BaseAddress).OpenAsync();
+        await new LoginPage(page, App.BaseAddress).SignInAsync(Email, Password);
         await Assertions.Expect(page.GetByTestId("projects-table")).ToContainTextAsync("Web");
         var shell = new DashboardShell(page);
         await shell.WaitForInteractiveAsync();

@@ -3,30 +3,16 @@ using Microsoft.Playwright;
 
 namespace FlagDashboard.Tests.E2E;
 
-public sealed class SetupFlowTests : IAsyncLifetime
+public sealed class SetupFlowTests : BrowserTest
 {
-    private AppProcess _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _app = await AppProcess.StartAsync();
-        (_playwright, _browser) = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
+    // The set-up page is for a FlagDashboard with no user yet.
+    protected override Task SeedAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task TheFirstVisitorCreatesTheAdminAndLandsSignedIn()
     {
-        var page = await _browser.NewPageAsync();
-        await page.GotoAsync(_app.BaseAddress.ToString());
+        var page = await Chromium.NewPageAsync();
+        await page.GotoAsync(App.BaseAddress.ToString());
         Assert.EndsWith("/setup", page.Url);
         await Browser.SaveScreenshotAsync(page, "setup");
 
@@ -43,8 +29,8 @@ public sealed class SetupFlowTests : IAsyncLifetime
         var shell = new DashboardShell(page);
         await Assertions.Expect(shell.Navigation).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Projects", Exact = true })).ToBeVisibleAsync();
-        var second = await _browser.NewPageAsync();
-        await second.GotoAsync(new Uri(_app.BaseAddress, "setup").ToString());
+        var second = await Chromium.NewPageAsync();
+        await second.GotoAsync(new Uri(App.BaseAddress, "setup").ToString());
         await Assertions.Expect(second.GetByTestId("setup-submit")).ToHaveCountAsync(0);
     }
 }

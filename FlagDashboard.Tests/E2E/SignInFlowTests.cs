@@ -3,35 +3,14 @@ using Microsoft.Playwright;
 
 namespace FlagDashboard.Tests.E2E;
 
-public sealed class SignInFlowTests : IAsyncLifetime
+public sealed class SignInFlowTests : BrowserTest
 {
-    private const string Email = "admin@example.com";
-    private const string Password = "correct-horse";
-    private AppProcess _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _app = await AppProcess.StartAsync();
-        var created = await _app.RunVerbAsync("create-admin", "--email", Email, "--password", Password);
-        Assert.True(created.ExitCode == 0, created.Error);
-        (_playwright, _browser) = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Fact]
     public async Task ASignedInAdminSeesTheNavigation()
     {
-        var page = await _browser.NewPageAsync();
-        var login = new LoginPage(page, _app.BaseAddress);
-        await page.GotoAsync(new Uri(_app.BaseAddress, "features").ToString());
+        var page = await Chromium.NewPageAsync();
+        var login = new LoginPage(page, App.BaseAddress);
+        await page.GotoAsync(new Uri(App.BaseAddress, "features").ToString());
         Assert.EndsWith("/account/login?ReturnUrl=%2Ffeatures", page.Url);
 
         await login.SignInAsync(Email, Password);
@@ -54,8 +33,8 @@ public sealed class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task AWrongPasswordIsRefusedWithAMessage()
     {
-        var page = await _browser.NewPageAsync();
-        var login = new LoginPage(page, _app.BaseAddress);
+        var page = await Chromium.NewPageAsync();
+        var login = new LoginPage(page, App.BaseAddress);
         await login.OpenAsync();
 
         await login.SignInAsync(Email, "not-the-password");
@@ -67,8 +46,8 @@ public sealed class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task TheDarkModeToggleSwitchesTheTheme()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ColorScheme = ColorScheme.Light });
-        var login = new LoginPage(page, _app.BaseAddress);
+        var page = await Chromium.NewPageAsync(new BrowserNewPageOptions { ColorScheme = ColorScheme.Light });
+        var login = new LoginPage(page, App.BaseAddress);
         await login.OpenAsync();
         await login.SignInAsync(Email, Password);
         var shell = new DashboardShell(page);
