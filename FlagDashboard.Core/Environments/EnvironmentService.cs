@@ -154,7 +154,8 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         var key = new ServerSideKey { EnvironmentId = environmentId, Name = name, Key = KeyGenerator.NewServerSideKey(), CreatedAt = clock.GetUtcNow() };
         db.ServerSideKeys.Add(key);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveOrConflictAsync("Server-side key", name, cancellationToken);
+        // Touched so that the SDK API reloads the environment's keys.
+        await db.SaveAndTouchAsync("Server-side key", name, e => e.Id == environmentId, clock.GetUtcNow(), cancellationToken);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, "ServerSideKey", key.Id, name, Scope(environment), null, new { key.Name, Key = Mask(key.Key) }, clock);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -173,7 +174,8 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
         key.RevokedAt = clock.GetUtcNow();
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, "ServerSideKey", keyId, key.Name, Scope(key.Environment!), new { key.Name, Key = Mask(key.Key), Revoked = false }, new { key.Name, Key = Mask(key.Key), Revoked = true }, clock);
-        await db.SaveOrConflictAsync("Server-side key", keyId, cancellationToken);
+        // Touched so that the SDK API forgets the key within a second.
+        await db.SaveAndTouchAsync("Server-side key", keyId, e => e.Id == key.EnvironmentId, clock.GetUtcNow(), cancellationToken);
     }
 
     internal static ProjectEnvironment NewEnvironment(int projectId, string name, DateTimeOffset now, string? clientKey = null) =>

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using FlagDashboard.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace FlagDashboard.Tests.Infrastructure;
 
@@ -74,6 +77,11 @@ public sealed class AppProcess : IAsyncDisposable
 
         return app;
     }
+
+    /// <summary>The app's own database, for a test that changes data behind the app's back, as another process would.</summary>
+    public IDbContextFactory<FlagDashboardDbContext> OpenDatabase() =>
+        new PooledDbContextFactory<FlagDashboardDbContext>(new DbContextOptionsBuilder<FlagDashboardDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(DataDirectory, "flagdashboard.db")};Pooling=False").Options);
 
     public HttpClient CreateClient(bool followRedirects = false) =>
         new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true }) { BaseAddress = BaseAddress };

@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.Environments;
 using FlagDashboard.Tests.Infrastructure;
 
 namespace FlagDashboard.Tests.Sdk;
@@ -248,6 +250,27 @@ public sealed class SdkApiTests(ImportedEnvironment environment) : IClassFixture
 
         Assert.Equal(0, import.ExitCode);
         Assert.Equal("2", value);
+    }
+
+    [Fact]
+    public async Task ANewServerSideKeyWorksAndARevokedOneIsRefusedWithinASecond()
+    {
+        var environments = new EnvironmentService(environment.App.OpenDatabase(), new FixedActor("test"), TimeProvider.System);
+        var environmentId = (await environments.ResolveKeyAsync(ImportedEnvironment.ClientKey, Cancel))!.EnvironmentId;
+        var key = await environments.CreateServerSideKeyAsync(environmentId, "ci", Cancel);
+        using var client = environment.CreateSdkClient(key.Key);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("environment-document/", Cancel)).StatusCode);
+
+        await environments.RevokeServerSideKeyAsync(key.Id, Cancel);
+        var clock = Stopwatch.StartNew();
+        var status = HttpStatusCode.OK;
+        while (clock.Elapsed < TimeSpan.FromSeconds(1) && status == HttpStatusCode.OK)
+        {
+            await Task.Delay(50, Cancel);
+            status = (await client.GetAsync("environment-document/", Cancel)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
     }
 
     [Fact]
