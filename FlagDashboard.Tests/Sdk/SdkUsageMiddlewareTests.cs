@@ -69,3 +69,45 @@ public sealed class SdkUsageMiddlewareTests
         return context;
     }
 }
+
+public sealed class FlagsFastLaneTests
+{
+    [Fact]
+    public async Task ARequestWithoutAKeyIs403InTheSdkShapeAndCounted()
+    {
+        var counters = new UsageCounters();
+        var reachedNext = false;
+        var lane = new FlagsFastLane(_ => { reachedNext = true; return Task.CompletedTask; }, counters, NullLogger<FlagsFastLane>.Instance);
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
+        context.Request.Method = "GET";
+        context.Request.Path = "/api/v1/flags/";
+        context.Request.Headers.Origin = "https://app.example.com";
+        context.Response.Body = new MemoryStream();
+
+        await lane.InvokeAsync(context);
+
+        Assert.False(reachedNext);
+        Assert.Equal(403, context.Response.StatusCode);
+        Assert.Equal("*", context.Response.Headers.AccessControlAllowOrigin.ToString());
+        Assert.Equal(new ApiCall(null, null, null, SdkResource.Flags, 4), Assert.Single(counters.Drain().ApiCalls).Key);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/flags/")]
+    [InlineData("GET", "/api/v1/identities/")]
+    [InlineData("OPTIONS", "/api/v1/flags/")]
+    public async Task EveryOtherRequestTakesTheOrdinaryPath(string method, string path)
+    {
+        var counters = new UsageCounters();
+        var reachedNext = false;
+        var lane = new FlagsFastLane(_ => { reachedNext = true; return Task.CompletedTask; }, counters, NullLogger<FlagsFastLane>.Instance);
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+
+        await lane.InvokeAsync(context);
+
+        Assert.True(reachedNext);
+        Assert.Empty(counters.Drain().ApiCalls);
+    }
+}

@@ -75,6 +75,9 @@ public static class HostingExtensions
 
     public static WebApplication UseFlagDashboard(this WebApplication app)
     {
+        app.UseFlagsFastLane();
+        app.UseRouting();
+
         // SDK traffic takes a short path: usage recording and CORS, none of the dashboard's sign-in machinery.
         app.UseSdkUsageRecording();
         app.UseWhen(context => !IsSdkPath(context.Request.Path), dashboard =>

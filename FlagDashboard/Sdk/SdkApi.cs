@@ -12,7 +12,7 @@ namespace FlagDashboard.Sdk;
 public static class SdkApi
 {
     public const string CorsPolicy = "sdk";
-    private const string UpdatedAtHeader = "x-flagsmith-document-updated-at";
+    internal const string UpdatedAtHeaderName = "x-flagsmith-document-updated-at";
 
     public static IEndpointRouteBuilder MapSdkApi(this IEndpointRouteBuilder endpoints)
     {
@@ -33,7 +33,8 @@ public static class SdkApi
         return endpoints;
     }
 
-    // The hot path: no body, no closure, an answer serialised when the environment last changed.
+    // GET flags/ is answered by FlagsFastLane ahead of routing; this endpoint carries the route's CORS
+    // policy for preflights, and answers should the fast lane ever be left out of the pipeline.
     private static async ValueTask<IResult> GetFlags(HttpContext http)
     {
         var (caller, refusal) = await EnvironmentKeys.AuthenticateAsync(http);
@@ -196,7 +197,7 @@ public static class SdkApi
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
-        http.Response.Headers[UpdatedAtHeader] = environment.UpdatedAtHeader;
+        http.Response.Headers[UpdatedAtHeaderName] = environment.UpdatedAtHeader;
         return TypedResults.Bytes(answer, "application/json");
     }
 
@@ -219,14 +220,16 @@ public static class SdkApi
     {
         var headers = http.Response.Headers;
         headers.ETag = etag;
-        headers[UpdatedAtHeader] = environment.UpdatedAtHeader;
-        var ifNoneMatch = http.Request.Headers.IfNoneMatch;
-        if (ifNoneMatch.Count > 0 && EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
-            && tags.Any(t => t.Tag == etag || t.Tag == "*"))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
+        headers[UpdatedAtHeaderName] = environment.UpdatedAtHeader;
+        return MatchesETag(http.Request, etag)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Bytes(body, "application/json");
+    }
 
-        return TypedResults.Bytes(body, "application/json");
+    internal static bool MatchesETag(HttpRequest request, string etag)
+    {
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        return ifNoneMatch.Count > 0 && EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
+            && tags.Any(t => t.Tag == etag || t.Tag == "*");
     }
 }

@@ -5,6 +5,8 @@ namespace FlagDashboard.Sdk;
 
 internal static class SdkServiceCollectionExtensions
 {
+    public const string ExposedHeaders = "ETag,x-flagsmith-document-updated-at";
+
     public static IServiceCollection AddSdkApi(this IServiceCollection services)
     {
         services.AddSingleton<SdkEnvironmentStore>();
@@ -17,9 +19,11 @@ internal static class SdkServiceCollectionExtensions
             .AllowAnyOrigin()
             .WithMethods("GET", "POST", "PUT")
             .WithHeaders(EnvironmentKeys.HeaderName, "Content-Type", "Flagsmith-SDK-User-Agent", "Flagsmith-Application-Name", "Flagsmith-Application-Version", "If-None-Match")
-            .WithExposedHeaders("ETag", "x-flagsmith-document-updated-at")));
+            .WithExposedHeaders(ExposedHeaders.Split(','))));
         return services;
     }
+
+    public static IApplicationBuilder UseFlagsFastLane(this IApplicationBuilder app) => app.UseMiddleware<FlagsFastLane>();
 
     public static IApplicationBuilder UseSdkUsageRecording(this IApplicationBuilder app) =>
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), branch => branch.UseMiddleware<SdkUsageMiddleware>());
