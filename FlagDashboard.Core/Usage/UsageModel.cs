@@ -1,0 +1,73 @@
+namespace FlagDashboard.Core.Usage;
+
+/// <summary>The windows counts are kept in; a chart reads the coarsest one that still gives enough points.</summary>
+public enum UsageWindow
+{
+    OneMinute,
+    FifteenMinutes,
+    OneHour,
+}
+
+public enum UsageMetric
+{
+    ApiCalls,
+    FlagEvaluations,
+}
+
+/// <summary>How a series is split: one line per resource, status class, environment or feature, or one line in all.</summary>
+public enum UsageGrouping
+{
+    None,
+    Resource,
+    Status,
+    Environment,
+    Feature,
+}
+
+/// <summary>
+/// Counts of one minute, as the flusher hands them to a store: API calls by their tags, and evaluations
+/// by feature. <see cref="Minute"/> is the start of the minute, in UTC.
+/// </summary>
+public sealed record UsageBatch(
+    DateTimeOffset Minute,
+    IReadOnlyDictionary<ApiCall, long> ApiCalls,
+    IReadOnlyDictionary<EvaluationKey, long> Evaluations);
+
+/// <summary>
+/// What a chart asks for. The organisation is always given (a key sees only its own); project,
+/// environment and feature narrow it. <see cref="From"/> and <see cref="To"/> are already widened to whole windows.
+/// </summary>
+public sealed record UsageQuery(
+    UsageMetric Metric,
+    int OrganisationId,
+    int? ProjectId,
+    int? EnvironmentId,
+    string? FeatureName,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    UsageWindow Window,
+    UsageGrouping Grouping);
+
+public sealed record UsagePoint(DateTimeOffset Time, long Count);
+
+/// <summary>One line of a chart: its key (a resource, a status class "2xx", an environment id, a feature name, or "total").</summary>
+public sealed record UsageLine(string Key, IReadOnlyList<UsagePoint> Points)
+{
+    public long Total => Points.Sum(p => p.Count);
+}
+
+/// <summary>
+/// Where usage counts live: InfluxDB 2 when configured, otherwise the app's own database. Writes add to
+/// what is there (two flushes or two instances for the same minute add up, never overwrite); queries
+/// sum, group and fill gaps with zeros in the store.
+/// </summary>
+public interface IUsageStore
+{
+    /// <summary>Creates what the store needs (tables are migrations; InfluxDB buckets and tasks), idempotently.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken);
+
+    /// <summary>One line per group, one point per window start from <c>From</c> to <c>To</c> (gaps as zero), lines in descending total.</summary>
+    Task<IReadOnlyList<UsageLine>> QueryAsync(UsageQuery query, CancellationToken cancellationToken);
+}
