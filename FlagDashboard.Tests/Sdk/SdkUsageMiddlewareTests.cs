@@ -21,12 +21,12 @@ public sealed class SdkUsageMiddlewareTests
     [Fact]
     public async Task ARejectedRequestIsCountedUnderAnUnknownEnvironment()
     {
-        var counters = new UsageCounters();
+        var counters = new UsageCounters(TimeProvider.System);
         var middleware = new SdkUsageMiddleware(context => { context.Response.StatusCode = 403; return Task.CompletedTask; }, counters, NullLogger<SdkUsageMiddleware>.Instance);
 
         await middleware.InvokeAsync(Request("/api/v1/flags/"));
 
-        var call = Assert.Single(counters.Drain().ApiCalls);
+        var call = Assert.Single(Assert.Single(counters.Drain()).ApiCalls);
         Assert.Equal(new ApiCall(null, null, null, SdkResource.Flags, 4), call.Key);
         Assert.Equal(1, call.Value);
     }
@@ -34,7 +34,7 @@ public sealed class SdkUsageMiddlewareTests
     [Fact]
     public async Task AFailureAnswers500InTheSdkShapeAndIsCounted()
     {
-        var counters = new UsageCounters();
+        var counters = new UsageCounters(TimeProvider.System);
         var middleware = new SdkUsageMiddleware(_ => throw new InvalidOperationException("boom"), counters, NullLogger<SdkUsageMiddleware>.Instance);
         var context = Request("/api/v1/identities/");
         context.RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider();
@@ -44,20 +44,20 @@ public sealed class SdkUsageMiddlewareTests
         Assert.Equal(500, context.Response.StatusCode);
         context.Response.Body.Position = 0;
         Assert.Contains("\"detail\"", await new StreamReader(context.Response.Body).ReadToEndAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(new ApiCall(null, null, null, SdkResource.Identities, 5), Assert.Single(counters.Drain().ApiCalls).Key);
+        Assert.Equal(new ApiCall(null, null, null, SdkResource.Identities, 5), Assert.Single(Assert.Single(counters.Drain()).ApiCalls).Key);
     }
 
     [Fact]
     public async Task APreflightIsNotCounted()
     {
-        var counters = new UsageCounters();
+        var counters = new UsageCounters(TimeProvider.System);
         var middleware = new SdkUsageMiddleware(_ => Task.CompletedTask, counters, NullLogger<SdkUsageMiddleware>.Instance);
         var context = Request("/api/v1/flags/");
         context.Request.Method = "OPTIONS";
 
         await middleware.InvokeAsync(context);
 
-        Assert.Empty(counters.Drain().ApiCalls);
+        Assert.Empty(counters.Drain());
     }
 
     private static DefaultHttpContext Request(string path)
@@ -75,7 +75,7 @@ public sealed class FlagsFastLaneTests
     [Fact]
     public async Task ARequestWithoutAKeyIs403InTheSdkShapeAndCounted()
     {
-        var counters = new UsageCounters();
+        var counters = new UsageCounters(TimeProvider.System);
         var reachedNext = false;
         var lane = new FlagsFastLane(_ => { reachedNext = true; return Task.CompletedTask; }, counters, NullLogger<FlagsFastLane>.Instance);
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
@@ -89,7 +89,7 @@ public sealed class FlagsFastLaneTests
         Assert.False(reachedNext);
         Assert.Equal(403, context.Response.StatusCode);
         Assert.Equal("*", context.Response.Headers.AccessControlAllowOrigin.ToString());
-        Assert.Equal(new ApiCall(null, null, null, SdkResource.Flags, 4), Assert.Single(counters.Drain().ApiCalls).Key);
+        Assert.Equal(new ApiCall(null, null, null, SdkResource.Flags, 4), Assert.Single(Assert.Single(counters.Drain()).ApiCalls).Key);
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class FlagsFastLaneTests
     [InlineData("OPTIONS", "/api/v1/flags/")]
     public async Task EveryOtherRequestTakesTheOrdinaryPath(string method, string path)
     {
-        var counters = new UsageCounters();
+        var counters = new UsageCounters(TimeProvider.System);
         var reachedNext = false;
         var lane = new FlagsFastLane(_ => { reachedNext = true; return Task.CompletedTask; }, counters, NullLogger<FlagsFastLane>.Instance);
         var context = new DefaultHttpContext();
@@ -108,6 +108,6 @@ public sealed class FlagsFastLaneTests
         await lane.InvokeAsync(context);
 
         Assert.True(reachedNext);
-        Assert.Empty(counters.Drain().ApiCalls);
+        Assert.Empty(counters.Drain());
     }
 }

@@ -1,4 +1,5 @@
 using FlagDashboard.Core.Usage;
+using FlagDashboard.Tests.Infrastructure;
 
 namespace FlagDashboard.Tests.Usage;
 
@@ -7,29 +8,33 @@ public sealed class UsageCountersTests
     private static readonly ApiCall FlagsOk = new(1, 2, 3, SdkResource.Flags, 2);
 
     [Fact]
-    public void ADrainTakesTheCountsAndLeavesZero()
+    public void ADrainTakesTheCountsOfEachMinuteAndLeavesZero()
     {
-        var counters = new UsageCounters();
-        counters.RecordApiCall(FlagsOk);
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 25, 10, 0, 30, TimeSpan.Zero));
+        var counters = new UsageCounters(clock);
         counters.RecordApiCall(FlagsOk);
         counters.RecordApiCall(FlagsOk with { StatusClass = 4 });
         counters.RecordEvaluations(1, 2, 3, "banner", 5);
+        clock.Advance(TimeSpan.FromSeconds(45));
+        counters.RecordApiCall(FlagsOk);
         counters.RecordEvaluations(1, 2, 3, "banner", 2);
 
-        var first = counters.Drain();
-        var second = counters.Drain();
+        var batches = counters.Drain();
+        var again = counters.Drain();
 
-        Assert.Equal(2, first.ApiCalls[FlagsOk]);
-        Assert.Equal(1, first.ApiCalls[FlagsOk with { StatusClass = 4 }]);
-        Assert.Equal(7, first.Evaluations[new EvaluationKey(1, 2, 3, "banner")]);
-        Assert.Empty(second.ApiCalls);
-        Assert.Empty(second.Evaluations);
+        Assert.Equal([new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 10, 1, 0, TimeSpan.Zero)], batches.Select(b => b.Minute));
+        Assert.Equal(1, batches[0].ApiCalls[FlagsOk]);
+        Assert.Equal(1, batches[0].ApiCalls[FlagsOk with { StatusClass = 4 }]);
+        Assert.Equal(5, batches[0].Evaluations[new EvaluationKey(1, 2, 3, "banner")]);
+        Assert.Equal(1, batches[1].ApiCalls[FlagsOk]);
+        Assert.Equal(2, batches[1].Evaluations[new EvaluationKey(1, 2, 3, "banner")]);
+        Assert.Empty(again);
     }
 
     [Fact]
     public async Task CountsRecordedWhileDrainingAreNeitherLostNorCountedTwice()
     {
-        var counters = new UsageCounters();
+        var counters = new UsageCounters(TimeProvider.System);
         const int PerWriter = 200_000;
         var drained = 0L;
         using var stop = new CancellationTokenSource();
@@ -37,7 +42,7 @@ public sealed class UsageCountersTests
         {
             while (!stop.IsCancellationRequested)
             {
-                drained += counters.Drain().ApiCalls.Values.Sum();
+                drained += counters.Drain().Sum(b => b.ApiCalls.Values.Sum());
             }
         }, TestContext.Current.CancellationToken);
 
@@ -50,17 +55,17 @@ public sealed class UsageCountersTests
         }, TestContext.Current.CancellationToken)));
         await stop.CancelAsync();
         await drainer;
-        drained += counters.Drain().ApiCalls.Values.Sum();
+        drained += counters.Drain().Sum(b => b.ApiCalls.Values.Sum());
 
         Assert.Equal(4L * PerWriter, drained);
     }
 
     [Fact]
-    public void ZeroOrNegativeEvaluationCountsAreIgnored()
+    public void ZeroEvaluationCountsAreIgnored()
     {
-        var counters = new UsageCounters();
+        var counters = new UsageCounters(TimeProvider.System);
         counters.RecordEvaluations(1, 2, 3, "banner", 0);
 
-        Assert.Empty(counters.Drain().Evaluations);
+        Assert.Empty(counters.Drain());
     }
 }
