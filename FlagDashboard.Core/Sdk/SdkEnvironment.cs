@@ -11,12 +11,15 @@ namespace FlagDashboard.Core.Sdk;
 /// engine, each feature's JSON, and the whole <c>GET flags/</c> answer already serialised with its ETag.
 /// Immutable and shared by all requests until the environment changes.
 /// </summary>
+/// <summary>The environment document as served, with its ETag.</summary>
+public sealed record SdkDocument(byte[] Json, string ETag);
+
 public sealed class SdkEnvironment
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private readonly byte[][] _featureJson;
     private readonly Dictionary<string, int> _featureIndexByName;
-    private Task<byte[]?>? _document;
+    private Task<SdkDocument?>? _document;
 
     public SdkEnvironment(EnvironmentData data)
     {
@@ -64,9 +67,21 @@ public sealed class SdkEnvironment
         return false;
     }
 
-    /// <summary>The environment document, built on first request and kept with this version of the environment.</summary>
-    public Task<byte[]?> GetDocumentAsync(Func<int, Task<byte[]?>> build) =>
-        _document ??= build(Id);
+    /// <summary>The environment document, built on first request and kept with this version of the environment; a failed build is tried again.</summary>
+    public Task<SdkDocument?> GetDocumentAsync(Func<int, CancellationToken, Task<byte[]?>> build)
+    {
+        var document = _document;
+        if (document is null || document.IsFaulted || document.IsCanceled)
+        {
+            document = BuildDocumentAsync(build);
+            _document = document;
+        }
+
+        return document;
+    }
+
+    private async Task<SdkDocument?> BuildDocumentAsync(Func<int, CancellationToken, Task<byte[]?>> build) =>
+        await build(Id, CancellationToken.None) is { } bytes ? new SdkDocument(bytes, ETagOf(bytes)) : null;
 
     /// <summary>Writes the SDK flag objects of an evaluation, leaving out disabled flags when the project hides them.</summary>
     public void WriteFlags(Utf8JsonWriter writer, EvaluationResult result, int? identityId)

@@ -63,8 +63,18 @@ public sealed class SdkEnvironmentStore(
         return (environment, isServerSide);
     }
 
-    public Task<SdkEnvironment?> GetAsync(int environmentId) =>
-        _environments.TryGetValue(environmentId, out var cached) ? cached : _environments.GetOrAdd(environmentId, _load ??= LoadAsync);
+    public Task<SdkEnvironment?> GetAsync(int environmentId)
+    {
+        var task = _environments.TryGetValue(environmentId, out var cached) ? cached : _environments.GetOrAdd(environmentId, _load ??= LoadAsync);
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            // A failed load is not kept: drop exactly that entry and try once more for this request.
+            _environments.TryRemove(new KeyValuePair<int, Task<SdkEnvironment?>>(environmentId, task));
+            task = _environments.GetOrAdd(environmentId, _load ??= LoadAsync);
+        }
+
+        return task;
+    }
 
     /// <summary>Rebuilds every environment in memory whose last change differs from the database's.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
@@ -78,55 +88,60 @@ public sealed class SdkEnvironmentStore(
         var stamps = await db.Environments.AsNoTracking().Select(e => new { e.Id, e.DocumentUpdatedAt }).ToDictionaryAsync(e => e.Id, e => e.DocumentUpdatedAt, cancellationToken);
         foreach (var (id, task) in _environments)
         {
-            if (!task.IsCompletedSuccessfully)
-            {
-                continue;
-            }
-
-            var current = task.Result;
             if (!stamps.TryGetValue(id, out var stamp))
             {
                 _environments.TryRemove(id, out _);
                 continue;
             }
 
-            if (current is null || current.Data.UpdatedAt != stamp)
+            if (!task.IsCompleted)
             {
-                var rebuilt = await ReloadAsync(id);
-                if (rebuilt is not null)
-                {
-                    logger.LogDebug("Rebuilt SDK answers of environment {EnvironmentId}", id);
-                    EnvironmentChanged?.Invoke(rebuilt);
-                }
+                continue;
+            }
+
+            if (!task.IsCompletedSuccessfully || task.Result is null || task.Result.Data.UpdatedAt != stamp)
+            {
+                await ReloadAsync(id);
             }
         }
     }
 
+    /// <summary>
+    /// Builds the environment again and swaps it in once built, so requests keep the previous version
+    /// meanwhile; when the build fails the previous version stays. Announces a new version to listeners.
+    /// </summary>
     private async Task<SdkEnvironment?> ReloadAsync(int environmentId)
     {
-        var loaded = await LoadAsync(environmentId);
-        // Swap in a finished task only, so requests keep the previous version while the new one is built.
+        var previous = _environments.TryGetValue(environmentId, out var task) && task.IsCompletedSuccessfully ? task.Result : null;
+        SdkEnvironment? loaded;
+        try
+        {
+            loaded = await LoadAsync(environmentId);
+        }
+        catch (Exception exception) when (previous is not null)
+        {
+            logger.LogWarning(exception, "Rebuilding the SDK answers of environment {EnvironmentId} failed; the previous version stays", environmentId);
+            return previous;
+        }
+
         _environments[environmentId] = Task.FromResult(loaded);
+        if (loaded is not null && previous?.Data.UpdatedAt != loaded.Data.UpdatedAt)
+        {
+            logger.LogDebug("Rebuilt SDK answers of environment {EnvironmentId}", environmentId);
+            EnvironmentChanged?.Invoke(loaded);
+        }
+
         return loaded;
     }
 
     private async Task<SdkEnvironment?> LoadAsync(int environmentId)
     {
-        try
-        {
-            await using var db = await dbFactory.CreateDbContextAsync();
-            var data = await EnvironmentContextMapper.LoadAsync(db, environmentId, CancellationToken.None);
-            return data is null ? null : new SdkEnvironment(data);
-        }
-        catch
-        {
-            // A failed load is not cached: the next request tries again.
-            _environments.TryRemove(environmentId, out _);
-            throw;
-        }
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var data = await EnvironmentContextMapper.LoadAsync(db, environmentId, CancellationToken.None);
+        return data is null ? null : new SdkEnvironment(data);
     }
 
     /// <summary>The environment document for SDKs in local evaluation, kept with the environment's version.</summary>
-    public Task<byte[]?> GetDocumentAsync(SdkEnvironment environment) =>
-        environment.GetDocumentAsync(id => exporter.TryBuildDocumentAsync(id));
+    public Task<SdkDocument?> GetDocumentAsync(SdkEnvironment environment) =>
+        environment.GetDocumentAsync(exporter.TryBuildDocumentAsync);
 }

@@ -52,14 +52,13 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
     /// <summary>Stores traits of identities (created when missing), as <c>POST traits/</c> and <c>PUT traits/bulk/</c> do.</summary>
     public async Task<IReadOnlyList<SdkTrait>> SetTraitsAsync(int environmentId, IReadOnlyList<(string Identifier, TraitInput Trait)> traits, CancellationToken cancellationToken)
     {
-        var stored = new List<SdkTrait>(traits.Count);
         foreach (var group in traits.GroupBy(t => t.Identifier, StringComparer.Ordinal))
         {
             await IdentifyAsync(environmentId, group.Key, group.Select(t => t.Trait with { Transient = false }).ToList(), transient: false, cancellationToken);
-            stored.AddRange(group.Select(t => new SdkTrait(t.Trait.Key, t.Trait.Value)));
         }
 
-        return stored;
+        // In the order they were sent, whichever identity each belongs to.
+        return traits.Select(t => new SdkTrait(t.Trait.Key, t.Trait.Value)).ToList();
     }
 
     private async Task<SdkIdentity> IdentifyOnceAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, CancellationToken cancellationToken)

@@ -129,6 +129,9 @@ public sealed class SdkApiTests(ImportedEnvironment environment) : IClassFixture
     [InlineData("""{"identifier": "u", "traits": [{"trait_key": "k", "trait_value": {"a": 1}}]}""", "traits[0].trait_value: expected a string, number, boolean or null")]
     [InlineData("""{"identifier": "u", "traits": [{"trait_key": "k", "trait_value": 123456789012345678901234567890}]}""", "traits[0].trait_value")]
     [InlineData("""{"identifier": "u", "transient": "yes"}""", "transient: expected true or false")]
+    [InlineData("""{"identifier": "\ud800"}""", "identifier: not valid Unicode")]
+    [InlineData("""{"identifier": "u", "traits": [{"trait_key": "\udc00", "trait_value": 1}]}""", "traits[0].trait_key: not valid Unicode")]
+    [InlineData("""{"identifier": "u", "traits": [{"trait_key": "k", "trait_value": "a\ud800"}]}""", "traits[0].trait_value: not valid Unicode")]
     public async Task ABadIdentityBodyIs400NamingTheField(string body, string expected)
     {
         using var client = environment.CreateSdkClient();
@@ -172,12 +175,15 @@ public sealed class SdkApiTests(ImportedEnvironment environment) : IClassFixture
         using var client = environment.CreateSdkClient();
 
         var single = await client.PostAsync("traits/", Json("""{"identity": {"identifier": "trait-user"}, "trait_key": "plan", "trait_value": "pro"}"""), Cancel);
-        var bulk = await client.PutAsync("traits/bulk/", Json("""[{"identity": {"identifier": "trait-user"}, "trait_key": "plan", "trait_value": null}, {"identity": {"identifier": "trait-user"}, "trait_key": "seats", "trait_value": 5}]"""), Cancel);
+        var bulk = await client.PutAsync("traits/bulk/", Json("""[{"identity": {"identifier": "trait-user"}, "trait_key": "plan", "trait_value": null}, {"identity": {"identifier": "other-user"}, "trait_key": "team", "trait_value": "red"}, {"identity": {"identifier": "trait-user"}, "trait_key": "seats", "trait_value": 5}]"""), Cancel);
         var badBulk = await client.PutAsync("traits/bulk/", Json("""[{"identity": {}, "trait_key": "x", "trait_value": 1}]"""), Cancel);
         var identity = await GetObjectAsync(client, "identities/?identifier=trait-user");
 
         Assert.Equal(HttpStatusCode.OK, single.StatusCode);
         Assert.Equal(HttpStatusCode.OK, bulk.StatusCode);
+        Assert.Equal(
+            """[{"trait_key":"plan","trait_value":null,"identity":{"identifier":"trait-user"}},{"trait_key":"team","trait_value":"red","identity":{"identifier":"other-user"}},{"trait_key":"seats","trait_value":5,"identity":{"identifier":"trait-user"}}]""",
+            await bulk.Content.ReadAsStringAsync(Cancel));
         Assert.Equal(HttpStatusCode.BadRequest, badBulk.StatusCode);
         Assert.Contains("[0].identity.identifier: required", await DetailAsync(badBulk));
         Assert.Equal("""[{"trait_key":"seats","trait_value":5}]""", identity["traits"]!.ToJsonString());
@@ -187,6 +193,7 @@ public sealed class SdkApiTests(ImportedEnvironment environment) : IClassFixture
     [InlineData("""{"welcome_banner": "many"}""", "welcome_banner: expected an evaluation count")]
     [InlineData("""{"welcome_banner": -1}""", "welcome_banner: expected an evaluation count")]
     [InlineData("[1]", "body: expected an object")]
+    [InlineData("""{"\ud800": 1}""", "not valid Unicode")]
     public async Task BadAnalyticsAre400(string body, string expected)
     {
         using var client = environment.CreateSdkClient();

@@ -125,7 +125,7 @@ public static class SdkApi
         var document = await store.GetDocumentAsync(environment);
         return document is null
             ? SdkErrors.Forbidden("Invalid environment key.")
-            : Cached(http, environment, document, SdkEnvironment.ETagOf(document));
+            : Cached(http, environment, document.Json, document.ETag);
     }
 
     private static async Task<IResult> PostAnalytics(HttpContext http, SdkCaller caller, IUsageRecorder usage)
@@ -136,12 +136,13 @@ public static class SdkApi
         var counts = new List<(string Feature, long Count)>();
         foreach (var property in root.EnumerateObject())
         {
+            var name = SdkRequestReader.NameOf(property);
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var count) || count < 0)
             {
-                throw new SdkRequestException($"{property.Name}: expected an evaluation count (a whole number of 0 or more).");
+                throw new SdkRequestException($"{name}: expected an evaluation count (a whole number of 0 or more).");
             }
 
-            counts.Add((property.Name, count));
+            counts.Add((name, count));
         }
 
         // Counted only once the whole body is valid, and only for features of this environment:

@@ -66,7 +66,7 @@ internal static class SdkRequestReader
             throw WrongType($"{path}identifier", "a string", element);
         }
 
-        return ValidIdentifier(element.GetString()!, $"{path}identifier");
+        return ValidIdentifier(StringOf(element, $"{path}identifier"), $"{path}identifier");
     }
 
     public static string ValidIdentifier(string? identifier, string field)
@@ -136,7 +136,7 @@ internal static class SdkRequestReader
             throw WrongType($"{path}trait_key", "a string", key);
         }
 
-        var name = key.GetString()!;
+        var name = StringOf(key, $"{path}trait_key");
         if (name.Length is 0 or > FieldLimits.TraitKey)
         {
             throw new SdkRequestException($"{path}trait_key: 1 to {FieldLimits.TraitKey} characters.");
@@ -162,6 +162,10 @@ internal static class SdkRequestReader
         {
             throw new SdkRequestException($"{path}: {exception.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            throw new SdkRequestException($"{path}: {InvalidText}");
+        }
 
         if (value.Type == FlagValueType.String && value.AsString.Length > FieldLimits.Value)
         {
@@ -169,6 +173,34 @@ internal static class SdkRequestReader
         }
 
         return value;
+    }
+
+    private const string InvalidText = "not valid Unicode text (it holds a lone surrogate escape such as \\ud800).";
+
+    /// <summary>A JSON string's value; one that is not valid Unicode (a lone surrogate escape) is a 400, not a crash.</summary>
+    public static string StringOf(JsonElement element, string path)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new SdkRequestException($"{path}: {InvalidText}");
+        }
+    }
+
+    /// <summary>A property name, with the same care as <see cref="StringOf"/>.</summary>
+    public static string NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new SdkRequestException($"A property name is {InvalidText}");
+        }
     }
 
     private static SdkRequestException WrongType(string path, string expected, JsonElement found) =>
