@@ -28,14 +28,15 @@ internal static class DbContextExtensions
 
     /// <summary>
     /// Saves the change and, in the same transaction, marks the environments whose SDK answers it may
-    /// alter as changed, so the SDK API knows to rebuild them.
+    /// alter as changed, so the SDK API knows to rebuild them. The time is read once the transaction holds
+    /// the write lock, so stamps rise in commit order and an SDK never sees the clock go back.
     /// </summary>
     public static async Task SaveAndTouchAsync(
         this FlagDashboardDbContext db,
         string entity,
         object id,
         Expression<Func<ProjectEnvironment, bool>> affectedEnvironments,
-        DateTimeOffset now,
+        TimeProvider clock,
         CancellationToken cancellationToken,
         string uniqueField = "name")
     {
@@ -45,6 +46,7 @@ internal static class DbContextExtensions
         await using (ownTransaction)
         {
             await db.SaveOrConflictAsync(entity, id, cancellationToken, uniqueField);
+            var now = clock.GetUtcNow();
             await db.Environments.Where(affectedEnvironments)
                 .ExecuteUpdateAsync(set => set.SetProperty(e => e.DocumentUpdatedAt, now), cancellationToken);
             if (ownTransaction is not null)

@@ -155,7 +155,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         db.ServerSideKeys.Add(key);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Touched so that the SDK API reloads the environment's keys.
-        await db.SaveAndTouchAsync("Server-side key", name, e => e.Id == environmentId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync("Server-side key", name, e => e.Id == environmentId, clock, cancellationToken);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, "ServerSideKey", key.Id, name, Scope(environment), null, new { key.Name, Key = Mask(key.Key) }, clock);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -175,7 +175,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         key.RevokedAt = clock.GetUtcNow();
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, "ServerSideKey", keyId, key.Name, Scope(key.Environment!), new { key.Name, Key = Mask(key.Key), Revoked = false }, new { key.Name, Key = Mask(key.Key), Revoked = true }, clock);
         // Touched so that the SDK API forgets the key within a second.
-        await db.SaveAndTouchAsync("Server-side key", keyId, e => e.Id == key.EnvironmentId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync("Server-side key", keyId, e => e.Id == key.EnvironmentId, clock, cancellationToken);
     }
 
     internal static ProjectEnvironment NewEnvironment(int projectId, string name, DateTimeOffset now, string? clientKey = null) =>

@@ -66,7 +66,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, feature.Id, feature.Name, new(project.OrganisationId, projectId), null, Snapshot(feature), clock);
-        await db.SaveAndTouchAsync(Entity, feature.Id, e => e.ProjectId == projectId, now, cancellationToken);
+        await db.SaveAndTouchAsync(Entity, feature.Id, e => e.ProjectId == projectId, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return feature;
     }
@@ -115,11 +115,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         var added = (input.Options ?? []).Where(o => o.Id is null).ToList();
         if (added.Count > 0)
         {
-            await AddOptionsAsync(db, feature, added, cancellationToken);
+            await AddOptionsAsync(db, feature, added, clock.GetUtcNow(), cancellationToken);
         }
 
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
-        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return feature;
     }
@@ -142,7 +142,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         var feature = await db.Features.Include(f => f.Project).SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Features.Remove(feature);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), Snapshot(feature), null, clock);
-        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock, cancellationToken);
     }
 
     /// <summary>Switches a feature on or off and sets its value in one environment (or in one override).</summary>
@@ -157,7 +157,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         state.Value = value;
         state.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
-        await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, state.UpdatedAt, cancellationToken);
+        await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
         return state;
     }
 
@@ -195,7 +195,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
 
         state.UpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
-        await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, state.UpdatedAt, cancellationToken);
+        await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
         return state;
     }
 
@@ -230,7 +230,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         feature.Type = (input.Options ?? []).Count > 0 ? FeatureType.Multivariate : FeatureType.Standard;
     }
 
-    private static async Task AddOptionsAsync(FlagDashboardDbContext db, Feature feature, IReadOnlyList<MultivariateOptionInput> added, CancellationToken cancellationToken)
+    private static async Task AddOptionsAsync(FlagDashboardDbContext db, Feature feature, IReadOnlyList<MultivariateOptionInput> added, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nextOptionId = await NextOptionExternalIdAsync(db, cancellationToken);
         var options = added.Select(o => new MultivariateOption { Value = o.Value, DefaultWeight = o.DefaultWeight, ExternalId = nextOptionId++ }).ToList();
@@ -247,6 +247,9 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
                 var percentage = state.IsEnvironmentDefault && option.DefaultWeight <= room ? option.DefaultWeight : 0;
                 state.Weights.Add(new MultivariateWeight { Option = option, Percentage = percentage, ExternalId = nextWeightId++ });
             }
+
+            // A changed split is a change of the state: its version rises, so a concurrent edit of its weights conflicts.
+            state.UpdatedAt = now;
         }
     }
 

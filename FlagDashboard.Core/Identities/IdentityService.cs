@@ -79,7 +79,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         db.Identities.Remove(identity);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, identity.Identifier, Scope(identity), new { identity.Identifier }, null, clock);
         // Its identity overrides go with it, and they are part of the environment's SDK document.
-        await db.SaveAndTouchAsync(Entity, id, e => e.Id == identity.EnvironmentId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(Entity, id, e => e.Id == identity.EnvironmentId, clock, cancellationToken);
     }
 
     /// <summary>Sets a trait, keeping its type; <see cref="FlagValue.None"/> deletes it, as an SDK's null does.</summary>
@@ -146,7 +146,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         state.UpdatedAt = now;
         AuditTrail.Record(db, await actors.GetActorAsync(), before is null ? AuditAction.Created : AuditAction.Updated, OverrideEntity, $"{identityId}/{featureId}",
             $"{feature.Name} for {identity.Identifier}", Scope(identity), before, FeatureService.StateSnapshot(state), clock);
-        await db.SaveAndTouchAsync(OverrideEntity, $"{identityId}/{featureId}", e => e.Id == identity.EnvironmentId, now, cancellationToken, uniqueField: "featureId");
+        await db.SaveAndTouchAsync(OverrideEntity, $"{identityId}/{featureId}", e => e.Id == identity.EnvironmentId, clock, cancellationToken, uniqueField: "featureId");
         return state;
     }
 
@@ -160,7 +160,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         db.FeatureStates.Remove(state);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, OverrideEntity, $"{identityId}/{featureId}", $"{state.Feature!.Name} for {identity.Identifier}",
             Scope(identity), FeatureService.StateSnapshot(state), null, clock);
-        await db.SaveAndTouchAsync(OverrideEntity, $"{identityId}/{featureId}", e => e.Id == identity.EnvironmentId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(OverrideEntity, $"{identityId}/{featureId}", e => e.Id == identity.EnvironmentId, clock, cancellationToken);
     }
 
     internal static void ValidateIdentifier(string? identifier) =>

@@ -60,7 +60,7 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
         project.Name = settings.Name;
         project.HideDisabledFlags = settings.HideDisabledFlags;
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, project.Name, new(project.OrganisationId, id), before, Snapshot(project), clock);
-        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == id, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == id, clock, cancellationToken);
         return project;
     }
 

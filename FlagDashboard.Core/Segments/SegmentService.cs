@@ -42,7 +42,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         db.Segments.Add(segment);
         await db.SaveOrConflictAsync(Entity, input.Name, cancellationToken);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, segment.Id, segment.Name, new(project.OrganisationId, projectId), null, Snapshot(segment), clock);
-        await db.SaveAndTouchAsync(Entity, segment.Id, e => e.ProjectId == projectId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(Entity, segment.Id, e => e.ProjectId == projectId, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return segment;
     }
@@ -59,7 +59,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         segment.Description = input.Description;
         segment.Rules = input.Rules.ToList();
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, segment.Name, new(segment.Project!.OrganisationId, segment.ProjectId), before, Snapshot(segment), clock);
-        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock, cancellationToken);
         return segment;
     }
 
@@ -69,7 +69,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         var segment = await db.Segments.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Segments.Remove(segment);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, segment.Name, new(segment.Project!.OrganisationId, segment.ProjectId), Snapshot(segment), null, clock);
-        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock, cancellationToken);
     }
 
     /// <summary>The segment overrides in an environment, optionally of one feature, in priority order.</summary>
@@ -88,6 +88,8 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     {
         new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // On SQLite the transaction holds the write lock from the first read, so two overrides created at once get distinct priorities.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken) ?? throw new NotFoundException("Environment", environmentId);
         var feature = await db.Features.Include(f => f.Options).SingleOrDefaultAsync(f => f.Id == featureId && f.ProjectId == environment.ProjectId, cancellationToken)
             ?? throw new ValidationException("featureId", $"Feature {featureId} is not in this environment's project.");
@@ -116,7 +118,8 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         db.FeatureStates.Add(state);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}",
             new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, FeatureService.StateSnapshot(state), clock);
-        await db.SaveAndTouchAsync(OverrideEntity, segmentId, e => e.Id == environmentId, now, cancellationToken, uniqueField: "segmentId");
+        await db.SaveAndTouchAsync(OverrideEntity, segmentId, e => e.Id == environmentId, clock, cancellationToken, uniqueField: "segmentId");
+        await transaction.CommitAsync(cancellationToken);
         return state;
     }
 
@@ -129,7 +132,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         db.FeatureStates.Remove(state);
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state),
             FeatureService.StateScope(state), FeatureService.StateSnapshot(state), null, clock);
-        await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == state.EnvironmentId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
     }
 
     /// <summary>Sets the priority order of a feature's segment overrides in an environment: first in the list wins.</summary>
@@ -158,7 +161,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         var first = states[0];
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}",
             FeatureService.StateScope(first), before, states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList(), clock);
-        await db.SaveAndTouchAsync(OverrideEntity, featureId, e => e.Id == environmentId, clock.GetUtcNow(), cancellationToken);
+        await db.SaveAndTouchAsync(OverrideEntity, featureId, e => e.Id == environmentId, clock, cancellationToken);
     }
 
     private static void Validate(SegmentInput input)

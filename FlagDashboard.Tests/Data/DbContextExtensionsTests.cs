@@ -62,14 +62,14 @@ public sealed class DbContextExtensionsTests
         var seeded = await core.SeedProjectAsync("Production");
         await core.Projects.UpdateAsync(seeded.ProjectId, new ProjectSettings("Renamed", false), 0, Token);
         var before = await core.EnvironmentRowAsync(seeded.EnvironmentIds[0]);
-        var later = core.Clock.Advance(TimeSpan.FromHours(1));
+        core.Clock.Advance(TimeSpan.FromHours(1));
         await using var db = core.NewContext();
         var project = await db.Projects.SingleAsync(p => p.Id == seeded.ProjectId, Token);
         db.ExpectVersion(project, 0);
         project.HideDisabledFlags = true;
 
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
-            db.SaveAndTouchAsync("Project", project.Id, e => e.ProjectId == seeded.ProjectId, later, Token));
+            db.SaveAndTouchAsync("Project", project.Id, e => e.ProjectId == seeded.ProjectId, core.Clock, Token));
 
         Assert.Equal(before.DocumentUpdatedAt, (await core.EnvironmentRowAsync(seeded.EnvironmentIds[0])).DocumentUpdatedAt);
     }

@@ -31,6 +31,24 @@ public sealed class SignInFlowTests : BrowserTest
     }
 
     [Fact]
+    public async Task SigningOutEndsTheSession()
+    {
+        var page = await Chromium.NewPageAsync();
+        var login = new LoginPage(page, App.BaseAddress);
+        await login.OpenAsync();
+        await login.SignInAsync(Email, Password);
+        var shell = new DashboardShell(page);
+        await shell.WaitForInteractiveAsync();
+
+        await page.GetByTestId("account-menu").ClickAsync();
+        await page.GetByTestId("sign-out").ClickAsync();
+
+        await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        await page.GotoAsync(new Uri(App.BaseAddress, "segments").ToString());
+        Assert.Contains("/account/login", page.Url);
+    }
+
+    [Fact]
     public async Task AWrongPasswordIsRefusedWithAMessage()
     {
         var page = await Chromium.NewPageAsync();

@@ -56,7 +56,21 @@ public sealed class SignInTests(AppWithAdminFixture fixture) : IClassFixture<App
 
         var response = await client.GetAsync("api/v1/nothing-here", TestContext.Current.CancellationToken);
 
-        Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"detail\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("api/admin/nothing-here")]
+    [InlineData("api/admin/organisation")]
+    public async Task AnApiRequestWithoutCredentialsIs401NotASignInRedirect(string path)
+    {
+        using var client = App.CreateClient();
+
+        var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 }
 

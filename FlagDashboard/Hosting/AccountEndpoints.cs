@@ -1,4 +1,5 @@
 using FlagDashboard.Core.Users;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 
 namespace FlagDashboard.Hosting;
@@ -7,7 +8,8 @@ internal static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/account/logout", SignOut).WithName("SignOut");
+        // The form posts an antiforgery token; without a bound form parameter it is only checked when asked for.
+        endpoints.MapPost("/account/logout", SignOut).WithName("SignOut").WithMetadata(new RequireAntiforgeryTokenAttribute());
         return endpoints;
     }
 

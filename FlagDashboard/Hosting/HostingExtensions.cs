@@ -6,6 +6,7 @@ using FlagDashboard.Core.Users;
 using FlagDashboard.Organisations;
 using FlagDashboard.Sdk;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -42,6 +43,9 @@ public static class HostingExtensions
                 options.AccessDeniedPath = "/account/login";
                 options.ExpireTimeSpan = TimeSpan.FromDays(7);
                 options.SlidingExpiration = true;
+                // An API client is told 401/403, never sent to the HTML sign-in page.
+                options.Events.OnRedirectToLogin = context => RedirectPagesOnly(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => RedirectPagesOnly(context, StatusCodes.Status403Forbidden);
             }));
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminApiKeyAuthenticationHandler>(AdminApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -105,6 +109,7 @@ public static class HostingExtensions
         app.MapAccountEndpoints();
         app.MapAdminApi();
         app.MapSdkApi();
+        app.MapSdkFallback();
         app.MapRealtimeApi();
         app.StartRealtimeHub();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
@@ -121,6 +126,20 @@ public static class HostingExtensions
         options.Password.RequireLowercase = false;
         options.Password.RequireUppercase = false;
         options.Lockout.MaxFailedAccessAttempts = 10;
+    }
+
+    private static Task RedirectPagesOnly(RedirectContext<CookieAuthenticationOptions> context, int apiStatus)
+    {
+        if (IsApiPath(context.Request.Path))
+        {
+            context.Response.StatusCode = apiStatus;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
     }
 
     internal static bool IsSdkPath(PathString path) =>

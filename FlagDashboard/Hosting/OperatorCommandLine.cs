@@ -166,7 +166,15 @@ public static class OperatorCommandLine
     /// <summary>Runs a verb with the app's services over a migrated database; turns domain errors into messages and exit code 1.</summary>
     private static async Task<int> WithServicesAsync(TextWriter error, Func<IServiceProvider, Task<int>> verb, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        // The server's environment name, so appsettings.{Environment}.json applies to the verbs as to the server.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            EnvironmentName = System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+                ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+                ?? Microsoft.Extensions.Hosting.Environments.Production,
+        });
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         builder.Services.AddFlagDashboardOptions();
         builder.Services.AddFlagDashboardCore();

@@ -22,7 +22,7 @@ public static class RealtimeApi
         return endpoints;
     }
 
-    private static async Task StreamAsync(string key, HttpContext http, SdkEnvironmentStore store, RealtimeHub hub)
+    private static async Task StreamAsync(string key, HttpContext http, SdkEnvironmentStore store, RealtimeHub hub, IHostApplicationLifetime lifetime)
     {
         var found = key.Length <= 200 ? await store.FindByKeyAsync(key, http.RequestAborted) : null;
         if (found is not { } caller)
@@ -36,13 +36,15 @@ public static class RealtimeApi
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         var updates = hub.Subscribe(caller.Environment.Id);
+        // Ends with the client or with the app, so open streams never hold up a shutdown.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            await http.Response.WriteAsync(": connected\n\n", http.RequestAborted);
-            await http.Response.Body.FlushAsync(http.RequestAborted);
-            while (!http.RequestAborted.IsCancellationRequested)
+            await http.Response.WriteAsync(": connected\n\n", ended.Token);
+            await http.Response.Body.FlushAsync(ended.Token);
+            while (!ended.IsCancellationRequested)
             {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ended.Token);
                 wait.CancelAfter(KeepAliveInterval);
                 string message;
                 try
@@ -50,19 +52,19 @@ public static class RealtimeApi
                     var updatedAt = await updates.Reader.ReadAsync(wait.Token);
                     message = $"event: environment_updated\ndata: {{\"updated_at\": {updatedAt.ToString(CultureInfo.InvariantCulture)}}}\n\n";
                 }
-                catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+                catch (OperationCanceledException) when (!ended.IsCancellationRequested)
                 {
                     // A comment line keeps proxies from closing a quiet stream.
                     message = ": keep-alive\n\n";
                 }
 
-                await http.Response.WriteAsync(message, http.RequestAborted);
-                await http.Response.Body.FlushAsync(http.RequestAborted);
+                await http.Response.WriteAsync(message, ended.Token);
+                await http.Response.Body.FlushAsync(ended.Token);
             }
         }
         catch (OperationCanceledException)
         {
-            // The client went away.
+            // The client went away, or the app is stopping.
         }
         finally
         {
@@ -77,8 +79,6 @@ public sealed class RealtimeHub
     private readonly ConcurrentDictionary<int, ConcurrentDictionary<Channel<double>, byte>> _subscribers = new();
 
     public RealtimeHub(SdkEnvironmentStore store) => store.EnvironmentChanged += Publish;
-
-    public int SubscriberCount => _subscribers.Values.Sum(s => s.Count);
 
     internal Channel<double> Subscribe(int environmentId)
     {

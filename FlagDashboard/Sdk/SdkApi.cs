@@ -33,6 +33,15 @@ public static class SdkApi
         return endpoints;
     }
 
+    /// <summary>An unknown SDK path is a 404 in the SDKs' shape, not the dashboard's HTML page or a sign-in redirect.</summary>
+    public static IEndpointRouteBuilder MapSdkFallback(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapFallback("/api/v1/{**path}", () => SdkErrors.Detail(StatusCodes.Status404NotFound, "No such SDK call. The SDK API is under /api/v1/: flags/, identities/, traits/, traits/bulk/, environment-document/, analytics/flags/."))
+            .AllowAnonymous()
+            .WithName("SdkNotFound");
+        return endpoints;
+    }
+
     // GET flags/ is answered by FlagsFastLane ahead of routing; this endpoint carries the route's CORS
     // policy for preflights, and answers should the fast lane ever be left out of the pipeline.
     private static async ValueTask<IResult> GetFlags(HttpContext http)

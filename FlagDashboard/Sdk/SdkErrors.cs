@@ -10,8 +10,6 @@ internal static class SdkErrors
 
     public static IResult Forbidden(string detail) => Detail(StatusCodes.Status403Forbidden, detail);
 
-    public static IResult BadRequest(string detail) => Detail(StatusCodes.Status400BadRequest, detail);
-
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private sealed record DetailBody(string Detail);
