@@ -6,6 +6,7 @@ using FlagDashboard.Core.Identities;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Usage.Embedded;
 using FlagDashboard.Core.Users;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +42,12 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AdminApiKey> AdminApiKeys => Set<AdminApiKey>();
+
+    public DbSet<ApiCallCount> UsageApiCalls => Set<ApiCallCount>();
+
+    public DbSet<EvaluationCount> UsageEvaluations => Set<EvaluationCount>();
+
+    public DbSet<PendingUsage> PendingUsage => Set<PendingUsage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -16,6 +16,7 @@ public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private bool _keepData;
 
     private AppProcess(Process process, Uri baseAddress, string dataDirectory)
     {
@@ -39,10 +40,11 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="dataDirectory">An existing data directory, to start again on the data of an earlier run.</param>
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null)
     {
         var port = FreePort();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "flagdashboard-tests", Guid.NewGuid().ToString("N"));
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "flagdashboard-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var start = new ProcessStartInfo("dotnet")
         {
@@ -90,6 +92,20 @@ public sealed class AppProcess : IAsyncDisposable
     public Task<CommandResult> RunVerbAsync(params string[] arguments) =>
         CommandResult.RunAsync(AppPaths.AppAssembly, arguments, new Dictionary<string, string> { ["Database__DataDirectory"] = DataDirectory });
 
+    /// <summary>Stops the app as a container runtime does, with SIGTERM, and waits for it to exit; the data stays.</summary>
+    public async Task<int> StopGracefullyAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        _keepData = true;
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -100,6 +116,11 @@ public sealed class AppProcess : IAsyncDisposable
 
         _process.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_keepData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

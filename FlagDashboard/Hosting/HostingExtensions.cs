@@ -5,6 +5,7 @@ using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Users;
 using FlagDashboard.Organisations;
 using FlagDashboard.Sdk;
+using FlagDashboard.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -62,6 +63,7 @@ public static class HostingExtensions
         services.AddScoped<AdminAccounts>();
 
         services.AddSdkApi();
+        services.AddUsage();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddProblemDetails();
@@ -110,6 +112,7 @@ public static class HostingExtensions
         app.MapAdminApi();
         app.MapSdkApi();
         app.MapSdkFallback();
+        app.MapUsageApi();
         app.MapRealtimeApi();
         app.StartRealtimeHub();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

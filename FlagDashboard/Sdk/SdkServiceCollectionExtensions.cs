@@ -12,8 +12,6 @@ internal static class SdkServiceCollectionExtensions
         services.AddSingleton<SdkEnvironmentStore>();
         services.AddSingleton<SdkIdentityStore>();
         services.AddSingleton<RealtimeHub>();
-        services.AddSingleton<UsageCounters>();
-        services.AddSingleton<IUsageRecorder>(provider => provider.GetRequiredService<UsageCounters>());
         services.AddHostedService<EnvironmentChangePoller>();
         services.AddCors(options => options.AddPolicy(SdkApi.CorsPolicy, policy => policy
             .AllowAnyOrigin()

@@ -525,6 +525,106 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.ToTable("Segments");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Usage.Embedded.ApiCallCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StatusClass")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Window")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Window", "OrganisationId", "WindowStart", "ProjectId", "EnvironmentId", "Resource", "StatusClass")
+                        .IsUnique()
+                        .HasDatabaseName("IX_UsageApiCalls_Key");
+
+                    b.ToTable("UsageApiCalls", (string)null);
+                });
+
+            modelBuilder.Entity("FlagDashboard.Core.Usage.Embedded.EvaluationCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Window")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Window", "EnvironmentId", "WindowStart")
+                        .HasDatabaseName("IX_UsageEvaluations_Environment");
+
+                    b.HasIndex("Window", "OrganisationId", "WindowStart", "ProjectId", "EnvironmentId", "Feature")
+                        .IsUnique()
+                        .HasDatabaseName("IX_UsageEvaluations_Key");
+
+                    b.ToTable("UsageEvaluations", (string)null);
+                });
+
+            modelBuilder.Entity("FlagDashboard.Core.Usage.Embedded.PendingUsage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Batch")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PendingUsage");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Users.DashboardUser", b =>
                 {
                     b.Property<string>("Id")

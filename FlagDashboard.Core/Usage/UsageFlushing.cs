@@ -1,0 +1,127 @@
+using System.Text.Json;
+using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Usage.Embedded;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FlagDashboard.Core.Usage;
+
+/// <summary>
+/// Moves counts from memory to the usage store. A failed write keeps the counts and is retried with
+/// backoff; past <see cref="UsageOptions.MaxPendingCounts"/> an external store's counts spill to the app's
+/// database and are replayed when the store is back. One caller at a time (the flusher's loop, then shutdown).
+/// </summary>
+public sealed class UsageFlushing(
+    UsageCounters counters,
+    IUsageStore store,
+    IDbContextFactory<FlagDashboardDbContext> dbFactory,
+    IOptions<UsageOptions> options,
+    TimeProvider clock,
+    ILogger<UsageFlushing> logger)
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+    private readonly List<UsageBatch> _pending = [];
+    private int _failures;
+    private DateTimeOffset _retryAt;
+
+    /// <summary>Counts taken from memory but not yet in the store.</summary>
+    public long PendingCount => _pending.Sum(Count);
+
+    /// <summary>Drains the counters and writes what is pending, unless a retry is not due yet (a final flush always tries).</summary>
+    public async Task<bool> FlushAsync(bool final, CancellationToken cancellationToken)
+    {
+        _pending.AddRange(counters.Drain());
+        if (!final && clock.GetUtcNow() < _retryAt)
+        {
+            await SpillIfOverBoundAsync(cancellationToken);
+            return false;
+        }
+
+        try
+        {
+            await ReplaySpilledAsync(cancellationToken);
+            if (_pending.Count > 0)
+            {
+                await store.WriteAsync(_pending, cancellationToken);
+                _pending.Clear();
+            }
+
+            if (_failures > 0)
+            {
+                logger.LogInformation("The usage store is back after {Failures} failed writes", _failures);
+            }
+
+            _failures = 0;
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _failures++;
+            var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _failures)));
+            _retryAt = clock.GetUtcNow() + backoff;
+            logger.LogWarning(exception, "Writing {PendingCount} usage counts failed ({Failures} in a row); retrying in {Backoff}", PendingCount, _failures, backoff);
+            await SpillIfOverBoundAsync(cancellationToken);
+            return false;
+        }
+    }
+
+    private async Task SpillIfOverBoundAsync(CancellationToken cancellationToken)
+    {
+        // The embedded store is the app's database: there is nowhere else to spill, so its counts wait in memory.
+        if (store is EmbeddedUsageStore || PendingCount <= options.Value.MaxPendingCounts)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.PendingUsage.AddRange(_pending.Select(batch => new PendingUsage { Minute = batch.Minute, Batch = SpilledBatch.Serialize(batch) }));
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogWarning("Spilled {PendingCount} usage counts to the database until the usage store is back", PendingCount);
+            _pending.Clear();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Spilling {PendingCount} usage counts to the database failed; they stay in memory", PendingCount);
+        }
+    }
+
+    private async Task ReplaySpilledAsync(CancellationToken cancellationToken)
+    {
+        if (store is EmbeddedUsageStore)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        while (await db.PendingUsage.OrderBy(p => p.Id).Take(100).ToListAsync(cancellationToken) is { Count: > 0 } spilled)
+        {
+            await store.WriteAsync(spilled.Select(p => SpilledBatch.Deserialize(p.Batch)).ToList(), cancellationToken);
+            db.PendingUsage.RemoveRange(spilled);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static long Count(UsageBatch batch) => batch.ApiCalls.Values.Sum() + batch.Evaluations.Values.Sum();
+
+    /// <summary>A batch as JSON, for the spill table.</summary>
+    private sealed record SpilledBatch(DateTimeOffset Minute, List<SpilledCall> Calls, List<SpilledEvaluation> Evaluations)
+    {
+        public static string Serialize(UsageBatch batch) => JsonSerializer.Serialize(new SpilledBatch(
+            batch.Minute,
+            batch.ApiCalls.Select(c => new SpilledCall(c.Key, c.Value)).ToList(),
+            batch.Evaluations.Select(e => new SpilledEvaluation(e.Key, e.Value)).ToList()), JsonOptions.Compact);
+
+        public static UsageBatch Deserialize(string json)
+        {
+            var spilled = JsonSerializer.Deserialize<SpilledBatch>(json, JsonOptions.Compact)!;
+            return new UsageBatch(spilled.Minute, spilled.Calls.ToDictionary(c => c.Call, c => c.Count), spilled.Evaluations.ToDictionary(e => e.Key, e => e.Count));
+        }
+    }
+
+    private sealed record SpilledCall(ApiCall Call, long Count);
+
+    private sealed record SpilledEvaluation(EvaluationKey Key, long Count);
+}

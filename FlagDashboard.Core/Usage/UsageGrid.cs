@@ -1,0 +1,37 @@
+namespace FlagDashboard.Core.Usage;
+
+/// <summary>Turns summed rows into chart lines: one point per window start in the range, gaps as zero.</summary>
+public static class UsageGrid
+{
+    public const string TotalKey = "total";
+
+    public readonly record struct Row(DateTimeOffset WindowStart, string Key, long Count);
+
+    public static IReadOnlyList<UsageLine> Lines(UsageQuery query, IEnumerable<Row> rows)
+    {
+        var length = query.Window.Length();
+        var slots = (int)((query.To - query.From).Ticks / length.Ticks);
+        var lines = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var slot = (int)((row.WindowStart.UtcTicks - query.From.UtcTicks) / length.Ticks);
+            if (slot < 0 || slot >= slots)
+            {
+                continue;
+            }
+
+            if (!lines.TryGetValue(row.Key, out var counts))
+            {
+                lines[row.Key] = counts = new long[slots];
+            }
+
+            counts[slot] += row.Count;
+        }
+
+        return lines
+            .Select(line => new UsageLine(line.Key, line.Value.Select((count, i) => new UsagePoint(query.From + (length * i), count)).ToList()))
+            .OrderByDescending(line => line.Total)
+            .ThenBy(line => line.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+}

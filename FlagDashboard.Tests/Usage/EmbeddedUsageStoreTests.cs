@@ -1,0 +1,123 @@
+using FlagDashboard.Core.Usage;
+using FlagDashboard.Core.Usage.Embedded;
+using FlagDashboard.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace FlagDashboard.Tests.Usage;
+
+public sealed class EmbeddedUsageStoreTests
+{
+    private static readonly DateTimeOffset Ten = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CountsComeBackExactlyAtEveryWindowWithGapsAsZero()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var store = Store(database, new ManualClock(Ten.AddHours(2)));
+        await store.WriteAsync(
+        [
+            Batch(Ten, (Call(SdkResource.Flags, 2), 5), (Call(SdkResource.Identities, 2), 2)),
+            Batch(Ten.AddMinutes(2), (Call(SdkResource.Flags, 2), 3), (Call(SdkResource.Flags, 4), 1)),
+            Batch(Ten.AddMinutes(20), (Call(SdkResource.Flags, 2), 7)),
+        ], Cancel);
+
+        var minutes = await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(4), UsageGrouping.Resource), Cancel);
+        var quarters = await store.QueryAsync(Query(UsageWindow.FifteenMinutes, Ten, Ten.AddMinutes(30), UsageGrouping.Status), Cancel);
+        var hours = await store.QueryAsync(Query(UsageWindow.OneHour, Ten, Ten.AddHours(2), UsageGrouping.None), Cancel);
+
+        Assert.Equal(["flags", "identities"], minutes.Select(l => l.Key));
+        Assert.Equal([5L, 0, 4, 0], minutes[0].Points.Select(p => p.Count));
+        Assert.Equal([Ten, Ten.AddMinutes(1), Ten.AddMinutes(2), Ten.AddMinutes(3)], minutes[0].Points.Select(p => p.Time));
+        Assert.Equal([2L, 0, 0, 0], minutes[1].Points.Select(p => p.Count));
+        Assert.Equal(["2xx", "4xx"], quarters.Select(l => l.Key));
+        Assert.Equal([10L, 7], quarters[0].Points.Select(p => p.Count));
+        Assert.Equal([1L, 0], quarters[1].Points.Select(p => p.Count));
+        Assert.Equal([18L, 0], Assert.Single(hours).Points.Select(p => p.Count));
+    }
+
+    [Fact]
+    public async Task TwoWritesForTheSameWindowAddUp()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var store = Store(database, new ManualClock(Ten));
+        var first = Store(database, new ManualClock(Ten));
+
+        await first.WriteAsync([Batch(Ten, (Call(SdkResource.Flags, 2), 5))], Cancel);
+        await store.WriteAsync([Batch(Ten, (Call(SdkResource.Flags, 2), 6)), Batch(Ten.AddMinutes(1), (Call(SdkResource.Flags, 2), 1))], Cancel);
+
+        var hour = await store.QueryAsync(Query(UsageWindow.OneHour, Ten, Ten.AddHours(1), UsageGrouping.None), Cancel);
+        var minutes = await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(2), UsageGrouping.None), Cancel);
+
+        Assert.Equal(12, Assert.Single(hour).Total);
+        Assert.Equal([11L, 1], Assert.Single(minutes).Points.Select(p => p.Count));
+    }
+
+    [Fact]
+    public async Task EvaluationsGroupByFeatureAndFilterByEnvironmentAndFeature()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var store = Store(database, new ManualClock(Ten));
+        await store.WriteAsync([new UsageBatch(Ten, new Dictionary<ApiCall, long>(), new Dictionary<EvaluationKey, long>
+        {
+            [new EvaluationKey(1, 2, 3, "banner")] = 10,
+            [new EvaluationKey(1, 2, 3, "checkout, new")] = 4,
+            [new EvaluationKey(1, 2, 9, "banner")] = 1,
+            [new EvaluationKey(7, 8, 9, "banner")] = 100,
+        })], Cancel);
+
+        var byFeature = await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(1), UsageGrouping.Feature, UsageMetric.FlagEvaluations) with { EnvironmentId = 3 }, Cancel);
+        var oneFeature = await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(1), UsageGrouping.Environment, UsageMetric.FlagEvaluations) with { FeatureName = "banner" }, Cancel);
+
+        Assert.Equal([("banner", 10L), ("checkout, new", 4L)], byFeature.Select(l => (l.Key, l.Total)));
+        Assert.Equal([("3", 10L), ("9", 1L)], oneFeature.Select(l => (l.Key, l.Total)));
+    }
+
+    [Fact]
+    public async Task AnUnknownKeysCallsAreCountedUnderUnknown()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var store = Store(database, new ManualClock(Ten));
+        await store.WriteAsync([Batch(Ten, (new ApiCall(null, null, null, SdkResource.Flags, 4), 3))], Cancel);
+
+        var lines = await store.QueryAsync(new UsageQuery(UsageMetric.ApiCalls, 0, null, null, null, Ten, Ten.AddMinutes(1), UsageWindow.OneMinute, UsageGrouping.Environment), Cancel);
+
+        Assert.Equal(("unknown", 3L), (Assert.Single(lines).Key, lines[0].Total));
+    }
+
+    [Fact]
+    public async Task PruningDeletesEachWindowPastItsRetentionOnly()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new ManualClock(Ten);
+        var store = Store(database, clock);
+        await store.WriteAsync([Batch(Ten, (Call(SdkResource.Flags, 2), 1))], Cancel);
+        clock.Advance(TimeSpan.FromDays(8));
+
+        var deleted = await store.PruneAsync(Cancel);
+
+        Assert.Equal(1, deleted);
+        Assert.Empty(await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(1), UsageGrouping.None), Cancel));
+        Assert.Equal(1, Assert.Single(await store.QueryAsync(Query(UsageWindow.FifteenMinutes, Ten, Ten.AddMinutes(15), UsageGrouping.None), Cancel)).Total);
+    }
+
+    [Theory]
+    [InlineData(60, UsageWindow.OneMinute)]
+    [InlineData(6 * 60, UsageWindow.OneMinute)]
+    [InlineData(6 * 60 + 1, UsageWindow.FifteenMinutes)]
+    [InlineData(7 * 24 * 60, UsageWindow.FifteenMinutes)]
+    [InlineData(7 * 24 * 60 + 1, UsageWindow.OneHour)]
+    public void TheWindowFollowsTheRangeAtTheThresholds(int minutes, UsageWindow expected) =>
+        Assert.Equal(expected, new UsageWindowOptions().Choose(TimeSpan.FromMinutes(minutes)));
+
+    internal static EmbeddedUsageStore Store(TestDatabase database, TimeProvider clock) =>
+        new(database, Options.Create(new UsageOptions()), clock);
+
+    internal static ApiCall Call(SdkResource resource, int status) => new(1, 2, 3, resource, status);
+
+    internal static UsageBatch Batch(DateTimeOffset minute, params (ApiCall Call, long Count)[] calls) =>
+        new(minute, calls.ToDictionary(c => c.Call, c => c.Count), new Dictionary<EvaluationKey, long>());
+
+    private static UsageQuery Query(UsageWindow window, DateTimeOffset from, DateTimeOffset to, UsageGrouping grouping, UsageMetric metric = UsageMetric.ApiCalls) =>
+        new(metric, 1, null, null, null, from, to, window, grouping);
+}

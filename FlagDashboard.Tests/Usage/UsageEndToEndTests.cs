@@ -1,0 +1,146 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using FlagDashboard.Core.Usage;
+using FlagDashboard.Tests.Import;
+using FlagDashboard.Tests.Infrastructure;
+
+namespace FlagDashboard.Tests.Usage;
+
+/// <summary>SDK traffic into a running app, and the counts read back through <c>/api/usage</c>.</summary>
+public sealed class UsageEndToEndTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AFreshAppRecordsSdkTrafficExactlyIntoTheEmbeddedStore()
+    {
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Usage__FlushInterval"] = "00:00:01" });
+        var (apiKey, environmentId) = await SeedAsync(app);
+        using var sdk = SdkClient(app);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await sdk.GetAsync("flags/", Cancel)).StatusCode);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var identity = await sdk.PostAsync("identities/", new StringContent($$"""{"identifier": "usage-{{i}}"}""", Encoding.UTF8, "application/json"), Cancel);
+            Assert.Equal(HttpStatusCode.OK, identity.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await sdk.GetAsync("environment-document/", Cancel)).StatusCode);
+        var analytics = await sdk.PostAsync("analytics/flags/", new StringContent("""{"welcome_banner": 7, "max_items": 2, "no_such_flag": 50}""", Encoding.UTF8, "application/json"), Cancel);
+        Assert.Equal(HttpStatusCode.OK, analytics.StatusCode);
+
+        using var admin = AdminClient(app, apiKey);
+        JsonNode? byResource = null;
+        for (var attempt = 0; attempt < 50 && byResource?["total"]?.GetValue<long>() != 11; attempt++)
+        {
+            await Task.Delay(200, Cancel);
+            byResource = JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?metric=api_calls&scope=environment&id={environmentId}&group=resource", Cancel));
+        }
+
+        var byStatus = JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?scope=environment&id={environmentId}&group=status&window=1m&from={Iso(-60)}&to={Iso(1)}", Cancel))!;
+        var flags = JsonNode.Parse(await admin.GetStringAsync($"api/usage/flags?environment={environmentId}", Cancel))!.AsArray();
+        var csv = await admin.GetStringAsync($"api/usage/series?scope=environment&id={environmentId}&group=resource&window=1h&format=csv", Cancel);
+
+        // The seeding read the environment document once with the server-side key: that call counts too.
+        Assert.Equal(11, byResource!["total"]!.GetValue<long>());
+        Assert.Equal("15m", byResource["window"]!.GetValue<string>());
+        Assert.Equal(new Dictionary<string, long> { ["flags"] = 5, ["identities"] = 3, ["environment_document"] = 2, ["analytics"] = 1 }, Totals(byResource));
+        Assert.Equal("1m", byStatus["window"]!.GetValue<string>());
+        Assert.Equal(61, byStatus["series"]![0]!["points"]!.AsArray().Count);
+        Assert.Equal(new Dictionary<string, long> { ["2xx"] = 10, ["4xx"] = 1 }, Totals(byStatus));
+        Assert.Equal(("welcome_banner", 7L), (flags[0]!["name"]!.GetValue<string>(), flags[0]!["count"]!.GetValue<long>()));
+        Assert.Equal(("max_items", 2L), (flags[1]!["name"]!.GetValue<string>(), flags[1]!["count"]!.GetValue<long>()));
+        Assert.Equal(9, flags.Count);
+        Assert.All(flags.Skip(2), f => Assert.Equal(0, f!["count"]!.GetValue<long>()));
+        Assert.StartsWith("time,key,count\n", csv);
+        Assert.Contains(",flags,5\n", csv);
+    }
+
+    [Fact]
+    public async Task CountsTakenJustBeforeAStopAreFlushedAndThereAfterTheNextStart()
+    {
+        string dataDirectory;
+        string apiKey;
+        int environmentId;
+        await using (var first = await AppProcess.StartAsync(new Dictionary<string, string> { ["Usage__FlushInterval"] = "01:00:00" }))
+        {
+            (apiKey, environmentId) = await SeedAsync(first);
+            using var sdk = SdkClient(first);
+            for (var i = 0; i < 4; i++)
+            {
+                await sdk.GetAsync("flags/", Cancel);
+            }
+
+            dataDirectory = first.DataDirectory;
+            Assert.Equal(0, await first.StopGracefullyAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        await using var second = await AppProcess.StartAsync(dataDirectory: dataDirectory);
+        using var admin = AdminClient(second, apiKey);
+        var series = JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?scope=environment&id={environmentId}&group=resource", Cancel))!;
+
+        Assert.Equal(new Dictionary<string, long> { ["flags"] = 4, ["environment_document"] = 1 }, Totals(series));
+    }
+
+    [Theory]
+    [InlineData("api/usage/series?metric=bananas", "metric")]
+    [InlineData("api/usage/series?scope=project", "id")]
+    [InlineData("api/usage/series?from=yesterday", "from")]
+    [InlineData("api/usage/series?from=2026-11-25T10:00:00Z&to=2026-11-25T09:00:00Z", "to")]
+    [InlineData("api/usage/series?from=2000-01-01T00:00:00Z", "from")]
+    [InlineData("api/usage/series?scope=environment&id=999", "id")]
+    [InlineData("api/usage/series?group=feature", "group")]
+    [InlineData("api/usage/flags", "environment")]
+    public async Task BadParametersAre400ProblemDetailsNamingTheParameter(string path, string parameter)
+    {
+        await using var app = await AppProcess.StartAsync();
+        var (apiKey, _) = await SeedAsync(app);
+        using var admin = AdminClient(app, apiKey);
+
+        var response = await admin.GetAsync(path, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!["errors"]![parameter]);
+    }
+
+    private static async Task<(string ApiKey, int EnvironmentId)> SeedAsync(AppProcess app)
+    {
+        var import = await app.RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
+        Assert.True(import.ExitCode == 0, import.Error);
+        var key = await app.RunVerbAsync("create-api-key", "--organisation", "Acme", "--name", "usage");
+        Assert.True(key.ExitCode == 0, key.Error);
+        using var server = SdkClient(app, import.Output.TrimEnd().Split('\n')[^1]);
+        var document = JsonNode.Parse(await server.GetStringAsync("environment-document/", Cancel))!;
+        return (key.Output.TrimEnd().Split('\n')[^1], document["id"]!.GetValue<int>());
+    }
+
+    private static HttpClient SdkClient(AppProcess app, string key = SampleDocuments.DevelopmentKey)
+    {
+        var client = app.CreateClient();
+        client.BaseAddress = new Uri(app.BaseAddress, "api/v1/");
+        client.DefaultRequestHeaders.Add("X-Environment-Key", key);
+        return client;
+    }
+
+    private static HttpClient AdminClient(AppProcess app, string apiKey)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Api-Key {apiKey}");
+        return client;
+    }
+
+    private static Dictionary<string, long> Totals(JsonNode series) =>
+        series["series"]!.AsArray().ToDictionary(
+            line => line!["key"]!.GetValue<string>(),
+            line => line!["points"]!.AsArray().Sum(point => point![1]!.GetValue<long>()));
+
+    // Whole minutes, so the range holds exactly the windows the test counts.
+    private static string Iso(int minutesFromNow) =>
+        Uri.EscapeDataString(UsageWindow.OneMinute.Floor(DateTimeOffset.UtcNow).AddMinutes(minutesFromNow).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using FlagDashboard.Core;
+using FlagDashboard.Core.Usage;
+using FlagDashboard.Hosting;
+using FlagDashboard.Organisations;
+
+namespace FlagDashboard.Usage;
+
+/// <summary><c>/api/usage/…</c>: the series the charts draw, for automation with an admin API key (its own organisation only).</summary>
+public static class UsageApi
+{
+    public sealed record SeriesResponse(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<LineResponse> Series, long Total);
+
+    public sealed record LineResponse(string Key, IReadOnlyList<object[]> Points);
+
+    private static readonly Dictionary<string, UsageMetric> Metrics = new() { ["api_calls"] = UsageMetric.ApiCalls, ["flag_evaluations"] = UsageMetric.FlagEvaluations };
+    private static readonly Dictionary<string, UsageScope> Scopes = new() { ["organisation"] = UsageScope.Organisation, ["project"] = UsageScope.Project, ["environment"] = UsageScope.Environment, ["feature"] = UsageScope.Feature };
+    private static readonly Dictionary<string, UsageGrouping> Groupings = new() { ["none"] = UsageGrouping.None, ["resource"] = UsageGrouping.Resource, ["status"] = UsageGrouping.Status, ["environment"] = UsageGrouping.Environment, ["feature"] = UsageGrouping.Feature };
+    private static readonly Dictionary<string, UsageWindow> Windows = new() { ["1m"] = UsageWindow.OneMinute, ["15m"] = UsageWindow.FifteenMinutes, ["1h"] = UsageWindow.OneHour };
+
+    public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder endpoints)
+    {
+        var usage = endpoints.MapGroup("/api/usage").RequireAuthorization(AdminApiKeyAuthenticationHandler.PolicyName);
+        usage.MapGet("/series", GetSeries).WithName("GetUsageSeries").WithSummary("API calls or flag evaluations over time, in the window that suits the range.");
+        usage.MapGet("/flags", GetFlags).WithName("GetFlagUsage").WithSummary("Each feature's evaluations in a range, most first; unevaluated ones with 0.");
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetSeries(
+        HttpContext http, ClaimsPrincipal user, UsageQueryService usage, TimeProvider clock,
+        string? metric, string? scope, int? id, int? environment, string? from, string? to, string? group, string? window, string? format)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            var range = Range(from, to, now, usage);
+            var parsedMetric = Parse(metric ?? "api_calls", "metric", Metrics);
+            var parsedScope = Parse(scope ?? "organisation", "scope", Scopes);
+            var parsedGroup = Parse(group ?? "none", "group", Groupings);
+            UsageWindow? parsedWindow = window is null ? null : Parse(window, "window", Windows);
+            if (parsedScope != UsageScope.Organisation && id is null)
+            {
+                throw new ValidationException("id", $"A {scope} scope needs the id of the {scope}.");
+            }
+
+            var series = await usage.SeriesAsync(OrganisationsApi.OrganisationId(user), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow), http.RequestAborted);
+            return WantsCsv(http, format)
+                ? TypedResults.Text(Csv(series), "text/csv", Encoding.UTF8)
+                : TypedResults.Ok(new SeriesResponse(series.Window.Label(), series.From, series.To,
+                    series.Series.Select(l => new LineResponse(l.Key, l.Points.Select(p => new object[] { p.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), p.Count }).ToList())).ToList(),
+                    series.Total));
+        }
+        catch (ValidationException exception)
+        {
+            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
+        }
+    }
+
+    private static async Task<IResult> GetFlags(HttpContext http, ClaimsPrincipal user, UsageQueryService usage, TimeProvider clock, int? environment, string? from, string? to)
+    {
+        try
+        {
+            var range = Range(from, to, clock.GetUtcNow(), usage);
+            if (environment is null)
+            {
+                throw new ValidationException("environment", "Give the environment's id.");
+            }
+
+            return TypedResults.Ok(await usage.FlagsAsync(OrganisationsApi.OrganisationId(user), environment.Value, range.From, range.To, http.RequestAborted));
+        }
+        catch (ValidationException exception)
+        {
+            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
+        }
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) Range(string? from, string? to, DateTimeOffset now, UsageQueryService usage)
+    {
+        var end = to is null ? now : Time(to, "to");
+        var start = from is null ? end - TimeSpan.FromHours(24) : Time(from, "from");
+        usage.Validate(start, end, now);
+        return (start, end);
+    }
+
+    private static DateTimeOffset Time(string text, string field) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : throw new ValidationException(field, $"'{text}' is not an ISO 8601 time such as 2026-11-25T10:00:00Z.");
+
+    private static T Parse<T>(string text, string field, Dictionary<string, T> values) =>
+        values.TryGetValue(text, out var value)
+            ? value
+            : throw new ValidationException(field, $"'{text}' is not one of {string.Join(", ", values.Keys)}.");
+
+    private static bool WantsCsv(HttpContext http, string? format) =>
+        string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
+        || http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
+
+    private static string Csv(UsageSeries series)
+    {
+        var csv = new StringBuilder("time,key,count\n");
+        foreach (var line in series.Series)
+        {
+            foreach (var point in line.Points)
+            {
+                csv.Append(point.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(CsvField(line.Key)).Append(',').Append(point.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        return csv.ToString();
+    }
+
+    // Feature names may hold commas or quotes; a formula-looking name is prefixed so spreadsheets do not run it.
+    private static string CsvField(string value)
+    {
+        if (value.Length > 0 && "=+-@".Contains(value[0]))
+        {
+            value = "'" + value;
+        }
+
+        return value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+    }
+}
