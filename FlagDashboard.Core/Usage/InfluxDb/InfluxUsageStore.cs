@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using InfluxDB.Client;
 using InfluxDB.Client.Api.Domain;
 using InfluxDB.Client.Core.Flux.Domain;
@@ -20,6 +21,7 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     private readonly InfluxDBClient _client;
     private readonly Lock _offsetsLock = new();
     private readonly Dictionary<long, long> _lastOffsets = [];
+    private readonly ConditionalWeakTable<UsageBatch, object> _batchTimestamps = [];
     private string? _organisationId;
 
     public InfluxUsageStore(IOptions<InfluxUsageOptions> options, TimeProvider clock)
@@ -33,8 +35,6 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
             Timeout = _options.Timeout,
         });
     }
-
-    public static IReadOnlyList<string> BucketSuffixes { get; } = ["raw", "1m", "15m", "1h"];
 
     /// <summary>
     /// Finds or creates the four buckets (correcting a retention that no longer matches the settings) and the
@@ -90,6 +90,10 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     /// for a minute (the first from the clock's position within its minute, then one more each flush), and
     /// the <c>instance</c> tag keeps other app instances' points in series of their own. Every raw point lies
     /// inside its minute, so the tasks' per-window sums count each flush once.
+    /// A batch handed in again (the same object, as a flusher retries after a failed write) keeps the
+    /// timestamp it was first given: if the failed write did reach the server, the retry overwrites those
+    /// same points instead of counting them twice. A flusher that merges a failed batch into new counts
+    /// loses that protection, so retry the batches as they were.
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
     {
@@ -101,7 +105,7 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
                 continue;
             }
 
-            var timestamp = NextTimestamp(batch.Minute);
+            var timestamp = (long)_batchTimestamps.GetValue(batch, b => NextTimestamp(b.Minute));
             foreach (var (call, count) in batch.ApiCalls)
             {
                 lines.Add(InfluxLineProtocol.ApiCallLine(call, count, _options.Instance, timestamp));

@@ -171,6 +171,22 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARetriedBatchKeepsItsTimestampsSoAWriteThatDidLandIsOverwrittenNotCountedTwice()
+    {
+        using var store = CreateStore();
+        var batch = new UsageBatch(Minute, new Dictionary<ApiCall, long> { [new ApiCall(1, 2, 3, SdkResource.Flags, 2)] = 5 }, new Dictionary<EvaluationKey, long>());
+
+        await store.WriteAsync([batch], TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        await store.WriteAsync([batch], TestContext.Current.CancellationToken);
+        await store.WriteAsync([batch with { }], TestContext.Current.CancellationToken);
+
+        var bodies = _server.RequestsTo("POST", "/api/v2/write").Select(r => r.Body).ToList();
+        Assert.Equal(bodies[0], bodies[1]);
+        Assert.NotEqual(bodies[0], bodies[2]);
+    }
+
+    [Fact]
     public async Task AStoreRestartedInTheSameMinuteDoesNotReuseTheFirstRunsTimestamp()
     {
         var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
