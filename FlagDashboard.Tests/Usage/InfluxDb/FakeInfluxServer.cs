@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace FlagDashboard.Tests.Usage.InfluxDb;
 
 /// <summary>One request as the fake server received it.</summary>
-public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, string Body);
+public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, string Authorization, string Body);
 
 /// <summary>
 /// Stands in for InfluxDB 2 on a loopback port: records every request and answers with the shapes the
@@ -82,6 +82,7 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
                 context.Request.Method,
                 context.Request.Path.Value ?? "",
                 context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
+                context.Request.Headers.Authorization.ToString(),
                 body));
             await next(context);
         });

@@ -73,8 +73,15 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         await second.InitializeAsync(TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain(_server.Requests, r => r.Method != "GET");
-        Assert.Equal(4, _server.RequestsTo("GET", "/api/v2/buckets").Count);
-        Assert.Equal(3, _server.RequestsTo("GET", "/api/v2/tasks").Count);
+        Assert.Equal(
+            ["flagdashboard_raw", "flagdashboard_1m", "flagdashboard_15m", "flagdashboard_1h"],
+            _server.RequestsTo("GET", "/api/v2/buckets").Select(r => r.Query["name"]));
+        Assert.Equal(
+            ["flagdashboard_raw_to_1m", "flagdashboard_1m_to_15m", "flagdashboard_15m_to_1h"],
+            _server.RequestsTo("GET", "/api/v2/tasks").Select(r => r.Query["name"]));
+        Assert.All(_server.RequestsTo("GET", "/api/v2/buckets").Concat(_server.RequestsTo("GET", "/api/v2/tasks")), r => Assert.Equal(FakeInfluxServer.OrganisationId, r.Query["orgID"]));
+        Assert.Equal("acme", Assert.Single(_server.RequestsTo("GET", "/api/v2/orgs")).Query["org"]);
+        Assert.All(_server.Requests, r => Assert.Equal("Token test-token", r.Authorization));
         Assert.Equal(4, _server.Buckets.Count);
         Assert.Equal(3, _server.Tasks.Count);
     }
