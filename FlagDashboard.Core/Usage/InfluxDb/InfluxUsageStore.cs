@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using InfluxDB.Client;
 using InfluxDB.Client.Api.Domain;
-using InfluxDB.Client.Core.Flux.Domain;
 using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Core.Usage.InfluxDb;
