@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+using InfluxDB.Client;
+using InfluxDB.Client.Api.Domain;
+using Microsoft.Extensions.Options;
+
+namespace FlagDashboard.Core.Usage.InfluxDb;
+
+/// <summary>
+/// Usage counts in InfluxDB 2: flushes go to the raw bucket, tasks in the server downsample them into the
+/// 1 m, 15 m and 1 h buckets, and charts read the bucket of their window. Holds the one InfluxDB client
+/// (thread-safe; register the store as a singleton).
+/// </summary>
+public sealed class InfluxUsageStore : IUsageStore, IDisposable
+{
+    private const long NanosecondsPerTick = 100;
+    private const long NanosecondsPerMinute = 60_000_000_000;
+
+    private readonly InfluxUsageOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly InfluxDBClient _client;
+    private readonly Lock _offsetsLock = new();
+    private readonly Dictionary<long, long> _lastOffsets = [];
+    private readonly ConditionalWeakTable<UsageBatch, object> _batchTimestamps = [];
+    private string? _organisationId;
+
+    public InfluxUsageStore(IOptions<InfluxUsageOptions> options, TimeProvider clock)
+    {
+        _options = options.Value;
+        _clock = clock;
+        _client = new InfluxDBClient(new InfluxDBClientOptions(_options.Url)
+        {
+            Token = _options.Token,
+            Org = _options.Organisation,
+            Timeout = _options.Timeout,
+        });
+    }
+
+    /// <summary>
+    /// Finds or creates the four buckets (correcting a retention that no longer matches the settings) and the
+    /// three downsampling tasks (correcting a script that no longer matches). A restart with the same settings
+    /// only reads.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var organisationId = await GetOrganisationIdAsync(cancellationToken);
+        var buckets = _client.GetBucketsApi();
+        foreach (var (suffix, retention) in Retentions())
+        {
+            var name = _options.BucketName(suffix);
+            var everySeconds = (long)retention.TotalSeconds;
+            var existing = (await buckets.FindBucketsAsync(orgID: organisationId, name: name, cancellationToken: cancellationToken))
+                .FirstOrDefault(b => b.Name == name);
+            if (existing is null)
+            {
+                await buckets.CreateBucketAsync(
+                    new PostBucketRequest(orgID: organisationId, name: name, description: "FlagDashboard usage counts", retentionRules: [Expire(everySeconds)]),
+                    cancellationToken);
+            }
+            else if (existing.RetentionRules is not [{ EverySeconds: var current }] || current != everySeconds)
+            {
+                existing.RetentionRules = [Expire(everySeconds)];
+                await buckets.UpdateBucketAsync(existing, cancellationToken);
+            }
+        }
+
+        var tasks = _client.GetTasksApi();
+        foreach (var tier in InfluxDownsampling.Tiers(_options))
+        {
+            var flux = InfluxDownsampling.TaskFlux(_options, tier);
+            var existing = (await tasks.FindTasksAsync(orgId: organisationId, name: tier.Name, cancellationToken: cancellationToken))
+                .FirstOrDefault(t => t.Name == tier.Name);
+            if (existing is null)
+            {
+                await tasks.CreateTaskAsync(
+                    new TaskCreateRequest(orgID: organisationId, flux: flux, status: TaskStatusType.Active, description: "FlagDashboard usage downsampling"),
+                    cancellationToken);
+            }
+            else if (Normalise(existing.Flux) != Normalise(flux))
+            {
+                await tasks.UpdateTaskAsync(existing.Id, new TaskUpdateRequest(flux: flux), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One write of line protocol to the raw bucket for all the batches. InfluxDB keeps only the last point
+    /// per series and timestamp, so two flushes of the same minute must not share a timestamp: each flush
+    /// stamps its points at the minute plus an offset in nanoseconds that this store never hands out twice
+    /// for a minute (the first from the clock's position within its minute, then one more each flush), and
+    /// the <c>instance</c> tag keeps other app instances' points in series of their own. Every raw point lies
+    /// inside its minute, so the tasks' per-window sums count each flush once.
+    /// A batch handed in again (the same object, as a flusher retries after a failed write) keeps the
+    /// timestamp it was first given: if the failed write did reach the server, the retry overwrites those
+    /// same points instead of counting them twice. A flusher that merges a failed batch into new counts
+    /// loses that protection, so retry the batches as they were.
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        foreach (var batch in batches)
+        {
+            if (batch.ApiCalls.Count == 0 && batch.Evaluations.Count == 0)
+            {
+                continue;
+            }
+
+            var timestamp = (long)_batchTimestamps.GetValue(batch, b => NextTimestamp(b.Minute));
+            foreach (var (call, count) in batch.ApiCalls)
+            {
+                lines.Add(InfluxLineProtocol.ApiCallLine(call, count, _options.Instance, timestamp));
+            }
+
+            foreach (var (key, count) in batch.Evaluations)
+            {
+                lines.Add(InfluxLineProtocol.EvaluationLine(key, count, _options.Instance, timestamp));
+            }
+        }
+
+        if (lines.Count > 0)
+        {
+            await _client.GetWriteApiAsync().WriteRecordsAsync(lines, WritePrecision.Ns, _options.BucketName("raw"), _options.Organisation, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<UsageLine>> QueryAsync(UsageQuery query, CancellationToken cancellationToken)
+    {
+        var flux = InfluxFlux.Query(_options, query);
+        var tables = await _client.GetQueryApi().QueryAsync(flux, _options.Organisation, cancellationToken);
+        return InfluxUsageLines.FromTables(tables, query);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    internal long NextTimestamp(DateTimeOffset minute)
+    {
+        var minuteNs = (minute.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * NanosecondsPerTick;
+        minuteNs -= minuteNs % NanosecondsPerMinute;
+        lock (_offsetsLock)
+        {
+            long offset;
+            if (_lastOffsets.TryGetValue(minuteNs, out var last))
+            {
+                offset = (last + 1) % NanosecondsPerMinute;
+            }
+            else
+            {
+                // A restarted app (same instance name) may write the same minute again: starting from the
+                // clock's position within its minute makes meeting the earlier run's offsets vanishingly unlikely.
+                offset = _clock.GetUtcNow().UtcTicks % TimeSpan.TicksPerMinute * NanosecondsPerTick;
+                if (_lastOffsets.Count >= 4096)
+                {
+                    PruneOffsets(minuteNs);
+                }
+            }
+
+            _lastOffsets[minuteNs] = offset;
+            return minuteNs + offset;
+        }
+    }
+
+    private void PruneOffsets(long newestMinuteNs)
+    {
+        var horizon = newestMinuteNs - (long)(_options.RawRetention.Ticks * NanosecondsPerTick);
+        foreach (var minute in _lastOffsets.Keys.Where(m => m < horizon).ToList())
+        {
+            _lastOffsets.Remove(minute);
+        }
+    }
+
+    private async Task<string> GetOrganisationIdAsync(CancellationToken cancellationToken)
+    {
+        if (_organisationId is not null)
+        {
+            return _organisationId;
+        }
+
+        var organisations = await _client.GetOrganizationsApi().FindOrganizationsAsync(org: _options.Organisation, cancellationToken: cancellationToken);
+        var organisation = organisations.FirstOrDefault(o => o.Name == _options.Organisation)
+            ?? throw new InvalidOperationException($"InfluxDB has no organisation named '{_options.Organisation}' (Usage:InfluxDB:Organisation), or the token cannot see it.");
+        return _organisationId = organisation.Id;
+    }
+
+    private IEnumerable<(string Suffix, TimeSpan Retention)> Retentions() =>
+    [
+        ("raw", _options.RawRetention),
+        ("1m", _options.OneMinuteRetention),
+        ("15m", _options.FifteenMinutesRetention),
+        ("1h", _options.OneHourRetention),
+    ];
+
+    private static BucketRetentionRules Expire(long everySeconds) => new(BucketRetentionRules.TypeEnum.Expire, everySeconds);
+
+    private static string Normalise(string? flux) => (flux ?? "").ReplaceLineEndings("\n").Trim();
+}

@@ -1,0 +1,81 @@
+using FlagDashboard.Core.Usage;
+using FlagDashboard.Core.Usage.InfluxDb;
+
+namespace FlagDashboard.Tests.Usage.InfluxDb;
+
+/// <summary>The Flux the store sends, read by InfluxData's own parser (npm <c>@influxdata/flux</c> 0.5.1 under Node).</summary>
+public sealed class InfluxFluxTests
+{
+    private static readonly DateTimeOffset To = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+    private static readonly InfluxUsageOptions Options = new() { Url = "http://127.0.0.1:8086", Token = "t", Organisation = "acme" };
+
+    private static readonly string[] QueryPipeline = ["from", "range", "filter", "filter", "group", "aggregateWindow", "fill", "yield"];
+
+    [Fact]
+    public async Task EveryChartQueryParsesWithoutErrorsAsOnePipeline()
+    {
+        var queries = (
+            from window in Enum.GetValues<UsageWindow>()
+            from shape in new (UsageMetric Metric, UsageGrouping Grouping, string? Feature)[]
+            {
+                (UsageMetric.ApiCalls, UsageGrouping.None, null),
+                (UsageMetric.ApiCalls, UsageGrouping.Resource, null),
+                (UsageMetric.ApiCalls, UsageGrouping.Status, null),
+                (UsageMetric.ApiCalls, UsageGrouping.Environment, null),
+                (UsageMetric.FlagEvaluations, UsageGrouping.Feature, null),
+                (UsageMetric.FlagEvaluations, UsageGrouping.Environment, "banner"),
+            }
+            select InfluxFlux.Query(Options, new UsageQuery(shape.Metric, 1, 2, 3, shape.Feature, To.AddDays(-7), To, window, shape.Grouping))).ToList();
+
+        var parsed = await FluxParser.ParseAsync(queries);
+
+        Assert.Equal(queries.Count, parsed.Count);
+        Assert.All(parsed, p => Assert.Empty(p.Errors));
+        Assert.All(parsed, p => Assert.Equal(QueryPipeline, p.CalledFunctions));
+    }
+
+    [Fact]
+    public async Task EveryDownsamplingTaskParsesWithoutErrors()
+    {
+        var scripts = InfluxDownsampling.Tiers(Options).Select(tier => InfluxDownsampling.TaskFlux(Options, tier)).ToList();
+
+        var parsed = await FluxParser.ParseAsync(scripts);
+
+        Assert.All(parsed, p => Assert.Empty(p.Errors));
+        Assert.All(parsed, p => Assert.Equal(["from", "range", "filter", "aggregateWindow", "to"], p.CalledFunctions));
+        Assert.Equal(
+            ["flagdashboard_raw_to_1m", "flagdashboard_raw", "flagdashboard_1m"],
+            parsed[0].StringLiterals.Where(s => s.StartsWith("flagdashboard", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("x\") |> drop(columns: [\"_value\"]) |> yield(name: \"")]
+    [InlineData("back\\slash\\")]
+    [InlineData("\\\") |> drop(fn: (column) => true) //")]
+    [InlineData("${string(v: 1)}")]
+    [InlineData("new\nline \"and\" tab\t")]
+    public async Task AFeatureNameThatLooksLikeFluxStaysOneStringLiteral(string feature)
+    {
+        var query = InfluxFlux.Query(Options, new UsageQuery(UsageMetric.FlagEvaluations, 1, 2, 3, feature, To.AddHours(-1), To, UsageWindow.OneMinute, UsageGrouping.Environment));
+
+        var parsed = Assert.Single(await FluxParser.ParseAsync(query));
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(QueryPipeline, parsed.CalledFunctions);
+        Assert.Contains(feature, parsed.StringLiterals);
+    }
+
+    [Fact]
+    public async Task TheParserReportsABrokenScript()
+    {
+        var parsed = Assert.Single(await FluxParser.ParseAsync("""from(bucket: "a") |> filter(fn: (r) => r.feature == "x") |> drop("""));
+
+        Assert.NotEmpty(parsed.Errors);
+    }
+
+    [Fact]
+    public void AStringLiteralEscapesQuotesBackslashesAndInterpolation() =>
+        Assert.Equal("""
+            "a\"b\\c\${d}$e\n"
+            """, InfluxFlux.String("a\"b\\c${d}$e\n"));
+}

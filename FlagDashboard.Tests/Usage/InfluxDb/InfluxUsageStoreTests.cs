@@ -1,0 +1,359 @@
+using System.Text.Json.Nodes;
+using FlagDashboard.Core.Usage;
+using FlagDashboard.Core.Usage.InfluxDb;
+using FlagDashboard.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace FlagDashboard.Tests.Usage.InfluxDb;
+
+/// <summary>The store against a recording stand-in for InfluxDB 2: what goes over the wire, and what comes back.</summary>
+public sealed class InfluxUsageStoreTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Minute = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+    private static readonly long MinuteNs = Minute.ToUnixTimeMilliseconds() * 1_000_000;
+    private readonly ManualClock _clock = new(Minute.AddSeconds(70.5));
+    private FakeInfluxServer _server = null!;
+
+    public async ValueTask InitializeAsync() => _server = await FakeInfluxServer.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task InitializationOnAnEmptyServerCreatesTheFourBucketsWithTheirRetentionsAndTheThreeTasks()
+    {
+        using var store = CreateStore();
+
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+
+        var buckets = _server.RequestsTo("POST", "/api/v2/buckets").Select(r => JsonNode.Parse(r.Body)!).ToList();
+        Assert.Equal(
+            [("flagdashboard_raw", 86_400L), ("flagdashboard_1m", 604_800L), ("flagdashboard_15m", 7_776_000L), ("flagdashboard_1h", 63_072_000L)],
+            buckets.Select(b => ((string)b["name"]!, (long)b["retentionRules"]![0]!["everySeconds"]!)));
+        Assert.All(buckets, b => Assert.Equal(FakeInfluxServer.OrganisationId, (string?)b["orgID"]));
+        Assert.All(buckets, b => Assert.Equal("expire", (string?)b["retentionRules"]![0]!["type"]));
+
+        var tasks = _server.RequestsTo("POST", "/api/v2/tasks").Select(r => JsonNode.Parse(r.Body)!).ToList();
+        Assert.Equal(3, tasks.Count);
+        Assert.All(tasks, t => Assert.Equal(FakeInfluxServer.OrganisationId, (string?)t["orgID"]));
+        Assert.All(tasks, t => Assert.Equal("active", (string?)t["status"]));
+        Assert.Equal(
+            [("flagdashboard_raw_to_1m", "1m"), ("flagdashboard_1m_to_15m", "15m"), ("flagdashboard_15m_to_1h", "1h")],
+            _server.Tasks.Values.Select(t => ((string)t["name"]!, (string)t["every"]!)));
+        Assert.Equal(
+            """
+            option task = {name: "flagdashboard_raw_to_1m", every: 1m}
+
+            from(bucket: "flagdashboard_raw")
+                |> range(start: -6m)
+                |> filter(fn: (r) => (r._measurement == "api_calls" or r._measurement == "flag_evaluations") and r._field == "count")
+                |> aggregateWindow(every: 1m, fn: sum, createEmpty: false, timeSrc: "_start")
+                |> to(bucket: "flagdashboard_1m")
+
+            """,
+            (string)tasks[0]["flux"]!);
+        Assert.Contains("""from(bucket: "flagdashboard_1m")""", (string)tasks[1]["flux"]!);
+        Assert.Contains("|> range(start: -30m)", (string)tasks[1]["flux"]!);
+        Assert.Contains("|> aggregateWindow(every: 15m, fn: sum, createEmpty: false, timeSrc: \"_start\")", (string)tasks[1]["flux"]!);
+        Assert.Contains("""to(bucket: "flagdashboard_15m")""", (string)tasks[1]["flux"]!);
+        Assert.Contains("""from(bucket: "flagdashboard_15m")""", (string)tasks[2]["flux"]!);
+        Assert.Contains("|> range(start: -2h)", (string)tasks[2]["flux"]!);
+        Assert.Contains("""to(bucket: "flagdashboard_1h")""", (string)tasks[2]["flux"]!);
+    }
+
+    [Fact]
+    public async Task ASecondInitializationAgainstThePopulatedServerCreatesAndChangesNothing()
+    {
+        using (var first = CreateStore())
+        {
+            await first.InitializeAsync(TestContext.Current.CancellationToken);
+        }
+
+        _server.ClearRequests();
+        using var second = CreateStore();
+        await second.InitializeAsync(TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain(_server.Requests, r => r.Method != "GET");
+        Assert.Equal(
+            ["flagdashboard_raw", "flagdashboard_1m", "flagdashboard_15m", "flagdashboard_1h"],
+            _server.RequestsTo("GET", "/api/v2/buckets").Select(r => r.Query["name"]));
+        Assert.Equal(
+            ["flagdashboard_raw_to_1m", "flagdashboard_1m_to_15m", "flagdashboard_15m_to_1h"],
+            _server.RequestsTo("GET", "/api/v2/tasks").Select(r => r.Query["name"]));
+        Assert.All(_server.RequestsTo("GET", "/api/v2/buckets").Concat(_server.RequestsTo("GET", "/api/v2/tasks")), r => Assert.Equal(FakeInfluxServer.OrganisationId, r.Query["orgID"]));
+        Assert.Equal("acme", Assert.Single(_server.RequestsTo("GET", "/api/v2/orgs")).Query["org"]);
+        Assert.All(_server.Requests, r => Assert.Equal("Token test-token", r.Authorization));
+        Assert.Equal(4, _server.Buckets.Count);
+        Assert.Equal(3, _server.Tasks.Count);
+    }
+
+    [Fact]
+    public async Task AChangedRetentionPatchesOnlyThatBucket()
+    {
+        using (var first = CreateStore())
+        {
+            await first.InitializeAsync(TestContext.Current.CancellationToken);
+        }
+
+        _server.ClearRequests();
+        using var second = CreateStore(o => o.FifteenMinutesRetention = TimeSpan.FromDays(30));
+        await second.InitializeAsync(TestContext.Current.CancellationToken);
+
+        var patch = Assert.Single(_server.RequestsTo("PATCH", "/api/v2/buckets/"));
+        var bucket = _server.Buckets.Values.Single(b => (string?)b["name"] == "flagdashboard_15m");
+        Assert.Equal($"/api/v2/buckets/{bucket["id"]}", patch.Path);
+        Assert.Equal(2_592_000L, (long)JsonNode.Parse(patch.Body)!["retentionRules"]![0]!["everySeconds"]!);
+        Assert.Equal(2_592_000L, (long)bucket["retentionRules"]![0]!["everySeconds"]!);
+        Assert.Empty(_server.RequestsTo("POST", "/api/v2/"));
+        Assert.Empty(_server.RequestsTo("PATCH", "/api/v2/tasks/"));
+    }
+
+    [Fact]
+    public async Task AChangedTaskScriptPatchesTheTasksWhoseFluxDiffers()
+    {
+        using (var first = CreateStore())
+        {
+            await first.InitializeAsync(TestContext.Current.CancellationToken);
+        }
+
+        _server.ClearRequests();
+        using var second = CreateStore(o => o.LatePointTolerance = TimeSpan.FromMinutes(10));
+        await second.InitializeAsync(TestContext.Current.CancellationToken);
+
+        // 10 minutes late: the 1 m task now reads back 11m; the 15 m task still 30m and the 1 h task still 2h.
+        var patch = Assert.Single(_server.RequestsTo("PATCH", "/api/v2/tasks/"));
+        var task = _server.Tasks.Values.Single(t => (string?)t["name"] == "flagdashboard_raw_to_1m");
+        Assert.Equal($"/api/v2/tasks/{task["id"]}", patch.Path);
+        Assert.Contains("|> range(start: -11m)", (string)JsonNode.Parse(patch.Body)!["flux"]!);
+        Assert.Contains("|> range(start: -11m)", (string)task["flux"]!);
+        Assert.Empty(_server.RequestsTo("POST", "/api/v2/"));
+        Assert.Empty(_server.RequestsTo("PATCH", "/api/v2/buckets/"));
+    }
+
+    [Fact]
+    public async Task AWriteSendsOneBatchOfLineProtocolToTheRawBucket()
+    {
+        using var store = CreateStore();
+        var batch = new UsageBatch(
+            Minute,
+            new Dictionary<ApiCall, long>
+            {
+                [new ApiCall(1, 2, 3, SdkResource.Flags, 2)] = 12,
+                [new ApiCall(null, null, null, SdkResource.EnvironmentDocument, 4)] = 1,
+            },
+            new Dictionary<EvaluationKey, long> { [new EvaluationKey(1, 2, 3, @"new banner,a=b\c")] = 7 });
+
+        await store.WriteAsync([batch, new UsageBatch(Minute.AddMinutes(1), new Dictionary<ApiCall, long>(), new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+
+        var write = Assert.Single(_server.RequestsTo("POST", "/api/v2/write"));
+        Assert.Equal("flagdashboard_raw", write.Query["bucket"]);
+        Assert.Equal(FakeInfluxServer.OrganisationName, write.Query["org"]);
+        Assert.Equal("ns", write.Query["precision"]);
+        var timestamp = MinuteNs + 10_500_000_000; // the clock stands 10.5 s into its minute
+        Assert.Equal(
+            $"""
+            api_calls,environment=3,instance=web\ 1,organisation=1,project=2,resource=flags,status=2xx count=12i {timestamp}
+            api_calls,environment=unknown,instance=web\ 1,organisation=unknown,project=unknown,resource=environment_document,status=4xx count=1i {timestamp}
+            flag_evaluations,environment=3,feature=new\ banner\,a\=b\\c,instance=web\ 1,organisation=1,project=2 count=7i {timestamp}
+            """.ReplaceLineEndings("\n"),
+            write.Body);
+    }
+
+    [Fact]
+    public async Task TwoFlushesOfTheSameMinuteWriteDistinctTimestampsInsideThatMinute()
+    {
+        using var store = CreateStore();
+        var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
+
+        await store.WriteAsync([new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 5 }, new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+        await store.WriteAsync([new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 3 }, new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await store.WriteAsync([new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 2 }, new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+
+        var points = _server.RequestsTo("POST", "/api/v2/write").Select(r => r.Body.Split(' ')).ToList();
+        Assert.All(points, p => Assert.Equal(string.Join(' ', points[0][..^2]), string.Join(' ', p[..^2])));
+        Assert.Equal(["count=5i", "count=3i", "count=2i"], points.Select(p => p[^2]));
+        var timestamps = points.Select(p => long.Parse(p[^1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(3, timestamps.Distinct().Count());
+        Assert.All(timestamps, t => Assert.InRange(t, MinuteNs, MinuteNs + 59_999_999_999));
+    }
+
+    [Fact]
+    public async Task ARetriedBatchKeepsItsTimestampsSoAWriteThatDidLandIsOverwrittenNotCountedTwice()
+    {
+        using var store = CreateStore();
+        var batch = new UsageBatch(Minute, new Dictionary<ApiCall, long> { [new ApiCall(1, 2, 3, SdkResource.Flags, 2)] = 5 }, new Dictionary<EvaluationKey, long>());
+
+        await store.WriteAsync([batch], TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        await store.WriteAsync([batch], TestContext.Current.CancellationToken);
+        await store.WriteAsync([batch with { }], TestContext.Current.CancellationToken);
+
+        var bodies = _server.RequestsTo("POST", "/api/v2/write").Select(r => r.Body).ToList();
+        Assert.Equal(bodies[0], bodies[1]);
+        Assert.NotEqual(bodies[0], bodies[2]);
+    }
+
+    [Fact]
+    public async Task AStoreRestartedInTheSameMinuteDoesNotReuseTheFirstRunsTimestamp()
+    {
+        var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
+        using (var first = CreateStore())
+        {
+            await first.WriteAsync([new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 5 }, new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+        }
+
+        _clock.Advance(TimeSpan.FromSeconds(4));
+        using var second = CreateStore();
+        await second.WriteAsync([new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 3 }, new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+
+        var timestamps = _server.RequestsTo("POST", "/api/v2/write").Select(r => r.Body.Split(' ')[^1]).ToList();
+        Assert.Equal(2, timestamps.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task NothingToWriteSendsNothing()
+    {
+        using var store = CreateStore();
+
+        await store.WriteAsync([new UsageBatch(Minute, new Dictionary<ApiCall, long>(), new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+
+        Assert.Empty(_server.Requests);
+    }
+
+    [Theory]
+    [InlineData(UsageWindow.OneMinute, "flagdashboard_1m", "1m")]
+    [InlineData(UsageWindow.FifteenMinutes, "flagdashboard_15m", "15m")]
+    [InlineData(UsageWindow.OneHour, "flagdashboard_1h", "1h")]
+    public async Task AQueryReadsTheBucketOfItsWindowAndSumsGroupsAndFillsGapsInTheServer(UsageWindow window, string bucket, string every)
+    {
+        using var store = CreateStore();
+        var query = new UsageQuery(UsageMetric.ApiCalls, 1, 2, 3, null, Minute.AddHours(-6), Minute, window, UsageGrouping.Resource);
+
+        await store.QueryAsync(query, TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(_server.RequestsTo("POST", "/api/v2/query"));
+        Assert.Equal(FakeInfluxServer.OrganisationName, request.Query["org"]);
+        var body = JsonNode.Parse(request.Body)!;
+        Assert.Equal(
+            $"""
+            from(bucket: "{bucket}")
+                |> range(start: 2026-11-25T04:00:00Z, stop: 2026-11-25T10:00:00Z)
+                |> filter(fn: (r) => r._measurement == "api_calls" and r._field == "count")
+                |> filter(fn: (r) => r.organisation == "1" and r.project == "2" and r.environment == "3")
+                |> group(columns: ["resource"])
+                |> aggregateWindow(every: {every}, fn: sum, createEmpty: true, timeSrc: "_start")
+                |> fill(value: 0)
+                |> yield(name: "usage")
+            """.ReplaceLineEndings("\n"),
+            ((string)body["query"]!).ReplaceLineEndings("\n"));
+        Assert.Equal(["datatype", "group", "default"], body["dialect"]!["annotations"]!.AsArray().Select(a => (string)a!));
+    }
+
+    [Theory]
+    [InlineData(UsageMetric.ApiCalls, UsageGrouping.None, "group()")]
+    [InlineData(UsageMetric.ApiCalls, UsageGrouping.Status, """group(columns: ["status"])""")]
+    [InlineData(UsageMetric.ApiCalls, UsageGrouping.Environment, """group(columns: ["environment"])""")]
+    [InlineData(UsageMetric.FlagEvaluations, UsageGrouping.Feature, """group(columns: ["feature"])""")]
+    [InlineData(UsageMetric.FlagEvaluations, UsageGrouping.Environment, """group(columns: ["environment"])""")]
+    public async Task AQueryGroupsByTheTagOfItsGrouping(UsageMetric metric, UsageGrouping grouping, string group)
+    {
+        using var store = CreateStore();
+
+        await store.QueryAsync(new UsageQuery(metric, 1, null, null, null, Minute.AddHours(-1), Minute, UsageWindow.OneMinute, grouping), TestContext.Current.CancellationToken);
+
+        var flux = (string)JsonNode.Parse(Assert.Single(_server.RequestsTo("POST", "/api/v2/query")).Body)!["query"]!;
+        Assert.Contains($"|> {group}\n", flux.ReplaceLineEndings("\n"));
+        Assert.Contains($"r._measurement == \"{(metric == UsageMetric.ApiCalls ? "api_calls" : "flag_evaluations")}\"", flux);
+        Assert.Contains("|> filter(fn: (r) => r.organisation == \"1\")\n", flux.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task AFeatureNameWithQuotesBackslashesAndPipesStaysOneStringLiteral()
+    {
+        using var store = CreateStore();
+        const string Feature = "x\") |> drop(columns: [\"_value\"]) |> yield(name: \"\\${token}\\";
+
+        await store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, 1, 2, 3, Feature, Minute.AddHours(-1), Minute, UsageWindow.OneMinute, UsageGrouping.None), TestContext.Current.CancellationToken);
+
+        var flux = (string)JsonNode.Parse(Assert.Single(_server.RequestsTo("POST", "/api/v2/query")).Body)!["query"]!;
+        Assert.Contains("""r.feature == "x\") |> drop(columns: [\"_value\"]) |> yield(name: \"\\\${token}\\")""", flux);
+    }
+
+    [Fact]
+    public async Task AnAnswerGroupedByResourceBecomesLinesInDescendingTotalWithTheirZeros()
+    {
+        _server.QueryAnswer = Sample("api-calls-by-resource.csv");
+        using var store = CreateStore();
+
+        var lines = await store.QueryAsync(new UsageQuery(UsageMetric.ApiCalls, 1, null, null, null, Minute, Minute.AddMinutes(5), UsageWindow.OneMinute, UsageGrouping.Resource), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["flags", "identities", "traits"], lines.Select(l => l.Key));
+        Assert.Equal([22L, 5L, 1L], lines.Select(l => l.Total));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => Minute.AddMinutes(i)), lines[0].Points.Select(p => p.Time));
+        Assert.Equal([12L, 0, 3, 0, 7], lines[0].Points.Select(p => p.Count));
+        Assert.Equal([0L, 0, 0, 5, 0], lines[1].Points.Select(p => p.Count));
+        Assert.Equal([0L, 1, 0, 0, 0], lines[2].Points.Select(p => p.Count));
+    }
+
+    [Fact]
+    public async Task AnAnswerGroupedByFeatureKeepsNamesWithCommasAndQuotesAndReadsNullsAsZero()
+    {
+        _server.QueryAnswer = Sample("evaluations-by-feature-hourly.csv");
+        using var store = CreateStore();
+        var from = new DateTimeOffset(2026, 11, 24, 21, 0, 0, TimeSpan.Zero);
+
+        var lines = await store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, 1, 2, 3, null, from, from.AddHours(3), UsageWindow.OneHour, UsageGrouping.Feature), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["checkout_v2", "banner, \"new\" = yes", "dark_mode"], lines.Select(l => l.Key));
+        Assert.Equal([from, from.AddHours(1), from.AddHours(2)], lines[1].Points.Select(p => p.Time));
+        Assert.Equal([40L, 0, 2], lines[1].Points.Select(p => p.Count));
+        Assert.Equal([0L, 0, 0], lines[2].Points.Select(p => p.Count));
+    }
+
+    [Fact]
+    public async Task AnUngroupedAnswerIsOneTotalLineAndAnEmptyAnswerIsATotalOfZeros()
+    {
+        _server.QueryAnswer = Sample("api-calls-total-quarter-hours.csv");
+        using var store = CreateStore();
+        var from = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+        var query = new UsageQuery(UsageMetric.ApiCalls, 1, null, null, null, from, from.AddHours(1), UsageWindow.FifteenMinutes, UsageGrouping.None);
+
+        var lines = await store.QueryAsync(query, TestContext.Current.CancellationToken);
+        _server.QueryAnswer = null;
+        var empty = await store.QueryAsync(query, TestContext.Current.CancellationToken);
+
+        var total = Assert.Single(lines);
+        Assert.Equal("total", total.Key);
+        Assert.Equal([300L, 0, 0, 45], total.Points.Select(p => p.Count));
+        Assert.Equal([from, from.AddMinutes(15), from.AddMinutes(30), from.AddMinutes(45)], total.Points.Select(p => p.Time));
+        var zeros = Assert.Single(empty);
+        Assert.Equal("total", zeros.Key);
+        Assert.Equal([0L, 0, 0, 0], zeros.Points.Select(p => p.Count));
+    }
+
+    [Fact]
+    public async Task AGroupingThatDoesNotFitTheMetricIsRefusedBeforeAnyRequest()
+    {
+        using var store = CreateStore();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, 1, null, null, null, Minute.AddHours(-1), Minute, UsageWindow.OneMinute, UsageGrouping.Resource), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.QueryAsync(new UsageQuery(UsageMetric.ApiCalls, 1, null, null, "banner", Minute.AddHours(-1), Minute, UsageWindow.OneMinute, UsageGrouping.None), TestContext.Current.CancellationToken));
+        Assert.Empty(_server.Requests);
+    }
+
+    internal static string Sample(string name) =>
+        File.ReadAllText(Path.Combine(AppPaths.RepositoryRoot, "FlagDashboard.Tests", "Usage", "InfluxDb", "Samples", name)).ReplaceLineEndings("\r\n");
+
+    private InfluxUsageStore CreateStore(Action<InfluxUsageOptions>? configure = null)
+    {
+        var options = new InfluxUsageOptions
+        {
+            Url = _server.BaseAddress.ToString(),
+            Token = "test-token",
+            Organisation = FakeInfluxServer.OrganisationName,
+            Instance = "web 1",
+        };
+        configure?.Invoke(options);
+        return new InfluxUsageStore(Options.Create(options), _clock);
+    }
+}
