@@ -104,6 +104,18 @@ public sealed class FirstStartTests
     }
 
     [Fact]
+    public async Task AnInfluxDbStoreWithoutItsSettingsStopsTheAppWithAMessage()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Usage__Store"] = "InfluxDB",
+        }));
+
+        Assert.Contains("InfluxUsageOptions", error.Message);
+        Assert.Contains("Url", error.Message);
+    }
+
+    [Fact]
     public async Task AHalfConfiguredAdminStopsTheAppWithAMessage()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AppProcess.StartAsync(new Dictionary<string, string>

@@ -63,7 +63,7 @@ public static class HostingExtensions
         services.AddScoped<AdminAccounts>();
 
         services.AddSdkApi();
-        services.AddUsage();
+        services.AddUsage(builder.Configuration);
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddProblemDetails();
