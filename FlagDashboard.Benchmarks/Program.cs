@@ -21,6 +21,13 @@ if (args is ["baseline-server", var file, var url])
     return;
 }
 
+// "usage-query": the embedded usage store's chart queries over 90 days of data, timed with a Stopwatch.
+if (args is ["usage-query"])
+{
+    await UsageQueryBenchmark.RunAsync();
+    return;
+}
+
 // "probe": a quick Stopwatch check of the benchmark context (hashes and segments per evaluation), no BenchmarkDotNet.
 if (args is ["probe"])
 {

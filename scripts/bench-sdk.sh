@@ -46,7 +46,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/health" >/dev/null 
 
 key=BenchClientKey00000000
 curl -sf -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/" -o "$work/flags.json"
-etag=$(curl -sfI -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
+etag=$(curl -sf -D - -o /dev/null -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
 dotnet "$baseline" baseline-server "$work/flags.json" "http://127.0.0.1:$BASE_PORT" >"$work/baseline.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$BASE_PORT/api/v1/flags/" >/dev/null && break; sleep 0.2; done
@@ -79,3 +79,12 @@ run flags-200 -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/fl
 run flags-304 -H "X-Environment-Key: $key" -H "If-None-Match: $etag" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
 run identities-post-5-traits -s "$work/identities.lua" "http://127.0.0.1:$APP_PORT"
 awk -v a="$(cat "$work/flags-200.rps")" -v b="$(cat "$work/baseline.rps")" 'BEGIN { printf "GET flags/ at %.1f %% of the baseline\n", 100 * a / b }'
+
+# The same app with usage recording switched off, for the cost of recording on the hot path.
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+(cd FlagDashboard && Usage__Enabled=false exec dotnet "../$app" --urls "http://127.0.0.1:$APP_PORT") >"$work/app-off.log" 2>&1 &
+pids[0]=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/health" >/dev/null && break; sleep 0.2; done
+wrk -t1 -c4 -d2s -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/" >/dev/null
+run flags-200-recording-off -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
+awk -v on="$(cat "$work/flags-200.rps")" -v off="$(cat "$work/flags-200-recording-off.rps")" 'BEGIN { printf "usage recording costs %.1f %% of GET flags/ throughput\n", 100 * (off - on) / off }'

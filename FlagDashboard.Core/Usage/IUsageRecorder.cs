@@ -28,3 +28,15 @@ public interface IUsageRecorder
     /// <summary>Evaluation counts an SDK reported for one feature (by name) in an environment.</summary>
     void RecordEvaluations(int organisationId, int projectId, int environmentId, string featureName, long count);
 }
+
+/// <summary>The recorder when usage analytics are switched off (<c>Usage:Enabled=false</c>): counts nothing.</summary>
+public sealed class NoUsageRecorder : IUsageRecorder
+{
+    public void RecordApiCall(in ApiCall call)
+    {
+    }
+
+    public void RecordEvaluations(int organisationId, int projectId, int environmentId, string featureName, long count)
+    {
+    }
+}

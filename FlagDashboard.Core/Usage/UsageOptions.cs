@@ -12,6 +12,9 @@ public sealed class UsageOptions
 {
     public const string SectionName = "Usage";
 
+    /// <summary>Whether SDK calls and evaluations are counted at all.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary><c>Embedded</c> (the app's database, the default) or <c>InfluxDB</c> (then <c>Usage:InfluxDB:*</c> is required).</summary>
     public UsageStoreKind Store { get; set; } = UsageStoreKind.Embedded;
 

@@ -48,6 +48,20 @@ public sealed class SdkApiTests(ImportedEnvironment environment) : IClassFixture
         Assert.Empty(await second.Content.ReadAsByteArrayAsync(Cancel));
     }
 
+    [Fact]
+    public async Task HeadOnFlagsAnswersTheHeadersWithoutTheBody()
+    {
+        using var client = environment.CreateSdkClient();
+        using var request = new HttpRequestMessage(HttpMethod.Head, "flags/");
+
+        var response = await client.SendAsync(request, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(response.Headers.ETag);
+        Assert.True(response.Content.Headers.ContentLength > 0);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Cancel));
+    }
+
     [Theory]
     [InlineData(null, "X-Environment-Key")]
     [InlineData("not-a-key", "Invalid environment key")]

@@ -4,7 +4,7 @@ using Microsoft.Net.Http.Headers;
 namespace FlagDashboard.Sdk;
 
 /// <summary>
-/// <c>GET /api/v1/flags/</c>, the call SDKs make most, answered ahead of routing and the rest of the
+/// <c>GET /api/v1/flags/</c> (and <c>HEAD</c>), the call SDKs make most, answered ahead of routing and the rest of the
 /// pipeline, from bytes serialised when the environment last changed. It does what the routed endpoint
 /// does (key check, ETag and 304, CORS headers for simple requests, usage recording); preflights and
 /// every other call take the ordinary path. Measured with scripts/bench-sdk.sh.
@@ -16,7 +16,7 @@ internal sealed class FlagsFastLane(RequestDelegate next, IUsageRecorder usage, 
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsGet(request.Method) || !(request.Path.Equals(FlagsPath) || request.Path.Equals("/api/v1/flags")))
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !(request.Path.Equals(FlagsPath) || request.Path.Equals("/api/v1/flags")))
         {
             await next(context);
             return;
@@ -67,6 +67,9 @@ internal sealed class FlagsFastLane(RequestDelegate next, IUsageRecorder usage, 
 
         response.ContentType = "application/json";
         response.ContentLength = environment.FlagsJson.Length;
-        await response.Body.WriteAsync(environment.FlagsJson, context.RequestAborted);
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(environment.FlagsJson, context.RequestAborted);
+        }
     }
 }

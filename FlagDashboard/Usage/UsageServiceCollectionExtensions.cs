@@ -24,7 +24,9 @@ internal static class UsageServiceCollectionExtensions
         services.AddOptions<InfluxUsageOptions>().BindConfiguration(InfluxUsageOptions.SectionName);
         services.AddSingleton<IValidateOptions<InfluxUsageOptions>, InfluxUsageOptionsValidator>();
         services.AddSingleton<UsageCounters>();
-        services.AddSingleton<IUsageRecorder>(provider => provider.GetRequiredService<UsageCounters>());
+        services.AddSingleton<IUsageRecorder>(provider => provider.GetRequiredService<IOptions<UsageOptions>>().Value.Enabled
+            ? provider.GetRequiredService<UsageCounters>()
+            : new NoUsageRecorder());
         services.AddSingleton<EmbeddedUsageStore>();
         services.AddSingleton<InfluxUsageStore>();
         services.AddSingleton<IUsageStore>(provider => provider.GetRequiredService<IOptions<UsageOptions>>().Value.Store switch
