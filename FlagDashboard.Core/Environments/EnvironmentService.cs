@@ -35,15 +35,8 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
     public async Task<ResolvedEnvironmentKey?> ResolveKeyAsync(string key, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (key.StartsWith(ServerSideKey.Prefix, StringComparison.Ordinal))
-        {
-            return await db.ServerSideKeys.AsNoTracking().Where(k => k.Key == key && k.RevokedAt == null)
-                .Select(k => new ResolvedEnvironmentKey(k.EnvironmentId, k.Environment!.ProjectId, k.Environment.Project!.OrganisationId, true))
-                .SingleOrDefaultAsync(cancellationToken);
-        }
-
-        return await db.Environments.AsNoTracking().Where(e => e.ClientKey == key)
-            .Select(e => new ResolvedEnvironmentKey(e.Id, e.ProjectId, e.Project!.OrganisationId, false))
+        return await EnvironmentKeyLookup.Matching(db, key).AsNoTracking()
+            .Select(e => new ResolvedEnvironmentKey(e.Id, e.ProjectId, e.Project!.OrganisationId, EnvironmentKeyLookup.IsServerSide(key)))
             .SingleOrDefaultAsync(cancellationToken);
     }
 

@@ -56,10 +56,7 @@ public sealed class EnvironmentDocumentExporter(IDbContextFactory<FlagDashboardD
     private async Task<Snapshot> LoadByKeyAsync(string environmentKey, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = environmentKey.StartsWith(ServerSideKey.Prefix, StringComparison.Ordinal)
-            ? db.Environments.Where(e => e.ServerSideKeys.Any(k => k.Key == environmentKey && k.RevokedAt == null))
-            : db.Environments.Where(e => e.ClientKey == environmentKey);
-        return await LoadAsync(db, query, cancellationToken)
+        return await LoadAsync(db, EnvironmentKeyLookup.Matching(db, environmentKey), cancellationToken)
             ?? throw new NotFoundException("Environment", $"with key \"{environmentKey}\"");
     }
 

@@ -40,9 +40,7 @@ public sealed class SdkEnvironmentStore(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var environmentId = key.StartsWith(ServerSideKey.Prefix, StringComparison.Ordinal)
-            ? await db.ServerSideKeys.Where(k => k.Key == key && k.RevokedAt == null).Select(k => (int?)k.EnvironmentId).SingleOrDefaultAsync(cancellationToken)
-            : await db.Environments.Where(e => e.ClientKey == key).Select(e => (int?)e.Id).SingleOrDefaultAsync(cancellationToken);
+        var environmentId = await EnvironmentKeyLookup.Matching(db, key).Select(e => (int?)e.Id).SingleOrDefaultAsync(cancellationToken);
         if (environmentId is null)
         {
             return null;
