@@ -19,6 +19,12 @@ internal sealed class SdkUsageMiddleware(RequestDelegate next, IUsageRecorder us
         {
             logger.LogError(exception, "SDK request {Method} {Path} failed", context.Request.Method, context.Request.Path);
             context.Response.Clear();
+            if (context.Request.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.Origin))
+            {
+                // Clear() took the CORS headers too; without them a browser could not read the answer.
+                context.Response.Headers.AccessControlAllowOrigin = "*";
+            }
+
             await SdkErrors.Detail(StatusCodes.Status500InternalServerError, "The server failed to answer this request; the failure is logged.").ExecuteAsync(context);
         }
         finally
