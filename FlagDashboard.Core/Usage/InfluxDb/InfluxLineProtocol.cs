@@ -15,7 +15,7 @@ internal static class InfluxLineProtocol
         Tag(line, "instance", instance);
         Tag(line, "organisation", Id(call.OrganisationId));
         Tag(line, "project", Id(call.ProjectId));
-        Tag(line, "resource", Resource(call.Resource));
+        Tag(line, "resource", call.Resource.ResourceTag());
         Tag(line, "status", Status(call.StatusClass));
         return Field(line, count, timestampNs);
     }
@@ -30,16 +30,6 @@ internal static class InfluxLineProtocol
         Tag(line, "project", InfluxFlux.Id(key.ProjectId));
         return Field(line, count, timestampNs);
     }
-
-    public static string Resource(SdkResource resource) => resource switch
-    {
-        SdkResource.Flags => "flags",
-        SdkResource.Identities => "identities",
-        SdkResource.Traits => "traits",
-        SdkResource.EnvironmentDocument => "environment_document",
-        SdkResource.Analytics => "analytics",
-        _ => "other",
-    };
 
     public static string Status(int statusClass) => statusClass is >= 1 and <= 9 ? $"{statusClass}xx" : Unknown;
 
