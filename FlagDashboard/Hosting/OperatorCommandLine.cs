@@ -170,7 +170,7 @@ public static class OperatorCommandLine
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],
-            ContentRootPath = Directory.GetCurrentDirectory(),
+            ContentRootPath = AppContext.BaseDirectory,
             EnvironmentName = System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
                 ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
                 ?? Microsoft.Extensions.Hosting.Environments.Production,
