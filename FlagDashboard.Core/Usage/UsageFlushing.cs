@@ -10,7 +10,8 @@ namespace FlagDashboard.Core.Usage;
 /// <summary>
 /// Moves counts from memory to the usage store. A failed write keeps the counts and is retried with
 /// backoff; past <see cref="UsageOptions.MaxPendingCounts"/> an external store's counts spill to the app's
-/// database and are replayed when the store is back. One caller at a time (the flusher's loop, then shutdown).
+/// database and are replayed when the store is back. The store is set up (buckets, tasks) before the first
+/// write that finds it answering. Flushes never overlap: the loop's and the one at shutdown take turns.
 /// </summary>
 public sealed class UsageFlushing(
     UsageCounters counters,
@@ -22,54 +23,76 @@ public sealed class UsageFlushing(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
     private readonly List<UsageBatch> _pending = [];
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private bool _initialized;
     private int _failures;
     private DateTimeOffset _retryAt;
 
     /// <summary>Counts taken from memory but not yet in the store.</summary>
     public long PendingCount => _pending.Sum(Count);
 
-    /// <summary>Drains the counters and writes what is pending, unless a retry is not due yet (a final flush always tries).</summary>
+    /// <summary>Drains the counters and writes what is pending, unless a retry is not due yet (a final flush always tries, and spills what it could not write).</summary>
     public async Task<bool> FlushAsync(bool final, CancellationToken cancellationToken)
     {
-        _pending.AddRange(counters.Drain());
-        if (!final && clock.GetUtcNow() < _retryAt)
-        {
-            await SpillIfOverBoundAsync(cancellationToken);
-            return false;
-        }
-
+        await _turn.WaitAsync(cancellationToken);
         try
         {
-            await ReplaySpilledAsync(cancellationToken);
-            if (_pending.Count > 0)
+            _pending.AddRange(counters.Drain());
+            if (!final && clock.GetUtcNow() < _retryAt)
             {
-                await store.WriteAsync(_pending, cancellationToken);
-                _pending.Clear();
+                await SpillAsync(force: false, cancellationToken);
+                return false;
             }
 
-            if (_failures > 0)
+            try
             {
-                logger.LogInformation("The usage store is back after {Failures} failed writes", _failures);
+                await WriteAsync(cancellationToken);
+                return true;
             }
-
-            _failures = 0;
-            return true;
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _failures++;
+                var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _failures)));
+                _retryAt = clock.GetUtcNow() + backoff;
+                logger.LogWarning(exception, "Writing {PendingCount} usage counts failed ({Failures} in a row); retrying in {Backoff}", PendingCount, _failures, backoff);
+                await SpillAsync(force: final, cancellationToken);
+                return false;
+            }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        finally
         {
-            _failures++;
-            var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _failures)));
-            _retryAt = clock.GetUtcNow() + backoff;
-            logger.LogWarning(exception, "Writing {PendingCount} usage counts failed ({Failures} in a row); retrying in {Backoff}", PendingCount, _failures, backoff);
-            await SpillIfOverBoundAsync(cancellationToken);
-            return false;
+            _turn.Release();
         }
     }
 
-    private async Task SpillIfOverBoundAsync(CancellationToken cancellationToken)
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await store.InitializeAsync(cancellationToken);
+            _initialized = true;
+        }
+
+        await ReplaySpilledAsync(cancellationToken);
+        if (_pending.Count > 0)
+        {
+            await store.WriteAsync(_pending, cancellationToken);
+            _pending.Clear();
+        }
+
+        if (_failures > 0)
+        {
+            logger.LogInformation("The usage store is back after {Failures} failed writes", _failures);
+        }
+
+        _failures = 0;
+    }
+
+    /// <summary>Moves pending counts to the app's database when over the bound, or always when <paramref name="force"/> (at shutdown).</summary>
+    private async Task SpillAsync(bool force, CancellationToken cancellationToken)
     {
         // The embedded store is the app's database: there is nowhere else to spill, so its counts wait in memory.
-        if (store is EmbeddedUsageStore || PendingCount <= options.Value.MaxPendingCounts)
+        if (store is EmbeddedUsageStore || _pending.Count == 0 || (!force && PendingCount <= options.Value.MaxPendingCounts))
         {
             return;
         }
@@ -82,7 +105,7 @@ public sealed class UsageFlushing(
             logger.LogWarning("Spilled {PendingCount} usage counts to the database until the usage store is back", PendingCount);
             _pending.Clear();
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(exception, "Spilling {PendingCount} usage counts to the database failed; they stay in memory", PendingCount);
         }

@@ -29,12 +29,18 @@ public sealed record UsageSeries(UsageWindow Window, DateTimeOffset From, DateTi
 public sealed record FlagUsage(int Id, string Name, long Count);
 
 /// <summary>The one way usage is read, by the dashboard's charts and by <c>/api/usage</c>.</summary>
-public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagDashboardDbContext> dbFactory, IOptions<UsageOptions> options)
+public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagDashboardDbContext> dbFactory, IOptions<UsageOptions> options, TimeProvider clock)
 {
+    /// <summary>The most points one line may have: a chart shows no more, and it bounds the memory of an answer.</summary>
+    public const int MaxPointsPerLine = 10_000;
+
     public async Task<UsageSeries> SeriesAsync(int organisationId, UsageSeriesRequest request, CancellationToken cancellationToken = default)
     {
+        Validate(request.From, request.To);
+        ValidateGrouping(request.Metric, request.Grouping);
         var window = request.Window ?? options.Value.Windows.Choose(request.To - request.From);
         var (from, to) = Widen(window, request.From, request.To);
+        ValidatePoints(window, from, to);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = request.Scope switch
         {
@@ -69,7 +75,13 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
             int? environmentId = null;
             if (r.EnvironmentId is not null)
             {
-                environmentId = (await EnvironmentOfOrganisationAsync(db, organisation, r.EnvironmentId, "environment", token)).Id;
+                var environment = await EnvironmentOfOrganisationAsync(db, organisation, r.EnvironmentId, "environment", token);
+                if (environment.ProjectId != feature.ProjectId)
+                {
+                    throw new ValidationException("environment", $"Environment {r.EnvironmentId} is not in the feature's project.");
+                }
+
+                environmentId = environment.Id;
             }
 
             return Query(organisation, feature.ProjectId, environmentId, feature.Name);
@@ -79,6 +91,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
     /// <summary>Every feature of the environment's project with its evaluations in the range, most first; none is 0 (candidates for removal).</summary>
     public async Task<IReadOnlyList<FlagUsage>> FlagsAsync(int organisationId, int environmentId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
+        Validate(from, to);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await EnvironmentOfOrganisationAsync(db, organisationId, environmentId, "environment", cancellationToken);
         var window = options.Value.Windows.Choose(to - from);
@@ -90,9 +103,10 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
             .OrderByDescending(f => f.Count).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Checks a range: in order, not empty, within what the longest-kept window still holds.</summary>
-    public void Validate(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    /// <summary>Checks a range: in order, not empty, within what the longest-kept window holds, not far in the future.</summary>
+    public void Validate(DateTimeOffset from, DateTimeOffset to)
     {
+        var now = clock.GetUtcNow();
         if (to <= from)
         {
             throw new ValidationException("to", "'to' must be after 'from'.");
@@ -102,6 +116,32 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
         if (from < now - longest - TimeSpan.FromHours(1))
         {
             throw new ValidationException("from", $"Usage is kept for {longest.TotalDays:0} days; 'from' is earlier than that.");
+        }
+
+        if (to > now + TimeSpan.FromDays(1))
+        {
+            throw new ValidationException("to", "'to' is more than a day in the future; no usage is recorded there yet.");
+        }
+    }
+
+    private static void ValidateGrouping(UsageMetric metric, UsageGrouping grouping)
+    {
+        var fits = metric == UsageMetric.ApiCalls
+            ? grouping is UsageGrouping.None or UsageGrouping.Resource or UsageGrouping.Status or UsageGrouping.Environment
+            : grouping is UsageGrouping.None or UsageGrouping.Feature or UsageGrouping.Environment;
+        if (!fits)
+        {
+            throw new ValidationException("group", metric == UsageMetric.ApiCalls
+                ? "API calls are grouped by resource, status, environment or none."
+                : "Flag evaluations are grouped by feature, environment or none.");
+        }
+    }
+
+    private static void ValidatePoints(UsageWindow window, DateTimeOffset from, DateTimeOffset to)
+    {
+        if ((to - from).Ticks / window.Length().Ticks > MaxPointsPerLine)
+        {
+            throw new ValidationException("window", $"{window.Label()} windows over this range give more than {MaxPointsPerLine} points; choose a coarser window or a shorter range.");
         }
     }
 

@@ -208,6 +208,7 @@ public sealed class SdkApiTests(ImportedEnvironment environment) : IClassFixture
     [InlineData("""{"welcome_banner": -1}""", "welcome_banner: expected an evaluation count")]
     [InlineData("[1]", "body: expected an object")]
     [InlineData("""{"\ud800": 1}""", "not valid Unicode")]
+    [InlineData("""{"welcome_banner": 9223372036854775807}""", "welcome_banner: expected an evaluation count")]
     public async Task BadAnalyticsAre400(string body, string expected)
     {
         using var client = environment.CreateSdkClient();

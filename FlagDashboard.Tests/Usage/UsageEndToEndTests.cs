@@ -96,6 +96,10 @@ public sealed class UsageEndToEndTests
     [InlineData("api/usage/series?scope=environment&id=999", "id")]
     [InlineData("api/usage/series?group=feature", "group")]
     [InlineData("api/usage/flags", "environment")]
+    [InlineData("api/usage/series?to=9999-12-31T23:59:59Z", "to")]
+    [InlineData("api/usage/series?window=1m&from=2026-11-01T00:00:00Z", "window")]
+    [InlineData("api/usage/series?from=11/25/2026", "from")]
+    [InlineData("api/usage/series?metric=flag_evaluations&group=resource", "group")]
     public async Task BadParametersAre400ProblemDetailsNamingTheParameter(string path, string parameter)
     {
         await using var app = await AppProcess.StartAsync();

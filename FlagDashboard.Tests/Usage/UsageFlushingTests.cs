@@ -73,6 +73,45 @@ public sealed class UsageFlushingTests
         Assert.Equal(1_500, await TotalAsync(store, Ten, clock.GetUtcNow()));
     }
 
+    [Fact]
+    public async Task FlushesThatOverlapTakeTurnsAndCountOnce()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new ManualClock(Ten);
+        var store = EmbeddedUsageStoreTests.Store(database, clock);
+        var counters = new UsageCounters(clock);
+        var flushing = Flushing(counters, store, database, clock, maxPending: 1_000_000);
+        for (var i = 0; i < 500; i++)
+        {
+            counters.RecordApiCall(EmbeddedUsageStoreTests.Call(SdkResource.Flags, 2));
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => flushing.FlushAsync(final: false, Cancel)));
+
+        Assert.Equal(500, await TotalAsync(store, Ten, Ten));
+    }
+
+    [Fact]
+    public async Task AFinalFlushThatCannotWriteSpillsEverythingForTheNextStart()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new ManualClock(Ten);
+        var store = new FlakyStore(EmbeddedUsageStoreTests.Store(database, clock), failures: 1);
+        var counters = new UsageCounters(clock);
+        var flushing = Flushing(counters, store, database, clock, maxPending: 1_000_000);
+        for (var i = 0; i < 10; i++)
+        {
+            counters.RecordApiCall(EmbeddedUsageStoreTests.Call(SdkResource.Flags, 2));
+        }
+
+        Assert.False(await flushing.FlushAsync(final: true, Cancel));
+        Assert.Equal(0, flushing.PendingCount);
+
+        var next = Flushing(new UsageCounters(clock), store, database, clock, maxPending: 1_000_000);
+        Assert.True(await next.FlushAsync(final: false, Cancel));
+        Assert.Equal(10, await TotalAsync(store, Ten, Ten));
+    }
+
     private static UsageFlushing Flushing(UsageCounters counters, IUsageStore store, TestDatabase database, TimeProvider clock, int maxPending) =>
         new(counters, store, database, Options.Create(new UsageOptions { MaxPendingCounts = maxPending }), clock, NullLogger<UsageFlushing>.Instance);
 

@@ -16,7 +16,8 @@ internal sealed class FlagsFastLane(RequestDelegate next, IUsageRecorder usage, 
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) || !(request.Path.Equals(FlagsPath) || request.Path.Equals("/api/v1/flags")))
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            || !(request.Path.Equals(FlagsPath, StringComparison.OrdinalIgnoreCase) || request.Path.Equals("/api/v1/flags", StringComparison.OrdinalIgnoreCase)))
         {
             await next(context);
             return;
@@ -48,9 +49,12 @@ internal sealed class FlagsFastLane(RequestDelegate next, IUsageRecorder usage, 
             logger.LogError(exception, "GET flags failed");
             await SdkErrors.Detail(StatusCodes.Status500InternalServerError, "The server failed to answer this request; the failure is logged.").ExecuteAsync(context);
         }
-
-        var data = caller?.Environment.Data;
-        usage.RecordApiCall(new ApiCall(data?.OrganisationId, data?.ProjectId, data?.EnvironmentId, SdkResource.Flags, response.StatusCode / 100));
+        finally
+        {
+            // Counted also when the client went away mid-answer.
+            var data = caller?.Environment.Data;
+            usage.RecordApiCall(new ApiCall(data?.OrganisationId, data?.ProjectId, data?.EnvironmentId, SdkResource.Flags, response.StatusCode / 100));
+        }
     }
 
     private static async Task AnswerAsync(HttpContext context, SdkCaller caller)

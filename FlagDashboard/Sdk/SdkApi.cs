@@ -14,6 +14,9 @@ public static class SdkApi
     public const string CorsPolicy = "sdk";
     internal const string UpdatedAtHeaderName = "x-flagsmith-document-updated-at";
 
+    // Far above what an SDK reports between two posts, far below what could overflow a sum of counts.
+    private const long MaxEvaluationCount = 1_000_000_000;
+
     public static IEndpointRouteBuilder MapSdkApi(this IEndpointRouteBuilder endpoints)
     {
         var sdk = endpoints.MapGroup("/api/v1").AllowAnonymous().RequireCors(CorsPolicy);
@@ -146,9 +149,9 @@ public static class SdkApi
         foreach (var property in root.EnumerateObject())
         {
             var name = SdkRequestReader.NameOf(property);
-            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var count) || count < 0)
+            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var count) || count is < 0 or > MaxEvaluationCount)
             {
-                throw new SdkRequestException($"{name}: expected an evaluation count (a whole number of 0 or more).");
+                throw new SdkRequestException($"{name}: expected an evaluation count (a whole number from 0 to {MaxEvaluationCount}).");
             }
 
             counts.Add((name, count));

@@ -48,11 +48,11 @@ internal sealed class SdkUsageMiddleware(RequestDelegate next, IUsageRecorder us
         var rest = path.Value.AsSpan("/api/v1/".Length - 1).TrimStart('/');
         return rest switch
         {
-            _ when rest.StartsWith("flags") => SdkResource.Flags,
-            _ when rest.StartsWith("identities") => SdkResource.Identities,
-            _ when rest.StartsWith("traits") => SdkResource.Traits,
-            _ when rest.StartsWith("environment-document") => SdkResource.EnvironmentDocument,
-            _ when rest.StartsWith("analytics") => SdkResource.Analytics,
+            _ when rest.StartsWith("flags", StringComparison.OrdinalIgnoreCase) => SdkResource.Flags,
+            _ when rest.StartsWith("identities", StringComparison.OrdinalIgnoreCase) => SdkResource.Identities,
+            _ when rest.StartsWith("traits", StringComparison.OrdinalIgnoreCase) => SdkResource.Traits,
+            _ when rest.StartsWith("environment-document", StringComparison.OrdinalIgnoreCase) => SdkResource.EnvironmentDocument,
+            _ when rest.StartsWith("analytics", StringComparison.OrdinalIgnoreCase) => SdkResource.Analytics,
             _ => SdkResource.Other,
         };
     }

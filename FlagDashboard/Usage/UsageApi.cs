@@ -11,7 +11,7 @@ namespace FlagDashboard.Usage;
 /// <summary><c>/api/usage/…</c>: the series the charts draw, for automation with an admin API key (its own organisation only).</summary>
 public static class UsageApi
 {
-    public sealed record SeriesResponse(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<LineResponse> Series, long Total);
+    public sealed record SeriesResponse(string Window, string From, string To, IReadOnlyList<LineResponse> Series, long Total);
 
     public sealed record LineResponse(string Key, IReadOnlyList<object[]> Points);
 
@@ -34,8 +34,7 @@ public static class UsageApi
     {
         try
         {
-            var now = clock.GetUtcNow();
-            var range = Range(from, to, now, usage);
+            var range = Range(from, to, clock.GetUtcNow());
             var parsedMetric = Parse(metric ?? "api_calls", "metric", Metrics);
             var parsedScope = Parse(scope ?? "organisation", "scope", Scopes);
             var parsedGroup = Parse(group ?? "none", "group", Groupings);
@@ -48,8 +47,8 @@ public static class UsageApi
             var series = await usage.SeriesAsync(OrganisationsApi.OrganisationId(user), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow), http.RequestAborted);
             return WantsCsv(http, format)
                 ? TypedResults.Text(Csv(series), "text/csv", Encoding.UTF8)
-                : TypedResults.Ok(new SeriesResponse(series.Window.Label(), series.From, series.To,
-                    series.Series.Select(l => new LineResponse(l.Key, l.Points.Select(p => new object[] { p.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), p.Count }).ToList())).ToList(),
+                : TypedResults.Ok(new SeriesResponse(series.Window.Label(), Iso(series.From), Iso(series.To),
+                    series.Series.Select(l => new LineResponse(l.Key, l.Points.Select(p => new object[] { Iso(p.Time), p.Count }).ToList())).ToList(),
                     series.Total));
         }
         catch (ValidationException exception)
@@ -62,7 +61,7 @@ public static class UsageApi
     {
         try
         {
-            var range = Range(from, to, clock.GetUtcNow(), usage);
+            var range = Range(from, to, clock.GetUtcNow());
             if (environment is null)
             {
                 throw new ValidationException("environment", "Give the environment's id.");
@@ -76,16 +75,17 @@ public static class UsageApi
         }
     }
 
-    private static (DateTimeOffset From, DateTimeOffset To) Range(string? from, string? to, DateTimeOffset now, UsageQueryService usage)
+    private static (DateTimeOffset From, DateTimeOffset To) Range(string? from, string? to, DateTimeOffset now)
     {
         var end = to is null ? now : Time(to, "to");
         var start = from is null ? end - TimeSpan.FromHours(24) : Time(from, "from");
-        usage.Validate(start, end, now);
         return (start, end);
     }
 
+    private static readonly string[] IsoFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
+
     private static DateTimeOffset Time(string text, string field) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+        DateTimeOffset.TryParseExact(text, IsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? time
             : throw new ValidationException(field, $"'{text}' is not an ISO 8601 time such as 2026-11-25T10:00:00Z.");
 
@@ -94,9 +94,11 @@ public static class UsageApi
             ? value
             : throw new ValidationException(field, $"'{text}' is not one of {string.Join(", ", values.Keys)}.");
 
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     private static bool WantsCsv(HttpContext http, string? format) =>
         string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
-        || http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
+        || http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) > 0);
 
     private static string Csv(UsageSeries series)
     {
@@ -105,7 +107,7 @@ public static class UsageApi
         {
             foreach (var point in line.Points)
             {
-                csv.Append(point.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append(',')
+                csv.Append(Iso(point.Time)).Append(',')
                     .Append(CsvField(line.Key)).Append(',').Append(point.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
             }
         }
@@ -116,7 +118,7 @@ public static class UsageApi
     // Feature names may hold commas or quotes; a formula-looking name is prefixed so spreadsheets do not run it.
     private static string CsvField(string value)
     {
-        if (value.Length > 0 && "=+-@".Contains(value[0]))
+        if (value.Length > 0 && "=+-@\t\r".Contains(value[0]))
         {
             value = "'" + value;
         }

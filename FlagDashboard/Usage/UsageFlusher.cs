@@ -8,37 +8,31 @@ namespace FlagDashboard.Usage;
 /// Flushes usage counts to the store every <see cref="UsageOptions.FlushInterval"/>, prunes the embedded
 /// store by its retention every hour, and flushes once more when the app stops.
 /// </summary>
-internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IOptions<UsageOptions> options, ILogger<UsageFlusher> logger) : BackgroundService
+internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IOptions<UsageOptions> options, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
 {
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.InitializeAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Counts wait in memory (and spill past the bound) until the store answers.
-            logger.LogError(exception, "Setting up the usage store failed; writes will be retried");
-        }
-
-        await base.StartAsync(cancellationToken);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.FlushInterval);
-        var nextPrune = DateTimeOffset.UtcNow;
+        using var timer = new PeriodicTimer(options.Value.FlushInterval, clock);
+        var nextPrune = clock.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await flushing.FlushAsync(final: false, stoppingToken);
-                if (store is EmbeddedUsageStore embedded && DateTimeOffset.UtcNow >= nextPrune)
+                try
                 {
-                    nextPrune = DateTimeOffset.UtcNow + PruneInterval;
+                    await flushing.FlushAsync(final: false, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // Whatever went wrong, the loop goes on: a background failure must not stop the app.
+                    logger.LogError(exception, "Flushing usage counts failed");
+                }
+
+                if (store is EmbeddedUsageStore embedded && clock.GetUtcNow() >= nextPrune)
+                {
+                    nextPrune = clock.GetUtcNow() + PruneInterval;
                     await PruneAsync(embedded, stoppingToken);
                 }
             }
@@ -52,9 +46,16 @@ internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IO
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (!await flushing.FlushAsync(final: true, cancellationToken))
+        try
         {
-            logger.LogError("{PendingCount} usage counts could not be written before shutdown", flushing.PendingCount);
+            if (!await flushing.FlushAsync(final: true, cancellationToken))
+            {
+                logger.LogError("{PendingCount} usage counts could not be written or spilled before shutdown", flushing.PendingCount);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogError("The shutdown timeout ended the last usage flush; {PendingCount} counts were not written", flushing.PendingCount);
         }
     }
 
