@@ -47,8 +47,6 @@ public sealed class UsageWindowOptions
 /// <summary>How long each window's counts are kept.</summary>
 public sealed class UsageRetentionOptions
 {
-    public TimeSpan Raw { get; set; } = TimeSpan.FromDays(1);
-
     public TimeSpan OneMinute { get; set; } = TimeSpan.FromDays(7);
 
     public TimeSpan FifteenMinutes { get; set; } = TimeSpan.FromDays(90);

@@ -5,7 +5,7 @@ namespace FlagDashboard.Core.Usage.InfluxDb;
 /// <summary>Turns the tables of a chart query (one per group, already summed per window and gap-filled) into chart lines.</summary>
 internal static class InfluxUsageLines
 {
-    public const string TotalKey = "total";
+    public const string TotalKey = UsageGrid.TotalKey;
 
     public static IReadOnlyList<UsageLine> FromTables(IEnumerable<FluxTable> tables, UsageQuery query)
     {
