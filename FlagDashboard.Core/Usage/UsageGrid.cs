@@ -28,6 +28,12 @@ public static class UsageGrid
             counts[slot] += row.Count;
         }
 
+        if (query.Grouping == UsageGrouping.None && lines.Count == 0)
+        {
+            // One line of zeros, as InfluxDB answers: "nothing happened" is a flat line, not an empty chart.
+            lines[TotalKey] = new long[slots];
+        }
+
         return lines
             .Select(line => new UsageLine(line.Key, line.Value.Select((count, i) => new UsagePoint(query.From + (length * i), count)).ToList()))
             .OrderByDescending(line => line.Total)
