@@ -130,17 +130,21 @@ public sealed class UsageFlushing(
     private static long Count(UsageBatch batch) => batch.ApiCalls.Values.Sum() + batch.Evaluations.Values.Sum();
 
     /// <summary>A batch as JSON, for the spill table.</summary>
-    private sealed record SpilledBatch(DateTimeOffset Minute, List<SpilledCall> Calls, List<SpilledEvaluation> Evaluations)
+    private sealed record SpilledBatch(DateTimeOffset Minute, long? Stamp, List<SpilledCall> Calls, List<SpilledEvaluation> Evaluations)
     {
         public static string Serialize(UsageBatch batch) => JsonSerializer.Serialize(new SpilledBatch(
             batch.Minute,
+            batch.Stamp,
             batch.ApiCalls.Select(c => new SpilledCall(c.Key, c.Value)).ToList(),
             batch.Evaluations.Select(e => new SpilledEvaluation(e.Key, e.Value)).ToList()), JsonOptions.Compact);
 
         public static UsageBatch Deserialize(string json)
         {
             var spilled = JsonSerializer.Deserialize<SpilledBatch>(json, JsonOptions.Compact)!;
-            return new UsageBatch(spilled.Minute, spilled.Calls.ToDictionary(c => c.Call, c => c.Count), spilled.Evaluations.ToDictionary(e => e.Key, e => e.Count));
+            return new UsageBatch(spilled.Minute, spilled.Calls.ToDictionary(c => c.Call, c => c.Count), spilled.Evaluations.ToDictionary(e => e.Key, e => e.Count))
+            {
+                Stamp = spilled.Stamp,
+            };
         }
     }
 

@@ -31,7 +31,15 @@ public enum UsageGrouping
 public sealed record UsageBatch(
     DateTimeOffset Minute,
     IReadOnlyDictionary<ApiCall, long> ApiCalls,
-    IReadOnlyDictionary<EvaluationKey, long> Evaluations);
+    IReadOnlyDictionary<EvaluationKey, long> Evaluations)
+{
+    /// <summary>
+    /// The point in time an external store wrote this batch at, set on its first write and kept when the
+    /// batch is retried or spilled and replayed: a retry then overwrites what a failed-looking write may
+    /// have stored, rather than adding it again.
+    /// </summary>
+    public long? Stamp { get; set; }
+}
 
 /// <summary>
 /// What a chart asks for. The organisation is always given (a key sees only its own); project,

@@ -112,6 +112,22 @@ public sealed class UsageFlushingTests
         Assert.Equal(10, await TotalAsync(store, Ten, Ten));
     }
 
+    [Fact]
+    public async Task ASpilledBatchIsReplayedWithTheStampOfItsFirstWrite()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new ManualClock(Ten);
+        var store = new FlakyStore(EmbeddedUsageStoreTests.Store(database, clock), failures: 1, stampOnFailure: 42);
+        var counters = new UsageCounters(clock);
+        var flushing = Flushing(counters, store, database, clock, maxPending: 1_000_000);
+        counters.RecordApiCall(EmbeddedUsageStoreTests.Call(SdkResource.Flags, 2));
+
+        Assert.False(await flushing.FlushAsync(final: true, Cancel));
+        Assert.True(await Flushing(new UsageCounters(clock), store, database, clock, maxPending: 1_000_000).FlushAsync(final: false, Cancel));
+
+        Assert.Equal([42L], store.WrittenStamps);
+    }
+
     private static UsageFlushing Flushing(UsageCounters counters, IUsageStore store, TestDatabase database, TimeProvider clock, int maxPending) =>
         new(counters, store, database, Options.Create(new UsageOptions { MaxPendingCounts = maxPending }), clock, NullLogger<UsageFlushing>.Instance);
 
@@ -120,9 +136,11 @@ public sealed class UsageFlushingTests
         .Sum(l => l.Total);
 
     /// <summary>A store that is down for its first few writes, as an InfluxDB outage looks from the app.</summary>
-    private sealed class FlakyStore(IUsageStore inner, int failures) : IUsageStore
+    private sealed class FlakyStore(IUsageStore inner, int failures, long? stampOnFailure = null) : IUsageStore
     {
         public int FailedWrites { get; private set; }
+
+        public List<long?> WrittenStamps { get; } = [];
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
@@ -131,9 +149,16 @@ public sealed class UsageFlushingTests
             if (FailedWrites < failures)
             {
                 FailedWrites++;
+                foreach (var batch in batches)
+                {
+                    // As InfluxDB's store does: the stamp is given on the first attempt, whatever its outcome.
+                    batch.Stamp ??= stampOnFailure;
+                }
+
                 throw new HttpRequestException("The usage store is unreachable.");
             }
 
+            WrittenStamps.AddRange(batches.Select(b => b.Stamp));
             return inner.WriteAsync(batches, cancellationToken);
         }
 

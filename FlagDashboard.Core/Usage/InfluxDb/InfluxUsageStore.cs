@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using InfluxDB.Client;
 using InfluxDB.Client.Api.Domain;
 using Microsoft.Extensions.Options;
@@ -20,7 +19,6 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     private readonly InfluxDBClient _client;
     private readonly Lock _offsetsLock = new();
     private readonly Dictionary<long, long> _lastOffsets = [];
-    private readonly ConditionalWeakTable<UsageBatch, object> _batchTimestamps = [];
     private string? _organisationId;
 
     public InfluxUsageStore(IOptions<InfluxUsageOptions> options, TimeProvider clock)
@@ -89,10 +87,10 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     /// for a minute (the first from the clock's position within its minute, then one more each flush), and
     /// the <c>instance</c> tag keeps other app instances' points in series of their own. Every raw point lies
     /// inside its minute, so the tasks' per-window sums count each flush once.
-    /// A batch handed in again (the same object, as a flusher retries after a failed write) keeps the
-    /// timestamp it was first given: if the failed write did reach the server, the retry overwrites those
-    /// same points instead of counting them twice. A flusher that merges a failed batch into new counts
-    /// loses that protection, so retry the batches as they were.
+    /// A batch handed in again (retried after a failed write, or spilled and replayed) keeps the timestamp
+    /// it was first given (<see cref="UsageBatch.Stamp"/>): if the failed write did reach the server, the
+    /// retry overwrites those same points instead of counting them twice. A flusher that merges a failed
+    /// batch into new counts loses that protection, so retry the batches as they were.
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
     {
@@ -104,7 +102,7 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
                 continue;
             }
 
-            var timestamp = (long)_batchTimestamps.GetValue(batch, b => NextTimestamp(b.Minute));
+            var timestamp = batch.Stamp ??= NextTimestamp(batch.Minute);
             foreach (var (call, count) in batch.ApiCalls)
             {
                 lines.Add(InfluxLineProtocol.ApiCallLine(call, count, _options.Instance, timestamp));

@@ -186,7 +186,7 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         await store.WriteAsync([batch], TestContext.Current.CancellationToken);
         _clock.Advance(TimeSpan.FromSeconds(3));
         await store.WriteAsync([batch], TestContext.Current.CancellationToken);
-        await store.WriteAsync([batch with { }], TestContext.Current.CancellationToken);
+        await store.WriteAsync([new UsageBatch(batch.Minute, batch.ApiCalls, batch.Evaluations)], TestContext.Current.CancellationToken);
 
         var bodies = _server.RequestsTo("POST", "/api/v2/write").Select(r => r.Body).ToList();
         Assert.Equal(bodies[0], bodies[1]);
