@@ -62,5 +62,19 @@ internal static class InfluxDownsampling
 
         """;
 
+    /// <summary>
+    /// The task's pipeline for one window of its target, from <paramref name="windowStart"/> to the next
+    /// window: run for windows that points arrived too late for any scheduled run to re-read. Like a run,
+    /// it recomputes the whole window and overwrites its point, so running it again changes nothing.
+    /// </summary>
+    public static string BackfillFlux(InfluxUsageOptions options, Tier tier, DateTimeOffset windowStart) => $"""
+        from(bucket: {InfluxFlux.String(options.BucketName(tier.SourceSuffix))})
+            |> range(start: {InfluxFlux.Time(windowStart)}, stop: {InfluxFlux.Time(windowStart + tier.Every)})
+            |> filter(fn: (r) => (r._measurement == "{InfluxFlux.ApiCalls}" or r._measurement == "{InfluxFlux.FlagEvaluations}") and r._field == "{InfluxFlux.CountField}")
+            |> aggregateWindow(every: {InfluxFlux.Duration(tier.Every)}, fn: sum, createEmpty: false, timeSrc: "_start")
+            |> to(bucket: {InfluxFlux.String(options.BucketName(tier.TargetSuffix))})
+
+        """;
+
     private static TimeSpan NextWholeAfter(TimeSpan after, TimeSpan unit) => TimeSpan.FromTicks((after.Ticks / unit.Ticks + 1) * unit.Ticks);
 }

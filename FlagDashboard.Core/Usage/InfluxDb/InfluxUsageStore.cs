@@ -117,6 +117,31 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
         if (lines.Count > 0)
         {
             await _client.GetWriteApiAsync().WriteRecordsAsync(lines, WritePrecision.Ns, _options.BucketName("raw"), _options.Organisation, cancellationToken);
+            await BackfillLateWindowsAsync(batches, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Points for a minute that the raw-to-1m task no longer re-reads (a retry after an outage, a replay of
+    /// spilled counts) would never reach the windows the charts read: recompute their windows, finest first.
+    /// </summary>
+    private async Task BackfillLateWindowsAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
+    {
+        var tiers = InfluxDownsampling.Tiers(_options);
+        var cutoff = _clock.GetUtcNow() - tiers[0].Lookback;
+        var lateMinutes = batches.Where(b => b.Minute < cutoff && (b.ApiCalls.Count > 0 || b.Evaluations.Count > 0)).Select(b => b.Minute).Distinct().ToList();
+        if (lateMinutes.Count == 0)
+        {
+            return;
+        }
+
+        var query = _client.GetQueryApi();
+        foreach (var (tier, window) in new[] { UsageWindow.OneMinute, UsageWindow.FifteenMinutes, UsageWindow.OneHour }.Select((w, i) => (tiers[i], w)))
+        {
+            foreach (var start in lateMinutes.Select(minute => window.Floor(minute)).Distinct().Order())
+            {
+                await query.QueryAsync(InfluxDownsampling.BackfillFlux(_options, tier, start), _options.Organisation, cancellationToken);
+            }
         }
     }
 

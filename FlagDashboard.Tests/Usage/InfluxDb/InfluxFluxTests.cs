@@ -37,10 +37,14 @@ public sealed class InfluxFluxTests
     [Fact]
     public async Task EveryDownsamplingTaskParsesWithoutErrors()
     {
-        var scripts = InfluxDownsampling.Tiers(Options).Select(tier => InfluxDownsampling.TaskFlux(Options, tier)).ToList();
+        var tiers = InfluxDownsampling.Tiers(Options);
+        var scripts = tiers.Select(tier => InfluxDownsampling.TaskFlux(Options, tier))
+            .Concat(tiers.Select(tier => InfluxDownsampling.BackfillFlux(Options, tier, new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero))))
+            .ToList();
 
         var parsed = await FluxParser.ParseAsync(scripts);
 
+        Assert.Equal(6, parsed.Count);
         Assert.All(parsed, p => Assert.Empty(p.Errors));
         Assert.All(parsed, p => Assert.Equal(["from", "range", "filter", "aggregateWindow", "to"], p.CalledFunctions));
         Assert.Equal(

@@ -194,6 +194,28 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountsForAMinuteTheTasksNoLongerReReadAreRolledUpIntoEveryWindow()
+    {
+        using var store = CreateStore();
+        var late = Minute.AddHours(-2).AddMinutes(7);
+        var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
+
+        await store.WriteAsync([new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 1 }, new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+        Assert.Empty(_server.RequestsTo("POST", "/api/v2/query"));
+        await store.WriteAsync([new UsageBatch(late, new Dictionary<ApiCall, long> { [call] = 4 }, new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
+
+        var flux = _server.RequestsTo("POST", "/api/v2/query").Select(r => ((string)JsonNode.Parse(r.Body)!["query"]!).ReplaceLineEndings("\n")).ToList();
+        Assert.Equal(3, flux.Count);
+        Assert.Contains("from(bucket: \"flagdashboard_raw\")", flux[0]);
+        Assert.Contains("range(start: 2026-11-25T08:07:00Z, stop: 2026-11-25T08:08:00Z)", flux[0]);
+        Assert.Contains("to(bucket: \"flagdashboard_1m\")", flux[0]);
+        Assert.Contains("range(start: 2026-11-25T08:00:00Z, stop: 2026-11-25T08:15:00Z)", flux[1]);
+        Assert.Contains("to(bucket: \"flagdashboard_15m\")", flux[1]);
+        Assert.Contains("range(start: 2026-11-25T08:00:00Z, stop: 2026-11-25T09:00:00Z)", flux[2]);
+        Assert.Contains("to(bucket: \"flagdashboard_1h\")", flux[2]);
+    }
+
+    [Fact]
     public async Task AStoreRestartedInTheSameMinuteDoesNotReuseTheFirstRunsTimestamp()
     {
         var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
