@@ -1,5 +1,7 @@
 using InfluxDB.Client;
 using InfluxDB.Client.Api.Domain;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Core.Usage.InfluxDb;
@@ -21,10 +23,13 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     private readonly Dictionary<long, long> _lastOffsets = [];
     private string? _organisationId;
 
-    public InfluxUsageStore(IOptions<InfluxUsageOptions> options, TimeProvider clock)
+    private readonly ILogger _logger;
+
+    public InfluxUsageStore(IOptions<InfluxUsageOptions> options, TimeProvider clock, ILogger<InfluxUsageStore>? logger = null)
     {
         _options = options.Value;
         _clock = clock;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _client = new InfluxDBClient(new InfluxDBClientOptions(_options.Url)
         {
             Token = _options.Token,
@@ -95,10 +100,21 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     public async Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
     {
         var lines = new List<string>();
+        // InfluxDB refuses points older than the raw bucket keeps, and would refuse the whole write with them:
+        // such counts (an outage longer than the raw retention) are given up, loudly, so the rest get through.
+        var oldest = _clock.GetUtcNow() - _options.RawRetention + TimeSpan.FromMinutes(10);
         foreach (var batch in batches)
         {
             if (batch.ApiCalls.Count == 0 && batch.Evaluations.Count == 0)
             {
+                continue;
+            }
+
+            if (batch.Minute < oldest)
+            {
+                _logger.LogError(
+                    "Dropped {Count} usage counts of {Minute}: older than the raw bucket's retention ({Retention})",
+                    batch.ApiCalls.Values.Sum() + batch.Evaluations.Values.Sum(), batch.Minute, _options.RawRetention);
                 continue;
             }
 

@@ -216,6 +216,23 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountsOlderThanTheRawRetentionAreLeftOutSoTheRestAreWritten()
+    {
+        using var store = CreateStore();
+        var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
+
+        await store.WriteAsync(
+        [
+            new UsageBatch(Minute.AddDays(-2), new Dictionary<ApiCall, long> { [call] = 9 }, new Dictionary<EvaluationKey, long>()),
+            new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 1 }, new Dictionary<EvaluationKey, long>()),
+        ], TestContext.Current.CancellationToken);
+
+        var body = Assert.Single(_server.RequestsTo("POST", "/api/v2/write")).Body;
+        Assert.Single(body.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("count=1i", body);
+    }
+
+    [Fact]
     public async Task AStoreRestartedInTheSameMinuteDoesNotReuseTheFirstRunsTimestamp()
     {
         var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
