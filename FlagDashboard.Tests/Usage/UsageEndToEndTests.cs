@@ -44,6 +44,7 @@ public sealed class UsageEndToEndTests
 
         var byStatus = JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?scope=environment&id={environmentId}&group=status&window=1m&from={Iso(-60)}&to={Iso(1)}", Cancel))!;
         var flags = JsonNode.Parse(await admin.GetStringAsync($"api/usage/flags?environment={environmentId}", Cancel))!.AsArray();
+        var byClientKey = JsonNode.Parse(await admin.GetStringAsync($"api/usage/flags?environment={SampleDocuments.DevelopmentKey}", Cancel))!.AsArray();
         var csv = await admin.GetStringAsync($"api/usage/series?scope=environment&id={environmentId}&group=resource&window=1h&format=csv", Cancel);
 
         // The seeding read the environment document once with the server-side key: that call counts too.
@@ -56,6 +57,7 @@ public sealed class UsageEndToEndTests
         Assert.Equal(("welcome_banner", 7L), (flags[0]!["name"]!.GetValue<string>(), flags[0]!["count"]!.GetValue<long>()));
         Assert.Equal(("max_items", 2L), (flags[1]!["name"]!.GetValue<string>(), flags[1]!["count"]!.GetValue<long>()));
         Assert.Equal(9, flags.Count);
+        Assert.True(JsonNode.DeepEquals(flags, byClientKey));
         Assert.All(flags.Skip(2), f => Assert.Equal(0, f!["count"]!.GetValue<long>()));
         Assert.StartsWith("time,key,count\n", csv);
         Assert.Contains(",flags,5\n", csv);
@@ -96,6 +98,7 @@ public sealed class UsageEndToEndTests
     [InlineData("api/usage/series?scope=environment&id=999", "id")]
     [InlineData("api/usage/series?group=feature", "group")]
     [InlineData("api/usage/flags", "environment")]
+    [InlineData("api/usage/flags?environment=not-a-key", "environment")]
     [InlineData("api/usage/series?to=9999-12-31T23:59:59Z", "to")]
     [InlineData("api/usage/series?window=1m&from=2026-11-01T00:00:00Z", "window")]
     [InlineData("api/usage/series?from=11/25/2026", "from")]

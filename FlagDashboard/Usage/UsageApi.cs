@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using FlagDashboard.Core;
+using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Hosting;
 using FlagDashboard.Organisations;
@@ -57,17 +58,21 @@ public static class UsageApi
         }
     }
 
-    private static async Task<IResult> GetFlags(HttpContext http, ClaimsPrincipal user, UsageQueryService usage, TimeProvider clock, int? environment, string? from, string? to)
+    private static async Task<IResult> GetFlags(HttpContext http, ClaimsPrincipal user, UsageQueryService usage, EnvironmentService environments, TimeProvider clock, string? environment, string? from, string? to)
     {
         try
         {
             var range = Range(from, to, clock.GetUtcNow());
-            if (environment is null)
+            if (string.IsNullOrEmpty(environment))
             {
-                throw new ValidationException("environment", "Give the environment's id.");
+                throw new ValidationException("environment", "Give the environment's id or its client key.");
             }
 
-            return TypedResults.Ok(await usage.FlagsAsync(OrganisationsApi.OrganisationId(user), environment.Value, range.From, range.To, http.RequestAborted));
+            // An id, or the client key an SDK set-up already has at hand.
+            var environmentId = int.TryParse(environment, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
+                : (await environments.ResolveKeyAsync(environment, http.RequestAborted))?.EnvironmentId
+                    ?? throw new ValidationException("environment", "No environment has this id or key.");
+            return TypedResults.Ok(await usage.FlagsAsync(OrganisationsApi.OrganisationId(user), environmentId, range.From, range.To, http.RequestAborted));
         }
         catch (ValidationException exception)
         {
