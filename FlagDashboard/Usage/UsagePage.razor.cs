@@ -71,7 +71,9 @@ public sealed partial class UsagePage
 
         var project = await Projects.GetAsync(projectId);
         _projectName = project.Name;
-        var (from, to) = _zoom ?? (Clock.GetUtcNow() - _preset.Length, Clock.GetUtcNow());
+        // One reading of the clock: a preset of exactly 7 days must stay within the 15-minute threshold.
+        var now = Clock.GetUtcNow();
+        var (from, to) = _zoom ?? (now - _preset.Length, now);
         var request = Selection.EnvironmentId is { } environmentId
             ? new UsageSeriesRequest(UsageMetric.ApiCalls, UsageScope.Environment, environmentId, null, from, to, UsageGrouping.Resource)
             : new UsageSeriesRequest(UsageMetric.ApiCalls, UsageScope.Project, projectId, null, from, to, UsageGrouping.Resource);
