@@ -39,22 +39,29 @@ public sealed class UsagePageTests : IAsyncLifetime
     [Fact]
     public async Task TheUsagePageShowsTheSdkCallsWithTheirWindowAndADragZoomQueriesAFinerWindow()
     {
-        await SendSdkTrafficAsync();
-        await WaitUntilFlushedAsync(FlagsCalls + IdentityCalls);
         var page = await _chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
         await new LoginPage(page, _app.BaseAddress).OpenAsync();
         await new LoginPage(page, _app.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
         var shell = new DashboardShell(page);
         await shell.WaitForInteractiveAsync();
-
         await Interactive.RetryAsync(async () =>
         {
             await shell.NavLink("usage").ClickAsync();
             await page.Locator(".apexcharts-canvas").WaitForAsync(new() { Timeout = 3000 });
         });
         var usage = new UsagePage(page);
-        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("1-minute windows");
+        await Assertions.Expect(usage.EmptyState).ToContainTextAsync("api/v1/");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync("0");
+        await Browser.SaveScreenshotAsync(page, "usage-empty");
+
+        await SendSdkTrafficAsync();
+        await WaitUntilFlushedAsync(FlagsCalls + IdentityCalls);
+        await usage.Range("1h").ClickAsync();
         await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("1-minute windows");
+        await Assertions.Expect(usage.MonthTotal).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+        await Assertions.Expect(usage.EmptyState).Not.ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("usage-scope")).ToHaveTextAsync("Web / Development");
         await Browser.SaveScreenshotAsync(page, "usage");
 
         await usage.Range("7d").ClickAsync();
@@ -118,6 +125,10 @@ public sealed class UsagePageTests : IAsyncLifetime
         public ILocator WindowLabel => page.GetByTestId("window-label");
 
         public ILocator Total => page.GetByTestId("range-total");
+
+        public ILocator MonthTotal => page.GetByTestId("month-total");
+
+        public ILocator EmptyState => page.GetByTestId("empty-state");
 
         public ILocator ZoomedRange => page.GetByTestId("zoomed-range");
 

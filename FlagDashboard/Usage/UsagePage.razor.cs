@@ -1,6 +1,7 @@
 using System.Globalization;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
+using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Usage;
 using Microsoft.AspNetCore.Components;
@@ -30,13 +31,17 @@ public sealed partial class UsagePage
     private UsageSeries? _series;
     private IReadOnlyList<ApexSeries> _chartSeries = [];
     private string? _error;
-    private string? _projectName;
+    private string? _scopeName;
+    private long? _monthTotal;
 
     [Inject]
     private UsageQueryService Usage { get; set; } = null!;
 
     [Inject]
     private ProjectService Projects { get; set; } = null!;
+
+    [Inject]
+    private EnvironmentService Environments { get; set; } = null!;
 
     [Inject]
     private TimeProvider Clock { get; set; } = null!;
@@ -48,7 +53,7 @@ public sealed partial class UsagePage
 
     private string WindowLabel => _series is null ? "" : WindowText(_series.Window);
 
-    private string ScopeText => Selection.EnvironmentId is null ? $"project {_projectName}" : $"{_projectName}, selected environment";
+    private static string Count(long? count) => count?.ToString("N0", CultureInfo.InvariantCulture) ?? "…";
 
     public static string WindowText(UsageWindow window) => window switch
     {
@@ -70,16 +75,16 @@ public sealed partial class UsagePage
         }
 
         var project = await Projects.GetAsync(projectId);
-        _projectName = project.Name;
+        _scopeName = Selection.EnvironmentId is { } selected ? $"{project.Name} / {(await Environments.GetAsync(selected)).Name}" : $"{project.Name}, all environments";
         // One reading of the clock: a preset of exactly 7 days must stay within the 15-minute threshold.
         var now = Clock.GetUtcNow();
         var (from, to) = _zoom ?? (now - _preset.Length, now);
-        var request = Selection.EnvironmentId is { } environmentId
-            ? new UsageSeriesRequest(UsageMetric.ApiCalls, UsageScope.Environment, environmentId, null, from, to, UsageGrouping.Resource)
-            : new UsageSeriesRequest(UsageMetric.ApiCalls, UsageScope.Project, projectId, null, from, to, UsageGrouping.Resource);
+        var (scope, id) = Selection.EnvironmentId is { } environmentId ? (UsageScope.Environment, environmentId) : (UsageScope.Project, projectId);
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         try
         {
-            _series = await Usage.SeriesAsync(project.OrganisationId, request);
+            _series = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, from, to, UsageGrouping.Resource));
+            _monthTotal = (await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, monthStart, UsageWindow.OneHour.Floor(now).AddHours(1), UsageGrouping.None, UsageWindow.OneHour))).Total;
             _chartSeries = [.. _series.Series.Select(line => new ApexSeries(line.Key, [.. line.Points.Select(p => (p.Time, p.Count))]))];
         }
         catch (ValidationException exception)
