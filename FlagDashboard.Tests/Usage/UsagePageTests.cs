@@ -70,14 +70,30 @@ public sealed class UsagePageTests : IAsyncLifetime
 
         await usage.Range("24h").ClickAsync();
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
-        await usage.DragAcrossChartAsync(0.45f, 0.65f);
-        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("1-minute windows");
+        await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        // The chart redraws its plot when the 24 h series arrive; a drag that lands mid-redraw selects nothing.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await usage.DragAcrossChartAsync(0.45f, 0.65f);
+                await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("1-minute windows", new() { Timeout = 2000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+                // An assertion that fails throws PlaywrightException, not only TimeoutException: drag again.
+            }
+        }
         await Assertions.Expect(usage.ZoomedRange).ToBeVisibleAsync();
         await Browser.SaveScreenshotAsync(page, "usage-zoomed");
 
-        await usage.Range("24h").ClickAsync();
+        await page.Locator(".apexcharts-reset-icon").ClickAsync();
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
         await Assertions.Expect(usage.ZoomedRange).Not.ToBeVisibleAsync();
+        await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
     }
 
     private async Task SendSdkTrafficAsync()
@@ -137,7 +153,9 @@ public sealed class UsagePageTests : IAsyncLifetime
         /// <summary>Drags across the plot area between two fractions of its width, as a person selects a range to zoom into.</summary>
         public async Task DragAcrossChartAsync(float fromFraction, float toFraction)
         {
-            var box = await page.Locator(".apexcharts-grid").First.BoundingBoxAsync() ?? throw new InvalidOperationException("The chart has no plot area.");
+            var grid = page.Locator(".apexcharts-grid").First;
+            await grid.WaitForAsync(new() { State = WaitForSelectorState.Visible });
+            var box = await grid.BoundingBoxAsync() ?? throw new PlaywrightException("The chart's plot area is being redrawn.");
             var y = box.Y + (box.Height / 2);
             await page.Mouse.MoveAsync(box.X + (box.Width * fromFraction), y);
             await page.Mouse.DownAsync();
