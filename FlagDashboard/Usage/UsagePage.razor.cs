@@ -33,6 +33,7 @@ public sealed partial class UsagePage
     private string? _error;
     private string? _scopeName;
     private long? _monthTotal;
+    private int _loads;
 
     [Inject]
     private UsageQueryService Usage { get; set; } = null!;
@@ -81,11 +82,20 @@ public sealed partial class UsagePage
         var (from, to) = _zoom ?? (now - _preset.Length, now);
         var (scope, id) = Selection.EnvironmentId is { } environmentId ? (UsageScope.Environment, environmentId) : (UsageScope.Project, projectId);
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var load = ++_loads;
         try
         {
-            _series = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, from, to, UsageGrouping.Resource));
-            _monthTotal = (await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, monthStart, UsageWindow.OneHour.Floor(now).AddHours(1), UsageGrouping.None, UsageWindow.OneHour))).Total;
-            _chartSeries = [.. _series.Series.Select(line => new ApexSeries(line.Key, [.. line.Points.Select(p => (p.Time, p.Count))]))];
+            var series = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, from, to, UsageGrouping.Resource));
+            var month = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, monthStart, UsageWindow.OneHour.Floor(now).AddHours(1), UsageGrouping.None, UsageWindow.OneHour));
+            // Clicks can outrun queries: only the latest question's answer is shown.
+            if (load != _loads)
+            {
+                return;
+            }
+
+            _series = series;
+            _monthTotal = month.Total;
+            _chartSeries = [.. series.Series.Select(line => new ApexSeries(line.Key, [.. line.Points.Select(p => (p.Time, p.Count))]))];
         }
         catch (ValidationException exception)
         {
