@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using FlagDashboard.Tests.E2E;
+using FlagDashboard.Tests.Import;
+using FlagDashboard.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace FlagDashboard.Tests.Usage;
+
+/// <summary>SDK traffic into a running app, then looked at on the usage page: the window, the total, presets and drag-zoom.</summary>
+public sealed class UsagePageTests : IAsyncLifetime
+{
+    private const int FlagsCalls = 7;
+    private const int IdentityCalls = 2;
+
+    private IPlaywright _playwright = null!;
+    private IBrowser _chromium = null!;
+    private AppProcess _app = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        // Counts reach the store within a second, so the page shows them without a long wait.
+        _app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Usage__FlushInterval"] = "00:00:01" });
+        await RunVerbAsync("create-admin", "--email", AppWithAdminFixture.Email, "--password", AppWithAdminFixture.Password);
+        await RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
+        (_playwright, _chromium) = await Browser.LaunchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _chromium.DisposeAsync();
+        _playwright.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheUsagePageShowsTheSdkCallsWithTheirWindowAndADragZoomQueriesAFinerWindow()
+    {
+        var page = await _chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await new LoginPage(page, _app.BaseAddress).OpenAsync();
+        await new LoginPage(page, _app.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
+        var shell = new DashboardShell(page);
+        await shell.WaitForInteractiveAsync();
+        await Interactive.RetryAsync(async () =>
+        {
+            await shell.NavLink("usage").ClickAsync();
+            await page.Locator(".apexcharts-canvas").WaitForAsync(new() { Timeout = 3000 });
+        });
+        var usage = new UsagePage(page);
+        await Assertions.Expect(usage.EmptyState).ToContainTextAsync("api/v1/");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync("0");
+        await Browser.SaveScreenshotAsync(page, "usage-empty");
+
+        await SendSdkTrafficAsync();
+        await WaitUntilFlushedAsync(FlagsCalls + IdentityCalls);
+        await usage.Range("1h").ClickAsync();
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("1-minute windows");
+        await Assertions.Expect(usage.MonthTotal).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+        await Assertions.Expect(usage.EmptyState).Not.ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("usage-scope")).ToHaveTextAsync("Web / Development");
+        await Browser.SaveScreenshotAsync(page, "usage");
+
+        await usage.Range("7d").ClickAsync();
+        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+
+        await usage.Range("24h").ClickAsync();
+        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
+        await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        // The chart redraws its plot when the 24 h series arrive; a drag that lands mid-redraw selects nothing.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await usage.DragAcrossChartAsync(0.45f, 0.65f);
+                await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("1-minute windows", new() { Timeout = 2000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+                // An assertion that fails throws PlaywrightException, not only TimeoutException: drag again.
+            }
+        }
+        await Assertions.Expect(usage.ZoomedRange).ToBeVisibleAsync();
+        await Browser.SaveScreenshotAsync(page, "usage-zoomed");
+
+        await page.Locator(".apexcharts-reset-icon").ClickAsync();
+        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
+        await Assertions.Expect(usage.ZoomedRange).Not.ToBeVisibleAsync();
+        await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+    }
+
+    private async Task SendSdkTrafficAsync()
+    {
+        using var sdk = _app.CreateClient();
+        sdk.BaseAddress = new Uri(_app.BaseAddress, "api/v1/");
+        sdk.DefaultRequestHeaders.Add("X-Environment-Key", SampleDocuments.DevelopmentKey);
+        for (var i = 0; i < FlagsCalls; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await sdk.GetAsync("flags/", Cancel)).StatusCode);
+        }
+
+        for (var i = 0; i < IdentityCalls; i++)
+        {
+            var identity = await sdk.PostAsync("identities/", new StringContent($$"""{"identifier": "page-{{i}}"}""", Encoding.UTF8, "application/json"), Cancel);
+            Assert.Equal(HttpStatusCode.OK, identity.StatusCode);
+        }
+    }
+
+    /// <summary>Reads the counts through the usage API (which counts no SDK call) until the flusher has stored them all.</summary>
+    private async Task WaitUntilFlushedAsync(long expected)
+    {
+        var key = await _app.RunVerbAsync("create-api-key", "--organisation", "Acme", "--name", "usage-page");
+        Assert.True(key.ExitCode == 0, key.Error);
+        using var admin = _app.CreateClient();
+        admin.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Api-Key {key.Output.TrimEnd().Split('\n')[^1]}");
+        long total = -1;
+        for (var attempt = 0; attempt < 50 && total != expected; attempt++)
+        {
+            await Task.Delay(200, Cancel);
+            total = JsonNode.Parse(await admin.GetStringAsync("api/usage/series?metric=api_calls&scope=organisation", Cancel))!["total"]!.GetValue<long>();
+        }
+
+        Assert.Equal(expected, total);
+    }
+
+    private async Task RunVerbAsync(params string[] arguments)
+    {
+        var result = await _app.RunVerbAsync(arguments);
+        Assert.True(result.ExitCode == 0, $"{arguments[0]} failed: {result.Error}");
+    }
+
+    private sealed class UsagePage(IPage page)
+    {
+        public ILocator WindowLabel => page.GetByTestId("window-label");
+
+        public ILocator Total => page.GetByTestId("range-total");
+
+        public ILocator MonthTotal => page.GetByTestId("month-total");
+
+        public ILocator EmptyState => page.GetByTestId("empty-state");
+
+        public ILocator ZoomedRange => page.GetByTestId("zoomed-range");
+
+        public ILocator Range(string id) => page.GetByTestId($"range-{id}");
+
+        /// <summary>Drags across the plot area between two fractions of its width, as a person selects a range to zoom into.</summary>
+        public async Task DragAcrossChartAsync(float fromFraction, float toFraction)
+        {
+            var grid = page.Locator(".apexcharts-grid").First;
+            await grid.WaitForAsync(new() { State = WaitForSelectorState.Visible });
+            var box = await grid.BoundingBoxAsync() ?? throw new PlaywrightException("The chart's plot area is being redrawn.");
+            var y = box.Y + (box.Height / 2);
+            await page.Mouse.MoveAsync(box.X + (box.Width * fromFraction), y);
+            await page.Mouse.DownAsync();
+            await page.Mouse.MoveAsync(box.X + (box.Width * toFraction), y, new() { Steps = 10 });
+            await page.Mouse.UpAsync();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+// A thin wrapper over the global ApexCharts (lib/apexcharts/apexcharts.min.js, loaded by App.razor).
+
+export function create(element, options, dotNetRef) {
+    const chart = new ApexCharts(element, {
+        chart: {
+            type: options.type,
+            height: options.height,
+            stacked: options.stacked,
+            animations: { enabled: false },
+            zoom: { enabled: true, type: 'x' },
+            toolbar: { show: true, autoSelected: 'zoom', tools: { download: false, pan: false } },
+            events: {
+                zoomed: (_, { xaxis }) => {
+                    if (xaxis && xaxis.min !== undefined && xaxis.max !== undefined) {
+                        dotNetRef.invokeMethodAsync('ZoomedAsync', xaxis.min, xaxis.max);
+                    } else {
+                        dotNetRef.invokeMethodAsync('ZoomResetAsync');
+                    }
+                },
+                beforeResetZoom: () => {
+                    dotNetRef.invokeMethodAsync('ZoomResetAsync');
+                    return undefined;
+                },
+            },
+        },
+        title: { text: options.title ?? undefined },
+        series: options.series,
+        xaxis: { type: 'datetime' },
+        yaxis: { labels: { formatter: v => Math.round(v).toString() } },
+        dataLabels: { enabled: false },
+        stroke: { width: 1 },
+        legend: { position: 'top' },
+        noData: { text: 'No calls in this range' },
+        tooltip: { x: { format: 'dd MMM HH:mm' } },
+    });
+    chart.render();
+    return chart;
+}
+
+export function update(chart, series) {
+    // New data covers its own range: drop a zoom left over from the previous data.
+    chart.updateOptions({ series, xaxis: { min: undefined, max: undefined } }, false, false);
+}
+
+export function destroy(chart) {
+    chart.destroy();
+}

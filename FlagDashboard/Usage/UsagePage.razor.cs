@@ -1,0 +1,134 @@
+using System.Globalization;
+using FlagDashboard.Components.Shared;
+using FlagDashboard.Core;
+using FlagDashboard.Core.Environments;
+using FlagDashboard.Core.Projects;
+using FlagDashboard.Core.Usage;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace FlagDashboard.Usage;
+
+/// <summary>A range the page offers at a click.</summary>
+public sealed record UsageRangePreset(string Id, string Name, TimeSpan Length);
+
+public sealed partial class UsagePage
+{
+    public static readonly IReadOnlyList<UsageRangePreset> Presets =
+    [
+        new("1h", "Last hour", TimeSpan.FromHours(1)),
+        new("6h", "6 h", TimeSpan.FromHours(6)),
+        new("24h", "24 h", TimeSpan.FromHours(24)),
+        new("7d", "7 d", TimeSpan.FromDays(7)),
+        new("30d", "30 d", TimeSpan.FromDays(30)),
+        new("90d", "90 d", TimeSpan.FromDays(90)),
+    ];
+
+    private static readonly List<BreadcrumbItem> _breadcrumbs = [new("Home", "/"), new("Usage", null, disabled: true)];
+
+    private UsageRangePreset _preset = Presets[0];
+    private (DateTimeOffset From, DateTimeOffset To)? _zoom;
+    private UsageSeries? _series;
+    private IReadOnlyList<ApexSeries> _chartSeries = [];
+    private string? _error;
+    private string? _scopeName;
+    private long? _monthTotal;
+    private int _loads;
+
+    [Inject]
+    private UsageQueryService Usage { get; set; } = null!;
+
+    [Inject]
+    private ProjectService Projects { get; set; } = null!;
+
+    [Inject]
+    private EnvironmentService Environments { get; set; } = null!;
+
+    [Inject]
+    private TimeProvider Clock { get; set; } = null!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = null!;
+
+    private string SdkUrl => Navigation.ToAbsoluteUri("api/v1/").ToString();
+
+    private string WindowLabel => _series is null ? "" : WindowText(_series.Window);
+
+    private static string Count(long? count) => count?.ToString("N0", CultureInfo.InvariantCulture) ?? "…";
+
+    public static string WindowText(UsageWindow window) => window switch
+    {
+        UsageWindow.OneMinute => "1-minute windows",
+        UsageWindow.FifteenMinutes => "15-minute windows",
+        _ => "1-hour windows",
+    };
+
+    private static string RangeText(DateTimeOffset from, DateTimeOffset to) =>
+        $"{from.UtcDateTime.ToString("dd MMM HH:mm", CultureInfo.InvariantCulture)} – {to.UtcDateTime.ToString("dd MMM HH:mm", CultureInfo.InvariantCulture)} UTC";
+
+    protected override async Task LoadAsync()
+    {
+        _error = null;
+        if (Selection.ProjectId is not { } projectId)
+        {
+            _series = null;
+            return;
+        }
+
+        var project = await Projects.GetAsync(projectId);
+        _scopeName = Selection.EnvironmentId is { } selected ? $"{project.Name} / {(await Environments.GetAsync(selected)).Name}" : $"{project.Name}, all environments";
+        // One reading of the clock: a preset of exactly 7 days must stay within the 15-minute threshold.
+        var now = Clock.GetUtcNow();
+        var (from, to) = _zoom ?? (now - _preset.Length, now);
+        var (scope, id) = Selection.EnvironmentId is { } environmentId ? (UsageScope.Environment, environmentId) : (UsageScope.Project, projectId);
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var load = ++_loads;
+        try
+        {
+            var series = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, from, to, UsageGrouping.Resource));
+            var month = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, monthStart, UsageWindow.OneHour.Floor(now).AddHours(1), UsageGrouping.None, UsageWindow.OneHour));
+            // Clicks can outrun queries: only the latest question's answer is shown.
+            if (load != _loads)
+            {
+                return;
+            }
+
+            _series = series;
+            _monthTotal = month.Total;
+            _chartSeries = [.. series.Series.Select(line => new ApexSeries(line.Key, [.. line.Points.Select(p => (p.Time, p.Count))]))];
+        }
+        catch (ValidationException exception)
+        {
+            _error = exception.Message;
+        }
+    }
+
+    private async Task ChoosePresetAsync(UsageRangePreset preset)
+    {
+        _preset = preset;
+        _zoom = null;
+        await ReloadAsync();
+    }
+
+    private async Task ZoomAsync((DateTimeOffset From, DateTimeOffset To) range)
+    {
+        if (range.To <= range.From)
+        {
+            return;
+        }
+
+        _zoom = range;
+        await ReloadAsync();
+    }
+
+    private async Task ResetZoomAsync()
+    {
+        if (_zoom is null)
+        {
+            return;
+        }
+
+        _zoom = null;
+        await ReloadAsync();
+    }
+}
