@@ -15,9 +15,9 @@ public static class Interactive
                 await attempt();
                 return;
             }
-            catch (TimeoutException) when (i < attempts)
+            catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException && i < attempts)
             {
-                // Try again.
+                // Try again: a failed wait throws TimeoutException, a failed Expect PlaywrightException.
             }
         }
     }
