@@ -55,18 +55,22 @@ public sealed class UsagePageTests : IAsyncLifetime
         await Browser.SaveScreenshotAsync(page, "usage-empty");
 
         await SendSdkTrafficAsync();
-        await WaitUntilFlushedAsync(FlagsCalls + IdentityCalls);
+        await WaitUntilFlushedAsync(FlagsCalls + IdentityCalls + 1);
         await usage.Range("1h").ClickAsync();
-        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 1}");
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("1-minute windows");
-        await Assertions.Expect(usage.MonthTotal).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+        await Assertions.Expect(usage.MonthTotal).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 1}");
         await Assertions.Expect(usage.EmptyState).Not.ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("usage-scope")).ToHaveTextAsync("Web / Development");
+        await Assertions.Expect(page.GetByTestId("top-flags").Locator("tr").First).ToContainTextAsync("welcome_banner5");
+        await Assertions.Expect(page.GetByTestId("top-flags").Locator("tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("unused-flags")).ToContainTextAsync("dark_mode");
+        await Assertions.Expect(page.GetByTestId("unused-flags")).Not.ToContainTextAsync("welcome_banner");
         await Browser.SaveScreenshotAsync(page, "usage");
 
         await usage.Range("7d").ClickAsync();
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
-        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 1}");
 
         await usage.Range("24h").ClickAsync();
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
@@ -93,7 +97,7 @@ public sealed class UsagePageTests : IAsyncLifetime
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
         await Assertions.Expect(usage.ZoomedRange).Not.ToBeVisibleAsync();
         await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
-        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls}");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 1}");
     }
 
     private async Task SendSdkTrafficAsync()
@@ -111,6 +115,9 @@ public sealed class UsagePageTests : IAsyncLifetime
             var identity = await sdk.PostAsync("identities/", new StringContent($$"""{"identifier": "page-{{i}}"}""", Encoding.UTF8, "application/json"), Cancel);
             Assert.Equal(HttpStatusCode.OK, identity.StatusCode);
         }
+
+        var analytics = await sdk.PostAsync("analytics/flags/", new StringContent("""{"welcome_banner": 5, "max_items": 2}""", Encoding.UTF8, "application/json"), Cancel);
+        Assert.Equal(HttpStatusCode.OK, analytics.StatusCode);
     }
 
     /// <summary>Reads the counts through the usage API (which counts no SDK call) until the flusher has stored them all.</summary>

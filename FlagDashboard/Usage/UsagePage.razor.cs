@@ -33,6 +33,7 @@ public sealed partial class UsagePage
     private string? _error;
     private string? _scopeName;
     private long? _monthTotal;
+    private IReadOnlyList<FlagUsage>? _flags;
     private int _loads;
 
     [Inject]
@@ -87,6 +88,8 @@ public sealed partial class UsagePage
         {
             var series = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, from, to, UsageGrouping.Resource));
             var month = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, monthStart, UsageWindow.OneHour.Floor(now).AddHours(1), UsageGrouping.None, UsageWindow.OneHour));
+            // Evaluations are reported per environment: the flag lists need one chosen.
+            var flags = Selection.EnvironmentId is { } flagsEnvironment ? await Usage.FlagsAsync(project.OrganisationId, flagsEnvironment, from, to) : null;
             // Clicks can outrun queries: only the latest question's answer is shown.
             if (load != _loads)
             {
@@ -95,6 +98,7 @@ public sealed partial class UsagePage
 
             _series = series;
             _monthTotal = month.Total;
+            _flags = flags;
             _chartSeries = [.. series.Series.Select(line => new ApexSeries(line.Key, [.. line.Points.Select(p => (p.Time, p.Count))]))];
         }
         catch (ValidationException exception)
