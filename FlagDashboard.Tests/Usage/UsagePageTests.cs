@@ -68,9 +68,18 @@ public sealed class UsagePageTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("unused-flags")).Not.ToContainTextAsync("welcome_banner");
         await Browser.SaveScreenshotAsync(page, "usage");
 
+        // Live: traffic sent while the page is open shows without a click, within the refresh and flush intervals.
+        using (var sdk = _app.CreateClient())
+        {
+            sdk.DefaultRequestHeaders.Add("X-Environment-Key", SampleDocuments.DevelopmentKey);
+            Assert.Equal(HttpStatusCode.OK, (await sdk.GetAsync("api/v1/flags/", Cancel)).StatusCode);
+        }
+
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 2}", new() { Timeout = 25000 });
+
         await usage.Range("7d").ClickAsync();
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
-        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 1}");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 2}");
 
         await usage.Range("24h").ClickAsync();
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
@@ -97,7 +106,7 @@ public sealed class UsagePageTests : IAsyncLifetime
         await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
         await Assertions.Expect(usage.ZoomedRange).Not.ToBeVisibleAsync();
         await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
-        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 1}");
+        await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 2}");
     }
 
     private async Task SendSdkTrafficAsync()

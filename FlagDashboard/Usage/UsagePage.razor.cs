@@ -26,6 +26,11 @@ public sealed partial class UsagePage
 
     private static readonly List<BreadcrumbItem> _breadcrumbs = [new("Home", "/"), new("Usage", null, disabled: true)];
 
+    /// <summary>Ranges up to this long refresh on their own, so a rollout can be watched as it happens.</summary>
+    private static readonly TimeSpan LiveUpTo = TimeSpan.FromHours(6);
+    private static readonly TimeSpan LiveInterval = TimeSpan.FromSeconds(10);
+    private readonly CancellationTokenSource _live = new();
+
     private UsageRangePreset _preset = Presets[0];
     private (DateTimeOffset From, DateTimeOffset To)? _zoom;
     private UsageSeries? _series;
@@ -104,6 +109,44 @@ public sealed partial class UsagePage
         catch (ValidationException exception)
         {
             _error = exception.Message;
+        }
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _ = RefreshLiveAsync(_live.Token);
+        }
+    }
+
+    protected override void OnDisposing()
+    {
+        _live.Cancel();
+        _live.Dispose();
+    }
+
+    /// <summary>Every 10 seconds, a preset of up to 6 hours is read again; a zoom is kept and not moved.</summary>
+    private async Task RefreshLiveAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(LiveInterval, Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (_preset.Length <= LiveUpTo && _zoom is null && !Loading)
+                {
+                    await InvokeAsync(async () =>
+                    {
+                        await ReloadAsync();
+                        StateHasChanged();
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was left.
         }
     }
 

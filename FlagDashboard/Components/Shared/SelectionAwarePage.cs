@@ -41,6 +41,12 @@ public abstract class SelectionAwarePage : ComponentBase, IDisposable
     public void Dispose()
     {
         Selection.Changed -= OnSelectionChanged;
+        OnDisposing();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>For a page that holds more than the selection subscription (a timer, say).</summary>
+    protected virtual void OnDisposing()
+    {
     }
 }
