@@ -51,6 +51,18 @@ public sealed class ApexChartTests : BunitContext
     }
 
     [Fact]
+    public void SwitchingToDarkRethemesTheChartInPlace()
+    {
+        var cut = Render<ApexChart>(p => p.Add(c => c.Series, Series(("flags", 3))));
+        Assert.Empty(_module.Invocations["theme"]);
+
+        cut.Render(p => p.Add(c => c.Series, cut.Instance.Series).Add(c => c.Dark, true));
+
+        Assert.Single(_module.Invocations["create"]);
+        Assert.Equal(true, Assert.Single(_module.Invocations["theme"]).Arguments[1]);
+    }
+
+    [Fact]
     public async Task DisposingTheComponentDestroysTheChart()
     {
         var cut = Render<ApexChart>(p => p.Add(c => c.Series, Series(("flags", 3))));

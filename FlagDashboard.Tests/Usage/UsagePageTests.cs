@@ -107,6 +107,11 @@ public sealed class UsagePageTests : IAsyncLifetime
         await Assertions.Expect(usage.ZoomedRange).Not.ToBeVisibleAsync();
         await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
         await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 2}");
+
+        // The chart follows the dashboard's dark mode.
+        await shell.DarkModeToggle.ClickAsync();
+        await Assertions.Expect(page.Locator(".apexcharts-canvas")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("apexcharts-theme-dark"));
+        await Browser.SaveScreenshotAsync(page, "usage-dark");
     }
 
     private async Task SendSdkTrafficAsync()

@@ -32,6 +32,9 @@ public sealed partial class UsagePage
     private readonly CancellationTokenSource _live = new();
 
     private UsageRangePreset _preset = Presets[0];
+
+    [CascadingParameter(Name = "DarkMode")]
+    private bool DarkMode { get; set; }
     private (DateTimeOffset From, DateTimeOffset To)? _zoom;
     private UsageSeries? _series;
     private IReadOnlyList<ApexSeries> _chartSeries = [];

@@ -23,6 +23,7 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
     private IJSObjectReference? _chart;
     private DotNetObjectReference<ApexChart>? _self;
     private IReadOnlyList<ApexSeries>? _sentSeries;
+    private bool _sentDark;
     private bool _disposed;
 
     [Inject]
@@ -46,6 +47,10 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
     [Parameter]
     public string? TestId { get; set; }
 
+    /// <summary>Draws the chart for a dark background.</summary>
+    [Parameter]
+    public bool Dark { get; set; }
+
     /// <summary>A range dragged on the chart.</summary>
     [Parameter]
     public EventCallback<(DateTimeOffset From, DateTimeOffset To)> OnZoom { get; set; }
@@ -61,12 +66,14 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
             _module = await JS.InvokeAsync<IJSObjectReference>("import", ModulePath);
             _self = DotNetObjectReference.Create(this);
             _sentSeries = Series;
+            _sentDark = Dark;
             var options = new
             {
                 type = Type.ToString().ToLowerInvariant(),
                 stacked = Stacked,
                 height = Height,
                 title = Title,
+                dark = Dark,
                 series = ToJs(Series),
             };
             _chart = await _module.InvokeAsync<IJSObjectReference>("create", _element, options, _self);
@@ -75,6 +82,12 @@ public sealed partial class ApexChart : ComponentBase, IAsyncDisposable
         {
             _sentSeries = Series;
             await _module.InvokeVoidAsync("update", _chart, ToJs(Series));
+        }
+
+        if (_module is not null && _chart is not null && _sentDark != Dark)
+        {
+            _sentDark = Dark;
+            await _module.InvokeVoidAsync("theme", _chart, Dark);
         }
     }
 

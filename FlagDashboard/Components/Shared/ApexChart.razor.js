@@ -4,6 +4,7 @@ export function create(element, options, dotNetRef) {
     const chart = new ApexCharts(element, {
         chart: {
             type: options.type,
+            background: 'transparent',
             height: options.height,
             stacked: options.stacked,
             animations: { enabled: false },
@@ -24,6 +25,7 @@ export function create(element, options, dotNetRef) {
             },
         },
         title: { text: options.title ?? undefined },
+        theme: themeOf(options.dark),
         series: options.series,
         xaxis: { type: 'datetime' },
         yaxis: { labels: { formatter: v => Math.round(v).toString() } },
@@ -40,6 +42,14 @@ export function create(element, options, dotNetRef) {
 export function update(chart, series) {
     // New data covers its own range: drop a zoom left over from the previous data.
     chart.updateOptions({ series, xaxis: { min: undefined, max: undefined } }, false, false);
+}
+
+export function theme(chart, dark) {
+    chart.updateOptions({ theme: themeOf(dark) }, false, false);
+}
+
+function themeOf(dark) {
+    return { mode: dark ? 'dark' : 'light' };
 }
 
 export function destroy(chart) {
