@@ -108,6 +108,13 @@ public sealed class UsagePageTests : IAsyncLifetime
         await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
         await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 2}");
 
+        // The series shown, as CSV: one row per window and resource, adding up to the total.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
+        var csv = (await File.ReadAllLinesAsync(await download.PathAsync(), Cancel)).ToList();
+        Assert.Equal("time,key,count", csv[0]);
+        Assert.Equal(FlagsCalls + IdentityCalls + 2, csv.Skip(1).Sum(row => long.Parse(row.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.EndsWith("-15m.csv", download.SuggestedFilename);
+
         // The chart follows the dashboard's dark mode.
         await shell.DarkModeToggle.ClickAsync();
         await Assertions.Expect(page.Locator(".apexcharts-canvas")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("apexcharts-theme-dark"));

@@ -47,7 +47,7 @@ public static class UsageApi
 
             var series = await usage.SeriesAsync(OrganisationsApi.OrganisationId(user), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow), http.RequestAborted);
             return WantsCsv(http, format)
-                ? TypedResults.Text(Csv(series), "text/csv", Encoding.UTF8)
+                ? TypedResults.Text(UsageCsv.Write(series), "text/csv", Encoding.UTF8)
                 : TypedResults.Ok(new SeriesResponse(series.Window.Label(), Iso(series.From), Iso(series.To),
                     series.Series.Select(l => new LineResponse(l.Key, l.Points.Select(p => new object[] { Iso(p.Time), p.Count }).ToList())).ToList(),
                     series.Total));
@@ -105,29 +105,4 @@ public static class UsageApi
         string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase)
         || http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) > 0);
 
-    private static string Csv(UsageSeries series)
-    {
-        var csv = new StringBuilder("time,key,count\n");
-        foreach (var line in series.Series)
-        {
-            foreach (var point in line.Points)
-            {
-                csv.Append(Iso(point.Time)).Append(',')
-                    .Append(CsvField(line.Key)).Append(',').Append(point.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            }
-        }
-
-        return csv.ToString();
-    }
-
-    // Feature names may hold commas or quotes; a formula-looking name is prefixed so spreadsheets do not run it.
-    private static string CsvField(string value)
-    {
-        if (value.Length > 0 && "=+-@\t\r".Contains(value[0]))
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
-    }
 }

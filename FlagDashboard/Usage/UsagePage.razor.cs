@@ -5,6 +5,7 @@ using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Usage;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace FlagDashboard.Usage;
@@ -35,6 +36,9 @@ public sealed partial class UsagePage
 
     [CascadingParameter(Name = "DarkMode")]
     private bool DarkMode { get; set; }
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = null!;
     private (DateTimeOffset From, DateTimeOffset To)? _zoom;
     private UsageSeries? _series;
     private IReadOnlyList<ApexSeries> _chartSeries = [];
@@ -151,6 +155,18 @@ public sealed partial class UsagePage
         {
             // The page was left.
         }
+    }
+
+    private async Task ExportCsvAsync()
+    {
+        if (_series is null)
+        {
+            return;
+        }
+
+        await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./Usage/UsagePage.razor.js");
+        var name = $"api-calls-{_series.From.UtcDateTime:yyyyMMdd-HHmm}-{_series.To.UtcDateTime:yyyyMMdd-HHmm}-{_series.Window.Label()}.csv";
+        await module.InvokeVoidAsync("download", name, UsageCsv.Write(_series));
     }
 
     private async Task ChoosePresetAsync(UsageRangePreset preset)
