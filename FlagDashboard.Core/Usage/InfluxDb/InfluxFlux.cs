@@ -47,22 +47,6 @@ internal static class InfluxFlux
     public static string Time(DateTimeOffset time) =>
         time.UtcDateTime.ToString(time.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    public static TimeSpan Step(UsageWindow window) => window switch
-    {
-        UsageWindow.OneMinute => TimeSpan.FromMinutes(1),
-        UsageWindow.FifteenMinutes => TimeSpan.FromMinutes(15),
-        UsageWindow.OneHour => TimeSpan.FromHours(1),
-        _ => throw new ArgumentOutOfRangeException(nameof(window), window, null),
-    };
-
-    public static string BucketSuffix(UsageWindow window) => window switch
-    {
-        UsageWindow.OneMinute => "1m",
-        UsageWindow.FifteenMinutes => "15m",
-        UsageWindow.OneHour => "1h",
-        _ => throw new ArgumentOutOfRangeException(nameof(window), window, null),
-    };
-
     /// <summary>The tag a grouping splits by, or null for one line in all.</summary>
     public static string? GroupTag(UsageMetric metric, UsageGrouping grouping) => (metric, grouping) switch
     {
@@ -111,12 +95,12 @@ internal static class InfluxFlux
         var measurement = query.Metric == UsageMetric.ApiCalls ? ApiCalls : FlagEvaluations;
         var group = groupTag is null ? "group()" : $"group(columns: [{String(groupTag)}])";
         return $"""
-            from(bucket: {String(options.BucketName(BucketSuffix(query.Window)))})
+            from(bucket: {String(options.BucketName(query.Window.Label()))})
                 |> range(start: {Time(query.From)}, stop: {Time(query.To)})
                 |> filter(fn: (r) => r._measurement == {String(measurement)} and r._field == {String(CountField)})
                 |> filter(fn: (r) => {string.Join(" and ", tags)})
                 |> {group}
-                |> aggregateWindow(every: {Duration(Step(query.Window))}, fn: sum, createEmpty: true, timeSrc: "_start")
+                |> aggregateWindow(every: {Duration(query.Window.Length())}, fn: sum, createEmpty: true, timeSrc: "_start")
                 |> fill(value: 0)
                 |> yield(name: "usage")
             """;
