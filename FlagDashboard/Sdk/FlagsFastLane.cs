@@ -47,7 +47,7 @@ internal sealed class FlagsFastLane(RequestDelegate next, IUsageRecorder usage, 
         catch (Exception exception) when (!response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             logger.LogError(exception, "GET flags failed");
-            await SdkErrors.Detail(StatusCodes.Status500InternalServerError, "The server failed to answer this request; the failure is logged.").ExecuteAsync(context);
+            await SdkErrors.ServerFailure().ExecuteAsync(context);
         }
         finally
         {

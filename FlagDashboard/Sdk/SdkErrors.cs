@@ -10,6 +10,10 @@ internal static class SdkErrors
 
     public static IResult Forbidden(string detail) => Detail(StatusCodes.Status403Forbidden, detail);
 
+    /// <summary>An unexpected failure, still in the SDKs' shape; the details go to the log, not to the client.</summary>
+    public static IResult ServerFailure() =>
+        Detail(StatusCodes.Status500InternalServerError, "The server failed to answer this request; the failure is logged.");
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private sealed record DetailBody(string Detail);

@@ -25,7 +25,7 @@ internal sealed class SdkUsageMiddleware(RequestDelegate next, IUsageRecorder us
                 context.Response.Headers.AccessControlAllowOrigin = "*";
             }
 
-            await SdkErrors.Detail(StatusCodes.Status500InternalServerError, "The server failed to answer this request; the failure is logged.").ExecuteAsync(context);
+            await SdkErrors.ServerFailure().ExecuteAsync(context);
         }
         finally
         {
