@@ -44,6 +44,8 @@ public sealed partial class UsagePage
     private IReadOnlyList<ApexSeries> _chartSeries = [];
     private string? _error;
     private string? _scopeName;
+    private (int ProjectId, int? EnvironmentId)? _scopeOf;
+    private int _organisationId;
     private long? _monthTotal;
     private IReadOnlyList<FlagUsage>? _flags;
     private int _loads;
@@ -88,8 +90,15 @@ public sealed partial class UsagePage
             return;
         }
 
-        var project = await Projects.GetAsync(projectId);
-        _scopeName = Selection.EnvironmentId is { } selected ? $"{project.Name} / {(await Environments.GetAsync(selected)).Name}" : $"{project.Name}, all environments";
+        // Names and the organisation change only with the selection, not with every refresh.
+        if (_scopeOf != (projectId, Selection.EnvironmentId))
+        {
+            var project = await Projects.GetAsync(projectId);
+            _organisationId = project.OrganisationId;
+            _scopeName = Selection.EnvironmentId is { } selected ? $"{project.Name} / {(await Environments.GetAsync(selected)).Name}" : $"{project.Name}, all environments";
+            _scopeOf = (projectId, Selection.EnvironmentId);
+        }
+
         // One reading of the clock: a preset of exactly 7 days must stay within the 15-minute threshold.
         var now = Clock.GetUtcNow();
         var (from, to) = _zoom ?? (now - _preset.Length, now);
@@ -98,10 +107,10 @@ public sealed partial class UsagePage
         var load = ++_loads;
         try
         {
-            var series = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, from, to, UsageGrouping.Resource));
-            var month = await Usage.SeriesAsync(project.OrganisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, monthStart, UsageWindow.OneHour.Floor(now).AddHours(1), UsageGrouping.None, UsageWindow.OneHour));
+            var series = await Usage.SeriesAsync(_organisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, from, to, UsageGrouping.Resource));
+            var month = await Usage.SeriesAsync(_organisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, monthStart, UsageWindow.OneHour.Floor(now).AddHours(1), UsageGrouping.None, UsageWindow.OneHour));
             // Evaluations are reported per environment: the flag lists need one chosen.
-            var flags = Selection.EnvironmentId is { } flagsEnvironment ? await Usage.FlagsAsync(project.OrganisationId, flagsEnvironment, from, to) : null;
+            var flags = Selection.EnvironmentId is { } flagsEnvironment ? await Usage.FlagsAsync(_organisationId, flagsEnvironment, from, to) : null;
             // Clicks can outrun queries: only the latest question's answer is shown.
             if (load != _loads)
             {
