@@ -173,7 +173,7 @@ public sealed class AppProcess : IAsyncDisposable
         throw new TimeoutException($"FlagDashboard did not answer /health within {timeout}:\n{Log}");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -4,16 +4,20 @@ namespace FlagDashboard.Tests.Infrastructure;
 
 public sealed record CommandResult(int ExitCode, string Output, string Error)
 {
-    public static async Task<CommandResult> RunAsync(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Runs the built app's command line (an operator verb) with <c>dotnet</c>.</summary>
+    public static Task<CommandResult> RunAsync(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment) =>
+        RunProgramAsync("dotnet", [assembly, .. arguments], environment, AppPaths.AppProjectDirectory, TimeSpan.FromMinutes(2));
+
+    public static async Task<CommandResult> RunProgramAsync(
+        string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
-            WorkingDirectory = AppPaths.AppProjectDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(assembly);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -27,8 +31,17 @@ public sealed record CommandResult(int ExitCode, string Output, string Error)
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not end within {timeout}.");
+        }
+
         return new CommandResult(process.ExitCode, await output, await error);
     }
 }

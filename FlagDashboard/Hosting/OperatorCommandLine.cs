@@ -136,7 +136,7 @@ public static class OperatorCommandLine
     /// <summary>For a container's HEALTHCHECK, whose runtime image has no curl: asks the running app's /health.</summary>
     private static Command HealthCheckCommand(TextWriter output, TextWriter error)
     {
-        var url = new Option<string>("--url") { Description = "The app's health address.", DefaultValueFactory = _ => "http://127.0.0.1:5080/health" };
+        var url = new Option<string>("--url") { Description = "The app's health address (default: its first address in Urls or ASPNETCORE_URLS, on loopback).", DefaultValueFactory = _ => HealthCheckAddress.FromEnvironment(Environment.GetEnvironmentVariable) };
         var command = new Command("healthcheck", "Exits 0 when the running app answers its health check, 1 otherwise.") { url };
         command.SetAction(async (parse, cancellationToken) =>
         {
