@@ -76,6 +76,9 @@ public interface IUsageStore
 
     Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken);
 
+    /// <summary>How far back the store still holds <paramref name="window"/>'s counts.</summary>
+    TimeSpan Retention(UsageWindow window);
+
     /// <summary>One line per group, one point per window start from <c>From</c> to <c>To</c> (gaps as zero), lines in descending total.</summary>
     Task<IReadOnlyList<UsageLine>> QueryAsync(UsageQuery query, CancellationToken cancellationToken);
 }

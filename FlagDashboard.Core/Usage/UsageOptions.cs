@@ -42,6 +42,14 @@ public sealed class UsageWindowOptions
         range <= OneMinuteUpTo ? UsageWindow.OneMinute
         : range <= FifteenMinutesUpTo ? UsageWindow.FifteenMinutes
         : UsageWindow.OneHour;
+
+    /// <summary>
+    /// The window for a range ending now or in the past: the one its length calls for, unless that window's
+    /// counts from <paramref name="from"/> are already gone (a short zoom into last month), then the finest that still holds them.
+    /// </summary>
+    public UsageWindow Choose(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, Func<UsageWindow, TimeSpan> retention) =>
+        UsageWindows.All.Where(window => window >= Choose(to - from))
+            .FirstOrDefault(window => from >= now - retention(window), UsageWindow.OneHour);
 }
 
 /// <summary>How long each window's counts are kept.</summary>

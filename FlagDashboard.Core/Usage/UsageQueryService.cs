@@ -38,7 +38,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
     {
         Validate(request.From, request.To);
         ValidateGrouping(request.Metric, request.Grouping);
-        var window = request.Window ?? options.Value.Windows.Choose(request.To - request.From);
+        var window = request.Window ?? options.Value.Windows.Choose(request.From, request.To, clock.GetUtcNow(), store.Retention);
         var (from, to) = Widen(window, request.From, request.To);
         ValidatePoints(window, from, to);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -94,7 +94,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
         Validate(from, to);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await EnvironmentOfOrganisationAsync(db, organisationId, environmentId, "environment", cancellationToken);
-        var window = options.Value.Windows.Choose(to - from);
+        var window = options.Value.Windows.Choose(from, to, clock.GetUtcNow(), store.Retention);
         (from, to) = Widen(window, from, to);
         var lines = await store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, organisationId, environment.ProjectId, environment.Id, null, from, to, window, UsageGrouping.Feature), cancellationToken);
         var counts = lines.ToDictionary(l => l.Key, l => l.Total, StringComparer.Ordinal);

@@ -110,6 +110,39 @@ public sealed class EmbeddedUsageStoreTests
     public void TheWindowFollowsTheRangeAtTheThresholds(int minutes, UsageWindow expected) =>
         Assert.Equal(expected, new UsageWindowOptions().Choose(TimeSpan.FromMinutes(minutes)));
 
+    [Theory]
+    [InlineData(0, 60, UsageWindow.OneMinute)]
+    [InlineData(6 * 24 * 60, 60, UsageWindow.OneMinute)]
+    [InlineData(8 * 24 * 60, 60, UsageWindow.FifteenMinutes)]
+    [InlineData(8 * 24 * 60, 2 * 24 * 60, UsageWindow.FifteenMinutes)]
+    [InlineData(100 * 24 * 60, 60, UsageWindow.OneHour)]
+    [InlineData(0, 30 * 24 * 60, UsageWindow.OneHour)]
+    public void AShortRangeOlderThanAWindowsRetentionReadsTheFinestWindowThatStillHoldsIt(int endsMinutesAgo, int minutes, UsageWindow expected)
+    {
+        var retention = new UsageRetentionOptions();
+        var to = Ten.AddMinutes(-endsMinutesAgo);
+
+        Assert.Equal(expected, new UsageWindowOptions().Choose(to.AddMinutes(-minutes), to, Ten, retention.For));
+    }
+
+    [Fact]
+    public async Task AZoomIntoLastMonthShowsItsCountsFromTheWindowThatKeptThem()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new ManualClock(Ten);
+        var store = Store(database, clock);
+        var lastMonth = Ten.AddDays(-30);
+        await store.WriteAsync([Batch(lastMonth, (Call(SdkResource.Flags, 2), 5))], Cancel);
+        await store.PruneAsync(Cancel);
+        var usage = new UsageQueryService(store, database, Options.Create(new UsageOptions()), clock);
+
+        var series = await usage.SeriesAsync(1, new UsageSeriesRequest(UsageMetric.ApiCalls, UsageScope.Organisation, null, null,
+            lastMonth.AddMinutes(-30), lastMonth.AddMinutes(30), UsageGrouping.None), Cancel);
+
+        Assert.Equal(UsageWindow.FifteenMinutes, series.Window);
+        Assert.Equal(5, series.Total);
+    }
+
     internal static EmbeddedUsageStore Store(TestDatabase database, TimeProvider clock) =>
         new(database, Options.Create(new UsageOptions()), clock);
 

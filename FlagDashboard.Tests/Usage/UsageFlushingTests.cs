@@ -144,6 +144,8 @@ public sealed class UsageFlushingTests
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
+        public TimeSpan Retention(UsageWindow window) => inner.Retention(window);
+
         public Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
         {
             if (FailedWrites < failures)

@@ -16,6 +16,8 @@ public sealed class EmbeddedUsageStore(IDbContextFactory<FlagDashboardDbContext>
 
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public TimeSpan Retention(UsageWindow window) => options.Value.Retention.For(window);
+
     public async Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
     {
         var apiCalls = new Dictionary<(UsageWindow, DateTimeOffset, ApiCall), long>();

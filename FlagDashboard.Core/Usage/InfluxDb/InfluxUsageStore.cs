@@ -219,6 +219,13 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
         return _organisationId = organisation.Id;
     }
 
+    public TimeSpan Retention(UsageWindow window) => window switch
+    {
+        UsageWindow.OneMinute => _options.OneMinuteRetention,
+        UsageWindow.FifteenMinutes => _options.FifteenMinutesRetention,
+        _ => _options.OneHourRetention,
+    };
+
     private IEnumerable<(string Suffix, TimeSpan Retention)> Retentions() =>
     [
         ("raw", _options.RawRetention),
