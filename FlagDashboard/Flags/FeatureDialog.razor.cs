@@ -9,6 +9,7 @@ namespace FlagDashboard.Flags;
 public sealed partial class FeatureDialog
 {
     private const string FormId = "feature-form";
+    private static readonly TimeSpan FocusDelay = TimeSpan.FromMilliseconds(150);
 
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
     private string _name = "";
@@ -21,6 +22,8 @@ public sealed partial class FeatureDialog
     private List<OptionDraft> _options = [];
     private int _version;
     private bool _loading;
+    private bool _focused;
+    private MudTextField<string>? _nameField;
     private bool _saving;
     private string? _conflict;
     private string? _generalError;
@@ -48,6 +51,7 @@ public sealed partial class FeatureDialog
         CloseOnEscapeKey = true,
         MaxWidth = MaxWidth.Medium,
         FullWidth = true,
+        // The dialog puts the focus in the name field itself, once the form is there.
         DefaultFocus = DefaultFocus.FirstChild,
     };
 
@@ -56,6 +60,17 @@ public sealed partial class FeatureDialog
         if (FeatureId is not null)
         {
             await ReloadAsync();
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_focused && _nameField is not null)
+        {
+            _focused = true;
+            // The dialog's focus trap moves the focus to itself as the dialog opens; the name field takes it back after that.
+            await Task.Delay(FocusDelay);
+            await _nameField.FocusAsync();
         }
     }
 
