@@ -110,8 +110,7 @@ public sealed class FeaturesFlowTests : IAsyncLifetime
         for (var attempt = 0; attempt < 20 && await sparkline.GetAttributeAsync("data-total") != "12"; attempt++)
         {
             await Task.Delay(500, Cancel);
-            await page.ReloadAsync();
-            await shell.WaitForInteractiveAsync();
+            await page.GetByTestId("refresh-evaluations").ClickAsync();
         }
 
         await Assertions.Expect(sparkline).ToHaveAttributeAsync("data-total", "12");

@@ -116,6 +116,27 @@ public sealed class FeaturesPageTests : DashboardComponentTest
         Assert.False((await Core.DefaultStateAsync(feature.Id, project.EnvironmentIds[0])).Enabled);
     }
 
+    [Fact]
+    public async Task DeletingAsksFirstAndCancelKeepsTheFeature()
+    {
+        var (project, _) = await SeedAsync();
+        var page = RenderInLayout<FeaturesPage>();
+
+        page.WaitForElement("[data-testid=delete-new_checkout]").Click();
+        Host.WaitForAssertion(() => Assert.Contains("This cannot be undone.", Host.Markup));
+        Host.Find(".mud-message-box__no-button, .mud-message-box__cancel-button").Click();
+
+        Host.WaitForAssertion(() => Assert.DoesNotContain("This cannot be undone.", Host.Markup));
+        Assert.Single(await Core.Features.ListAsync(project.ProjectId, cancellationToken: Token));
+
+        page.Find("[data-testid=delete-new_checkout]").Click();
+        Host.WaitForElement(".mud-message-box__yes-button").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("No features yet", page.Find("[data-testid=empty-state]").TextContent));
+        Assert.Empty(await Core.Features.ListAsync(project.ProjectId, includeArchived: true, cancellationToken: Token));
+        Assert.Contains("Deleted new_checkout.", Host.Markup);
+    }
+
     private static MudSwitch<bool> Switch(IRenderedComponent<FeaturesPage> page, string feature) =>
         page.FindComponents<MudSwitch<bool>>().Single(s => s.Instance.UserAttributes.TryGetValue("data-testid", out var id) && (string?)id == $"toggle-{feature}").Instance;
 

@@ -8,7 +8,7 @@ namespace FlagDashboard.Flags;
 public static class FeatureActions
 {
     /// <summary>Archiving is undone with a click, so it asks nothing; the snackbar says how to undo it.</summary>
-    public static async Task<bool> SetArchivedAsync(FeatureService features, IDialogService dialogs, ISnackbar snackbar, FeatureSummary feature, bool archived)
+    public static async Task<bool> SetArchivedAsync(FeatureService features, ISnackbar snackbar, FeatureSummary feature, bool archived)
     {
         try
         {

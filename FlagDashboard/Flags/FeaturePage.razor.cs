@@ -159,7 +159,7 @@ public sealed partial class FeaturePage
 
     private async Task ToggleArchivedAsync()
     {
-        await FeatureActions.SetArchivedAsync(Features, Dialogs, Snackbar, Summary(_feature!), !_feature!.IsArchived);
+        await FeatureActions.SetArchivedAsync(Features, Snackbar, Summary(_feature!), !_feature!.IsArchived);
         await ReloadAsync();
     }
 

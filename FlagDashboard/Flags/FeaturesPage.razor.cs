@@ -16,6 +16,7 @@ public sealed partial class FeaturesPage
 
     private IReadOnlyList<FeatureStateView> _states = [];
     private IReadOnlyDictionary<string, IReadOnlyList<long>> _evaluations = new Dictionary<string, IReadOnlyList<long>>();
+    private int? _evaluationsOf;
     private string? _search;
     private IReadOnlyCollection<string> _tagFilter = [];
     private bool _showArchived;
@@ -57,7 +58,18 @@ public sealed partial class FeaturesPage
         var all = await Features.ListStatesAsync(environmentId, includeArchived: true);
         _archivedCount = all.Count(s => s.Feature.IsArchived);
         _states = _showArchived ? all : [.. all.Where(s => !s.Feature.IsArchived)];
-        _evaluations = await LoadEvaluationsAsync(environmentId);
+        // A switch or a value changes no count: the sparklines are read when the environment changes or on request.
+        if (_evaluationsOf != environmentId)
+        {
+            _evaluations = await LoadEvaluationsAsync(environmentId);
+            _evaluationsOf = environmentId;
+        }
+    }
+
+    private async Task RefreshEvaluationsAsync()
+    {
+        _evaluationsOf = null;
+        await ReloadAsync();
     }
 
     /// <summary>One query for every row's sparkline: the environment's evaluations of the last day, one line per feature.</summary>
@@ -147,7 +159,7 @@ public sealed partial class FeaturesPage
 
     private async Task SetArchivedAsync(FeatureStateView state, bool archived)
     {
-        await FeatureActions.SetArchivedAsync(Features, Dialogs, Snackbar, state.Feature, archived);
+        await FeatureActions.SetArchivedAsync(Features, Snackbar, state.Feature, archived);
         await ReloadAsync();
     }
 
