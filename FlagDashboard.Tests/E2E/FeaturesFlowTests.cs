@@ -141,6 +141,56 @@ public sealed class FeaturesFlowTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task AMultivariateFeatureKeepsItsWeightsWithinAHundredInTheDialogAndPerEnvironment()
+    {
+        var imported = await _app.RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
+        Assert.True(imported.ExitCode == 0, imported.Error);
+        var page = await _chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await new LoginPage(page, _app.BaseAddress).OpenAsync();
+        await new LoginPage(page, _app.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
+        var shell = new DashboardShell(page);
+        await shell.WaitForInteractiveAsync();
+        await Interactive.RetryAsync(async () =>
+        {
+            await shell.NavLink("features").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("features-table")).ToContainTextAsync("welcome_banner", new() { Timeout = 3000 });
+        });
+
+        await page.GetByTestId("create-feature").ClickAsync();
+        var name = TextBox(page, "feature-name");
+        await Assertions.Expect(name).ToBeFocusedAsync();
+        await name.FillAsync("button_colour");
+        await page.GetByTestId("feature-type").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Multivariate: options split by weight" }).ClickAsync();
+        await page.GetByTestId("add-option").ClickAsync();
+        await page.GetByTestId("add-option").ClickAsync();
+        await TextBox(page, "option-0-value-text").FillAsync("red");
+        await TextBox(page, "option-1-value-text").FillAsync("green");
+        await TextBox(page, "option-1-weight").FillAsync("60");
+        await Assertions.Expect(page.GetByTestId("weights-error")).ToContainTextAsync("The weights add up to 110 %");
+        await Browser.SaveScreenshotAsync(page, "feature-create-dialog-weights");
+        await name.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("feature-dialog")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("features-table")).Not.ToContainTextAsync("button_colour");
+
+        await TextBox(page, "option-1-weight").FillAsync("40");
+        await Assertions.Expect(page.GetByTestId("weights-error")).ToHaveCountAsync(0);
+        await name.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("feature-dialog")).ToHaveCountAsync(0);
+
+        await page.GetByTestId("feature-link-button_colour").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("weight-Development-red")).ToHaveTextAsync("50 %");
+        await Assertions.Expect(page.GetByTestId("weight-Development-green")).ToHaveTextAsync("40 %");
+
+        await page.GetByTestId("edit-weights-Development").ClickAsync();
+        await TextBox(page, "weight-1").FillAsync("30");
+        await TextBox(page, "weight-1").PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("weight-Development-green")).ToHaveTextAsync("30 %");
+        await Assertions.Expect(page.GetByText("Saved the split of button_colour in Development.")).ToBeVisibleAsync();
+        await Browser.SaveScreenshotAsync(page, "feature-page-multivariate");
+    }
+
     private static ILocator TextBox(IPage page, string testId) =>
         page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 

@@ -144,6 +144,22 @@ public sealed partial class FeaturePage
         await ReloadAsync();
     }
 
+    private async Task EditWeightsAsync(EnvironmentStateView environment)
+    {
+        var name = $"{_feature!.Name} in {environment.EnvironmentName}";
+        var dialog = await Dialogs.ShowAsync<WeightsDialog>($"Split of {name}", new DialogParameters<WeightsDialog>
+        {
+            { d => d.Name, name },
+            { d => d.StateId, environment.State.StateId },
+            { d => d.Version, environment.State.StateVersion },
+            { d => d.Weights, environment.State.Weights },
+        }, WeightsDialog.Options);
+        if (await dialog.Result is { Canceled: false })
+        {
+            await ReloadAsync();
+        }
+    }
+
     private async Task EditAsync()
     {
         var dialog = await Dialogs.ShowAsync<FeatureDialog>($"Edit {_feature!.Name}", new DialogParameters<FeatureDialog>
