@@ -96,6 +96,32 @@ public sealed class FeatureDialogTests : DashboardComponentTest
         Assert.Empty(Host.FindAll("[data-testid=conflict]"));
     }
 
+    [Fact]
+    public async Task SwitchingAMultivariateFeatureToStandardAsksBeforeItsOptionsGo()
+    {
+        var project = await SeedAsync();
+        var feature = await Core.Features.CreateAsync(project.ProjectId, new FeatureInput("button_colour", Options:
+            [new MultivariateOptionInput(null, FlagValue.FromString("red"), 30)]), Token);
+        var page = RenderInLayout<FeaturesPage>();
+        page.WaitForElement("[data-testid=edit-button_colour]").Click();
+        Host.WaitForElement("[data-testid=options-editor]");
+        await Host.InvokeAsync(() => Host.FindComponents<MudSelect<FeatureType>>().Single().Instance.ValueChanged.InvokeAsync(FeatureType.Standard));
+
+        Host.Find("form#feature-form").Submit();
+        Host.WaitForElement(".mud-message-box__no-button, .mud-message-box__cancel-button").Click();
+
+        Host.WaitForAssertion(() => Assert.Empty(Host.FindAll(".mud-message-box__yes-button")));
+        Assert.Single((await Core.Features.GetAsync(feature.Id, Token)).Options);
+
+        Host.Find("form#feature-form").Submit();
+        Host.WaitForElement(".mud-message-box__yes-button").Click();
+
+        Host.WaitForAssertion(() => Assert.Empty(Host.FindAll("[data-testid=feature-dialog]")));
+        var saved = await Core.Features.GetAsync(feature.Id, Token);
+        Assert.Equal(FeatureType.Standard, saved.Type);
+        Assert.Empty(saved.Options);
+    }
+
     private async Task<Infrastructure.SeededProject> SeedAsync()
     {
         var project = await Core.SeedProjectAsync();

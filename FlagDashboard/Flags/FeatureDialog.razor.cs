@@ -21,6 +21,7 @@ public sealed partial class FeatureDialog
     private FlagValueDraft _initialValue = new();
     private List<OptionDraft> _options = [];
     private int _version;
+    private IReadOnlyList<int> _loadedOptionIds = [];
     private bool _loading;
     private bool _focused;
     private MudTextField<string>? _nameField;
@@ -36,6 +37,9 @@ public sealed partial class FeatureDialog
 
     [Inject]
     private ISnackbar Snackbar { get; set; } = null!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = null!;
 
     /// <summary>The project a new feature goes into.</summary>
     [Parameter]
@@ -92,6 +96,7 @@ public sealed partial class FeatureDialog
             _initialValue = new FlagValueDraft(feature.InitialValue);
             _options = [.. feature.Options.Select(o => new OptionDraft { Id = o.Id, Value = new FlagValueDraft(o.Value), Weight = o.DefaultWeight })];
             _version = feature.Version;
+            _loadedOptionIds = [.. feature.Options.Select(o => o.Id)];
             _conflict = null;
             _errors.Clear();
         }
@@ -115,6 +120,11 @@ public sealed partial class FeatureDialog
         _errors.Clear();
         _generalError = null;
         if (Parse() is not { } input)
+        {
+            return;
+        }
+
+        if (!await ConfirmRemovedOptionsAsync(input))
         {
             return;
         }
@@ -160,6 +170,22 @@ public sealed partial class FeatureDialog
         {
             _saving = false;
         }
+    }
+
+    /// <summary>Removing an option drops its share in every environment: that is asked first.</summary>
+    private async Task<bool> ConfirmRemovedOptionsAsync(FeatureInput input)
+    {
+        var removed = _loadedOptionIds.Count(id => (input.Options ?? []).All(o => o.Id != id));
+        if (removed == 0)
+        {
+            return true;
+        }
+
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            removed == 1 ? "Remove an option?" : $"Remove {removed} options?",
+            $"Identities that get {(removed == 1 ? "this option" : "these options")} in any environment get the control value instead, and {(removed == 1 ? "its" : "their")} share is lost in every environment.",
+            yesText: "Remove", cancelText: "Keep editing", options: new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.Small });
+        return confirmed == true;
     }
 
     /// <summary>Reads the form into an input, or marks what cannot be read and returns null.</summary>
