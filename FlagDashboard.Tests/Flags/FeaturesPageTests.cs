@@ -49,6 +49,21 @@ public sealed class FeaturesPageTests : DashboardComponentTest
     }
 
     [Fact]
+    public async Task EscapeLeavesTheValueAsItWas()
+    {
+        var (project, feature) = await SeedAsync();
+        var page = RenderInLayout<FeaturesPage>();
+        page.WaitForElement("[data-testid=value-new_checkout-edit]").Click();
+        TextInput(page, "value-new_checkout-editor-text").Input("changed");
+
+        page.Find("[data-testid=value-new_checkout-form]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+
+        page.WaitForAssertion(() => Assert.Equal("blue", page.Find("[data-testid=value-new_checkout]").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=value-new_checkout-form]"));
+        Assert.Equal(FlagValue.FromString("blue"), (await Core.DefaultStateAsync(feature.Id, project.EnvironmentIds[0])).Value);
+    }
+
+    [Fact]
     public async Task ArchivedFeaturesAreHiddenUntilAskedFor()
     {
         var (project, _) = await SeedAsync();
