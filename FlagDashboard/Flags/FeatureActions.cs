@@ -7,6 +7,24 @@ namespace FlagDashboard.Flags;
 /// <summary>Archive and delete, as the features table and the feature page both offer them, with their feedback.</summary>
 public static class FeatureActions
 {
+    /// <summary>Switches one state on or off; a conflict or a deleted state is said, and the caller reads the states again either way.</summary>
+    public static async Task SetEnabledAsync(FeatureService features, ISnackbar snackbar, string name, int stateId, bool enabled, FlagValue value, int version)
+    {
+        try
+        {
+            await features.UpdateStateAsync(stateId, enabled, value, version);
+            snackbar.Add($"{name} is {(enabled ? "on" : "off")}.", Severity.Success);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            snackbar.Add($"Someone else changed {name} in the meantime; it shows their change now. Apply yours again if it still holds.", Severity.Warning);
+        }
+        catch (NotFoundException)
+        {
+            snackbar.Add($"{name} was removed by someone else.", Severity.Warning);
+        }
+    }
+
     /// <summary>Archiving is undone with a click, so it asks nothing; the snackbar says how to undo it.</summary>
     public static async Task<bool> SetArchivedAsync(FeatureService features, ISnackbar snackbar, FeatureSummary feature, bool archived)
     {

@@ -92,73 +92,7 @@ public sealed partial class FeaturePage
 
     private string EnvironmentName(int environmentId) => _environmentNames.GetValueOrDefault(environmentId) ?? $"Environment {environmentId}";
 
-    private async Task ToggleAsync(EnvironmentStateView environment, bool enabled)
-    {
-        var state = environment.State;
-        await SetEnabledAsync($"{_feature!.Name} in {environment.EnvironmentName}", state.StateId, enabled, state.Value, state.StateVersion);
-    }
-
-    private Task ToggleOverrideAsync(SegmentOverrideView item, string environmentName, bool enabled) =>
-        SetEnabledAsync($"{_feature!.Name} for {item.SegmentName} in {environmentName}", item.StateId, enabled, item.Value, item.Version);
-
-    private async Task SetEnabledAsync(string name, int stateId, bool enabled, FlagValue value, int version)
-    {
-        try
-        {
-            await Features.UpdateStateAsync(stateId, enabled, value, version);
-            Snackbar.Add($"{name} is {(enabled ? "on" : "off")}.", Severity.Success);
-        }
-        catch (ConcurrencyConflictException)
-        {
-            Snackbar.Add($"Someone else changed {name} in the meantime; the page shows their change now. Apply yours again if it still holds.", Severity.Warning);
-        }
-        catch (NotFoundException)
-        {
-            Snackbar.Add($"{name} was removed by someone else.", Severity.Warning);
-        }
-
-        await ReloadAsync();
-    }
-
-    /// <summary>Moves one segment override up or down and saves the whole order.</summary>
-    private async Task MoveAsync(EnvironmentStateView environment, int index, int by)
-    {
-        var order = _segmentOverrides[environment.EnvironmentId].ToList();
-        var target = index + by;
-        if (target < 0 || target >= order.Count)
-        {
-            return;
-        }
-
-        (order[index], order[target]) = (order[target], order[index]);
-        try
-        {
-            await Segments.ReorderOverridesAsync(environment.EnvironmentId, Id, [.. order.Select(o => o.StateId)]);
-            Snackbar.Add($"In {environment.EnvironmentName}, {string.Join(", then ", order.Select(o => o.SegmentName))}.", Severity.Success);
-        }
-        catch (ValidationException)
-        {
-            Snackbar.Add($"The segment overrides in {environment.EnvironmentName} changed in the meantime; here they are as they are now. Move them again if needed.", Severity.Warning);
-        }
-
-        await ReloadAsync();
-    }
-
-    private async Task EditWeightsAsync(EnvironmentStateView environment)
-    {
-        var name = $"{_feature!.Name} in {environment.EnvironmentName}";
-        var dialog = await Dialogs.ShowAsync<WeightsDialog>($"Split of {name}", new DialogParameters<WeightsDialog>
-        {
-            { d => d.Name, name },
-            { d => d.StateId, environment.State.StateId },
-            { d => d.Version, environment.State.StateVersion },
-            { d => d.Weights, environment.State.Weights },
-        }, WeightsDialog.Options);
-        if (await dialog.Result is { Canceled: false })
-        {
-            await ReloadAsync();
-        }
-    }
+    private IReadOnlyList<SegmentOverrideView> OverridesIn(int environmentId) => _segmentOverrides.GetValueOrDefault(environmentId) ?? [];
 
     private async Task EditAsync()
     {

@@ -116,16 +116,7 @@ public sealed partial class FeaturesPage
         _busyStateId = state.StateId;
         try
         {
-            await Features.UpdateStateAsync(state.StateId, enabled, state.Value, state.StateVersion);
-            Snackbar.Add($"{state.Feature.Name} is {(enabled ? "on" : "off")}.", Severity.Success);
-        }
-        catch (ConcurrencyConflictException)
-        {
-            Snackbar.Add($"Someone else changed {state.Feature.Name} in the meantime; the table shows their change now. Apply yours again if it still holds.", Severity.Warning);
-        }
-        catch (NotFoundException)
-        {
-            Snackbar.Add($"{state.Feature.Name} was deleted by someone else.", Severity.Warning);
+            await FeatureActions.SetEnabledAsync(Features, Snackbar, state.Feature.Name, state.StateId, enabled, state.Value, state.StateVersion);
         }
         finally
         {
