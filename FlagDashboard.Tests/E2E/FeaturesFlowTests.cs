@@ -100,7 +100,10 @@ public sealed class FeaturesFlowTests : IAsyncLifetime
             await Task.Delay(25, Cancel);
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"SDK answered enabled {stopwatch.ElapsedMilliseconds} ms after the switch showed on.");
+        var measured = $"SDK answered enabled {stopwatch.ElapsedMilliseconds} ms after the switch showed on.";
+        TestContext.Current.TestOutputHelper?.WriteLine(measured);
+        Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots"));
+        await File.AppendAllTextAsync(Path.Combine(AppContext.BaseDirectory, "screenshots", "feature-switch-latency.txt"), $"{DateTimeOffset.UtcNow:O} {measured}\n", Cancel);
         await Assertions.Expect(page.GetByText("new_checkout is on.")).ToBeVisibleAsync();
 
         // Evaluations reported by an SDK show in the table's sparkline.
