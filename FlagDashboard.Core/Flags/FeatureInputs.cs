@@ -26,3 +26,9 @@ public sealed record FeatureStateView(
     int StateVersion,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<WeightView> Weights);
+
+/// <summary>A feature's default state in one environment, for the feature page that shows every environment side by side.</summary>
+public sealed record EnvironmentStateView(int EnvironmentId, string EnvironmentName, FeatureStateView State);
+
+/// <summary>An identity's override of one feature.</summary>
+public sealed record FeatureIdentityOverrideView(int StateId, int EnvironmentId, int IdentityId, string Identifier, bool Enabled, FlagValue Value, int Version);

@@ -199,6 +199,36 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         return state;
     }
 
+    /// <summary>The feature's default state in every environment of its project, in environment order.</summary>
+    public async Task<IReadOnlyList<EnvironmentStateView>> ListEnvironmentStatesAsync(int featureId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Features.AnyAsync(f => f.Id == featureId, cancellationToken))
+        {
+            throw new NotFoundException(Entity, featureId);
+        }
+
+        var states = await db.FeatureStates.AsNoTracking()
+            .Include(s => s.Feature)
+            .Include(s => s.Environment)
+            .Include(s => s.Weights).ThenInclude(w => w.Option)
+            .Where(s => s.FeatureId == featureId && s.SegmentId == null && s.IdentityId == null)
+            .ToListAsync(cancellationToken);
+        return states.OrderBy(s => s.EnvironmentId).Select(s => new EnvironmentStateView(s.EnvironmentId, s.Environment!.Name, View(s))).ToList();
+    }
+
+    /// <summary>The identities that override the feature, in any environment, by identifier; at most <paramref name="take"/> of them.</summary>
+    public async Task<IReadOnlyList<FeatureIdentityOverrideView>> ListIdentityOverridesAsync(int featureId, int take = 200, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.FeatureStates.AsNoTracking()
+            .Where(s => s.FeatureId == featureId && s.IdentityId != null)
+            .OrderBy(s => s.EnvironmentId).ThenBy(s => s.Identity!.Identifier)
+            .Take(Math.Clamp(take, 1, 1000))
+            .Select(s => new FeatureIdentityOverrideView(s.Id, s.EnvironmentId, s.IdentityId!.Value, s.Identity!.Identifier, s.Enabled, s.Value, s.Version))
+            .ToListAsync(cancellationToken);
+    }
+
     internal static void ValidateWeights(IEnumerable<double> percentages, string field)
     {
         var list = percentages.ToList();

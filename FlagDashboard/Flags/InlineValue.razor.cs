@@ -1,0 +1,92 @@
+using FlagDashboard.Core;
+using FlagDashboard.Core.Flags;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
+
+namespace FlagDashboard.Flags;
+
+/// <summary>A feature state's value, edited in place with its type.</summary>
+public sealed partial class InlineValue
+{
+    [Inject]
+    private FeatureService Features { get; set; } = null!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = null!;
+
+    private FlagValueDraft? _draft;
+    private bool _saving;
+
+    /// <summary>What the snackbar calls the state, e.g. the feature's name.</summary>
+    [Parameter, EditorRequired]
+    public string Name { get; set; } = "";
+
+    [Parameter, EditorRequired]
+    public int StateId { get; set; }
+
+    [Parameter]
+    public bool Enabled { get; set; }
+
+    [Parameter]
+    public FlagValue Value { get; set; }
+
+    [Parameter]
+    public int Version { get; set; }
+
+    [Parameter]
+    public string TestId { get; set; } = "value";
+
+    /// <summary>Raised after a save or a conflict: the owner reads the states again.</summary>
+    [Parameter]
+    public EventCallback Changed { get; set; }
+
+    private void Edit() => _draft = new FlagValueDraft(Value) { Type = Value.IsNone ? FlagValueType.String : Value.Type };
+
+    private void Cancel() => _draft = null;
+
+    private void CancelOnEscape(KeyboardEventArgs args)
+    {
+        if (args.Key == "Escape")
+        {
+            _draft = null;
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_draft is not { } draft || _saving || !draft.TryParse(out var value))
+        {
+            return;
+        }
+
+        _saving = true;
+        try
+        {
+            await Features.UpdateStateAsync(StateId, Enabled, value, Version);
+            Snackbar.Add(value.IsNone ? $"{Name} now has no value." : $"{Name} now has the value {value.ToDisplayText()}.", Severity.Success);
+            _draft = null;
+        }
+        catch (ValidationException exception)
+        {
+            draft.Error = string.Join(" ", exception.Errors.SelectMany(e => e.Value));
+            return;
+        }
+        catch (ConcurrencyConflictException)
+        {
+            Snackbar.Add($"Someone else changed {Name} in the meantime; it shows their change now. Apply yours again if it still holds.", Severity.Warning);
+            _draft = null;
+        }
+        catch (NotFoundException)
+        {
+            Snackbar.Add($"{Name} was deleted by someone else.", Severity.Warning);
+            _draft = null;
+        }
+        finally
+        {
+            _saving = false;
+        }
+
+        await Changed.InvokeAsync();
+    }
+}
