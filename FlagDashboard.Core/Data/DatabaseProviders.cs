@@ -8,13 +8,22 @@ public static class DatabaseProviders
     /// <summary>The PostgreSQL migrations live in their own assembly: each provider has its own history and snapshot.</summary>
     public const string PostgresMigrationsAssembly = "FlagDashboard.Migrations.Postgres";
 
-    public static DbContextOptionsBuilder UseFlagDashboardDatabase(this DbContextOptionsBuilder builder, DatabaseOptions options) =>
-        options.Provider switch
+    public static TBuilder UseFlagDashboardDatabase<TBuilder>(this TBuilder builder, DatabaseOptions options)
+        where TBuilder : DbContextOptionsBuilder
+    {
+        if (options.Provider == DatabaseProvider.Postgres)
         {
-            DatabaseProvider.Postgres => builder.UsePostgres(options.ConnectionString!),
-            _ => builder.UseSqlite(options.ResolveSqliteConnectionString()).AddInterceptors(SqlitePragmas.Instance),
-        };
+            return builder.UsePostgres(options.ConnectionString!);
+        }
 
-    public static DbContextOptionsBuilder UsePostgres(this DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(options.ResolveSqliteConnectionString()).AddInterceptors(SqlitePragmas.Instance);
+        return builder;
+    }
+
+    public static TBuilder UsePostgres<TBuilder>(this TBuilder builder, string connectionString)
+        where TBuilder : DbContextOptionsBuilder
+    {
         builder.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+        return builder;
+    }
 }
