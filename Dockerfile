@@ -12,12 +12,14 @@ RUN apt-get update \
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY FlagDashboard.Core/FlagDashboard.Core.csproj FlagDashboard.Core/
+COPY FlagDashboard.Migrations.Postgres/FlagDashboard.Migrations.Postgres.csproj FlagDashboard.Migrations.Postgres/
 COPY FlagDashboard/FlagDashboard.csproj FlagDashboard/
 RUN dotnet restore FlagDashboard/FlagDashboard.csproj
 COPY wwwroot-assets/package.json wwwroot-assets/package-lock.json wwwroot-assets/
 RUN cd wwwroot-assets && npm ci --no-audit --no-fund
 COPY wwwroot-assets/ wwwroot-assets/
 COPY FlagDashboard.Core/ FlagDashboard.Core/
+COPY FlagDashboard.Migrations.Postgres/ FlagDashboard.Migrations.Postgres/
 COPY FlagDashboard/ FlagDashboard/
 RUN dotnet publish FlagDashboard/FlagDashboard.csproj -c Release -o /app --no-restore
 
