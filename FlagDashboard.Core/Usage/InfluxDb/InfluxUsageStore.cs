@@ -113,7 +113,7 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
                 await tasks.DeleteTaskAsync(duplicate.Id, cancellationToken);
                 _logger.LogInformation("Deleted task {Task} ({TaskId}), a duplicate made by instances starting at once", name, duplicate.Id);
             }
-            catch (NotFoundException)
+            catch (InfluxDB.Client.Core.Exceptions.NotFoundException)
             {
                 // Another instance deleted it first.
             }
@@ -156,14 +156,15 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
             }
 
             var timestamp = batch.Stamp ??= NextTimestamp(batch.Minute);
+            var instance = batch.Instance ??= _options.Instance;
             foreach (var (call, count) in batch.ApiCalls)
             {
-                lines.Add(InfluxLineProtocol.ApiCallLine(call, count, _options.Instance, timestamp));
+                lines.Add(InfluxLineProtocol.ApiCallLine(call, count, instance, timestamp));
             }
 
             foreach (var (key, count) in batch.Evaluations)
             {
-                lines.Add(InfluxLineProtocol.EvaluationLine(key, count, _options.Instance, timestamp));
+                lines.Add(InfluxLineProtocol.EvaluationLine(key, count, instance, timestamp));
             }
         }
 
