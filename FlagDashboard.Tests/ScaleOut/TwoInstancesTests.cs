@@ -129,6 +129,66 @@ public sealed partial class TwoInstancesTests
         }
     }
 
+    [Fact]
+    public async Task AChangeStillArrivesWhenTheListeningConnectionWasCut()
+    {
+        await using var cluster = await ScaleOutCluster.CreateAsync();
+        var instance = await cluster.StartInstanceAsync();
+        var environmentId = await ImportSampleAsync(cluster);
+        using var sdk = SdkClient(instance);
+        Assert.Equal(HttpStatusCode.OK, (await sdk.GetAsync("flags/", Cancel)).StatusCode);
+
+        // As a failover or a proxy's idle timeout would: the server ends the instance's listening session.
+        await using (var db = cluster.Database.CreateDbContext())
+        {
+            var ended = await db.Database.SqlQueryRaw<bool>(
+                "SELECT pg_terminate_backend(pid) AS \"Value\" FROM pg_stat_activity WHERE application_name = 'flagdashboard-change-listener'").ToListAsync(Cancel);
+            Assert.Equal([true], ended);
+        }
+
+        var features = new FeatureService(cluster.Database, new FixedActor("scale-out test"), TimeProvider.System);
+        var state = (await features.ListStatesAsync(environmentId, cancellationToken: Cancel)).Single(s => s.Feature.Name == "welcome_banner");
+        await features.UpdateStateAsync(state.StateId, true, FlagValue.FromString("after-the-cut"), state.StateVersion, Cancel);
+        var changed = Stopwatch.GetTimestamp();
+
+        // The listener reconnects within a second and compares the stamps at once; the interval check is the last resort.
+        Assert.True(await TimeUntilVisibleAsync(sdk, "after-the-cut", changed) < 5_000, instance.Log);
+        Assert.Contains("Listening for environment changes failed", instance.Log);
+    }
+
+    [Fact]
+    public async Task PostgresWithoutAConnectionStringIsRefusedWithAMessageThatSaysWhatToSet()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "flagdashboard-tests", Guid.NewGuid().ToString("N"));
+        var result = await CommandResult.RunAsync(AppPaths.AppAssembly, ["migrate"], new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["Database__DataDirectory"] = home,
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("ConnectionStrings:FlagDashboard", result.Error);
+    }
+
+    [Fact]
+    public async Task TheMigrateVerbOnSqliteCreatesTheDatabaseAndSaysItIsUpToDate()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "flagdashboard-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = await CommandResult.RunAsync(AppPaths.AppAssembly, ["migrate"], new Dictionary<string, string> { ["Database__DataDirectory"] = home });
+
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Contains("The Sqlite database is up to date", result.Output);
+            Assert.True(File.Exists(Path.Combine(home, "flagdashboard.db")));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
     private static async Task<int> ImportSampleAsync(ScaleOutCluster cluster)
     {
         var imported = await cluster.RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);

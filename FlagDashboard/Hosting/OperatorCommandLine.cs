@@ -209,7 +209,8 @@ public static class OperatorCommandLine
             await using var scope = host.Services.CreateAsyncScope();
             return await verb(scope.ServiceProvider);
         }
-        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException or EnvironmentDocumentException)
+        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException or EnvironmentDocumentException
+            or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await error.WriteLineAsync($"error: {exception.Message}");
             return 1;
