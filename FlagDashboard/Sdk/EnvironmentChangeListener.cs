@@ -17,6 +17,7 @@ internal sealed class EnvironmentChangeListener(
     IOptions<DatabaseOptions> options,
     ILogger<EnvironmentChangeListener> logger) : BackgroundService
 {
+    /// <summary>The channel of the trigger made by the PostgreSQL migration <c>EnvironmentChangeNotifications</c>.</summary>
     public const string Channel = "flagdashboard_environment_changed";
 
     internal static readonly TimeSpan SafetyNetInterval = TimeSpan.FromSeconds(5);
