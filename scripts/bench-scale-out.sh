@@ -13,8 +13,9 @@ CONNECTIONS=${CONNECTIONS:-32}
 APP_PORT=${APP_PORT:-5191}
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb /usr/local/bin/initdb 2>/dev/null | head -1)")
-[ -x "$bin/initdb" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)"; exit 1; }
+bin=
+for candidate in /usr/lib/postgresql/*/bin /usr/local/bin; do [ -z "$bin" ] && [ -x "$candidate/initdb" ] && bin=$candidate; done
+[ -n "$bin" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)"; exit 1; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 work=$(mktemp -d)

@@ -12,7 +12,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # The tests look for initdb and pg_ctl where Debian's package puts them (or in /usr/local/bin).
-if ! ls /usr/lib/postgresql/*/bin/initdb /usr/local/bin/initdb >/dev/null 2>&1; then missing+=(postgresql); fi
+has_initdb=no
+for candidate in /usr/lib/postgresql/*/bin/initdb /usr/local/bin/initdb; do [ -x "$candidate" ] && has_initdb=yes; done
+[ "$has_initdb" = yes ] || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} from Debian's packages..."
   if as_root apt-get update -qq \
