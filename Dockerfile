@@ -14,6 +14,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY FlagDashboard.Core/FlagDashboard.Core.csproj FlagDashboard.Core/
+COPY FlagDashboard.Migrations.Postgres/FlagDashboard.Migrations.Postgres.csproj FlagDashboard.Migrations.Postgres/
 COPY FlagDashboard/FlagDashboard.csproj FlagDashboard/
 RUN rid="linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" \
     && echo "$rid" > /rid \
@@ -22,6 +23,7 @@ COPY wwwroot-assets/package.json wwwroot-assets/package-lock.json wwwroot-assets
 RUN cd wwwroot-assets && npm ci --no-audit --no-fund
 COPY wwwroot-assets/ wwwroot-assets/
 COPY FlagDashboard.Core/ FlagDashboard.Core/
+COPY FlagDashboard.Migrations.Postgres/ FlagDashboard.Migrations.Postgres/
 COPY FlagDashboard/ FlagDashboard/
 RUN dotnet publish FlagDashboard/FlagDashboard.csproj -c Release -r "$(cat /rid)" --self-contained -o /app --no-restore
 

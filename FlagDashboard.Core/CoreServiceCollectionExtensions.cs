@@ -24,8 +24,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddFlagDashboardCore(this IServiceCollection services)
     {
         services.AddPooledDbContextFactory<FlagDashboardDbContext>((provider, options) =>
-            options.UseSqlite(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ResolveSqliteConnectionString())
-                .AddInterceptors(SqlitePragmas.Instance));
+            options.UseFlagDashboardDatabase(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         // ASP.NET Core Identity's stores take a context per request scope; it comes from the same pool.
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<FlagDashboardDbContext>>().CreateDbContext());
         services.TryAddSingleton(TimeProvider.System);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of FlagDashboard on a fresh Debian machine with the .NET 10 SDK, Node and npm.
-# Installs what the tests need and is missing (Debian's chromium for Playwright), builds, runs the tests,
-# and ends with one line: "N passed, N failed, N skipped". The exit code is the test run's.
+# Installs what the tests need and is missing (Debian's chromium for Playwright, Debian's postgresql for the
+# PostgreSQL and scale-out tests, which start their own throw-away server), builds, runs the tests, then
+# runs the Core service tests a second time against PostgreSQL, and ends with one line:
+# "N passed, N failed, N skipped" (both runs added up). The exit code is non-zero if either run failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,13 @@ install() {
 }
 
 [ -x /usr/bin/chromium ] || install chromium || exit 1
+# The PostgreSQL tests start a server of their own (initdb in a temporary folder, a free port); they look for
+# initdb and pg_ctl where Debian's package puts them (or in /usr/local/bin).
+has_initdb=no
+for candidate in /usr/lib/postgresql/*/bin/initdb /usr/local/bin/initdb; do [ -x "$candidate" ] && has_initdb=yes; done
+if [ "$has_initdb" = no ]; then
+  install postgresql || echo "Could not install postgresql: the tests that need it are skipped and say why."
+fi
 # podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines).
 # Without them the container checks are skipped and counted as skipped, so a failed install does not stop the run.
 container_tools=()
@@ -23,23 +32,38 @@ if [ ${#container_tools[@]} -gt 0 ]; then
   install "${container_tools[@]}" || echo "Could not install ${container_tools[*]}: the container checks will be skipped."
 fi
 
-log=$(mktemp)
-rm -f TestResults/container-report.txt
-dotnet test FlagDashboard.sln 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+passed=0 failed=0 skipped=0 status=0
+run() { # label, dotnet test arguments...
+  local label=$1; shift
+  local log; log=$(mktemp)
+  echo "== $label"
+  "$@" 2>&1 | tee "$log"
+  local code=${PIPESTATUS[0]}
+  local f p s
+  f=$(grep -E '^\s+failed:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+  p=$(grep -E '^\s+succeeded:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+  s=$(grep -E '^\s+skipped:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+  rm -f "$log"
+  if [ "$code" -ne 0 ] && [ "$f" -eq 0 ]; then
+    # The build or the runner failed before counting: say so rather than print a green-looking line.
+    f=1
+  fi
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  [ "$code" -eq 0 ] || status=$code
+}
 
-total=$(grep -E '^\s+total:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-failed=$(grep -E '^\s+failed:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-passed=$(grep -E '^\s+succeeded:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-skipped=$(grep -E '^\s+skipped:' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-rm -f "$log"
+rm -f TestResults/container-report.txt
+run "All tests (SQLite, plus the scale-out tests on PostgreSQL)" dotnet test FlagDashboard.sln
+# The same Core service tests again, each on a fresh PostgreSQL database instead of a SQLite file.
+core_namespaces=(Organisations Projects Environments Flags Segments Identities Audit ApiKeys Import Usage Data)
+filters=()
+for namespace in "${core_namespaces[@]}"; do filters+=(--filter-namespace "FlagDashboard.Tests.$namespace"); done
+FLAGDASHBOARD_TEST_DATABASE=Postgres run "Core service tests on PostgreSQL" \
+  dotnet test --project FlagDashboard.Tests/FlagDashboard.Tests.csproj --no-build -- "${filters[@]}"
+
 if [ -f TestResults/container-report.txt ]; then
   echo "Container image checks:"
   sed 's/^/  /' TestResults/container-report.txt
-fi
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  # The build or the runner failed before counting: say so rather than print a green-looking line.
-  failed=1
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

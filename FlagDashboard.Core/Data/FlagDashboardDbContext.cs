@@ -8,6 +8,7 @@ using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
 using FlagDashboard.Core.Usage.Embedded;
 using FlagDashboard.Core.Users;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -15,7 +16,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FlagDashboard.Core.Data;
 
 public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbContext> options)
-    : IdentityDbContext<DashboardUser>(options)
+    : IdentityDbContext<DashboardUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Organisation> Organisations => Set<Organisation>();
 
@@ -49,6 +50,9 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
 
     public DbSet<PendingUsage> PendingUsage => Set<PendingUsage>();
 
+    /// <summary>The keys that protect sign-in cookies, shared by every instance on the same database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -62,13 +66,12 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
         configuration.Properties<FlagValue>().HaveConversion<FlagValueConverter>().HaveMaxLength(FieldLimits.Value);
-        if (Database.IsSqlite())
-        {
-            // SQLite has no date type: as text, DateTimeOffset cannot be ordered or compared in queries.
-            // UTC ticks order and compare correctly whatever offset a value or a query parameter carries.
-            configuration.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-            configuration.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
-        }
+        // SQLite has no date type: as text, DateTimeOffset cannot be ordered or compared in queries. UTC ticks
+        // order and compare correctly whatever offset a value or a query parameter carries. PostgreSQL keeps
+        // the same ticks rather than timestamptz, whose microseconds would round the 100 ns a stamp was
+        // written with: a stamp read back must equal the one written, on either provider.
+        configuration.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configuration.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

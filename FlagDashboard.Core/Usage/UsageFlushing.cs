@@ -119,24 +119,45 @@ public sealed class UsageFlushing(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        while (await db.PendingUsage.OrderBy(p => p.Id).Take(100).ToListAsync(cancellationToken) is { Count: > 0 } spilled)
+        // SQLite has one instance: nobody else replays, and a transaction would hold its only write lock
+        // through the store's write.
+        var shared = !db.Database.IsSqlite();
+        while (await db.PendingUsage.AsNoTracking().OrderBy(p => p.Id).Take(100).ToListAsync(cancellationToken) is { Count: > 0 } spilled)
         {
+            // Instances sharing the database claim rows by deleting them, in a transaction that commits only
+            // once the store took them: a failed write puts them back, and two instances never replay the same
+            // rows (the second one's delete waits for the first and then finds them gone).
+            await using var transaction = shared ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            var ids = spilled.Select(p => p.Id).ToList();
+            if (shared && await db.PendingUsage.Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(cancellationToken) != ids.Count)
+            {
+                // Another instance is replaying these; it will finish them.
+                return;
+            }
+
             await store.WriteAsync(spilled.Select(p => SpilledBatch.Deserialize(p.Batch)).ToList(), cancellationToken);
-            db.PendingUsage.RemoveRange(spilled);
-            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
+            {
+                await db.PendingUsage.Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(cancellationToken);
+            }
         }
     }
 
     private static long Count(UsageBatch batch) => batch.ApiCalls.Values.Sum() + batch.Evaluations.Values.Sum();
 
     /// <summary>A batch as JSON, for the spill table.</summary>
-    private sealed record SpilledBatch(DateTimeOffset Minute, long? Stamp, List<SpilledCall> Calls, List<SpilledEvaluation> Evaluations)
+    private sealed record SpilledBatch(DateTimeOffset Minute, long? Stamp, List<SpilledCall> Calls, List<SpilledEvaluation> Evaluations, string? Instance = null)
     {
         public static string Serialize(UsageBatch batch) => JsonSerializer.Serialize(new SpilledBatch(
             batch.Minute,
             batch.Stamp,
             batch.ApiCalls.Select(c => new SpilledCall(c.Key, c.Value)).ToList(),
-            batch.Evaluations.Select(e => new SpilledEvaluation(e.Key, e.Value)).ToList()), JsonOptions.Compact);
+            batch.Evaluations.Select(e => new SpilledEvaluation(e.Key, e.Value)).ToList(),
+            batch.Instance), JsonOptions.Compact);
 
         public static UsageBatch Deserialize(string json)
         {
@@ -144,6 +165,7 @@ public sealed class UsageFlushing(
             return new UsageBatch(spilled.Minute, spilled.Calls.ToDictionary(c => c.Call, c => c.Count), spilled.Evaluations.ToDictionary(e => e.Key, e => e.Count))
             {
                 Stamp = spilled.Stamp,
+                Instance = spilled.Instance,
             };
         }
     }

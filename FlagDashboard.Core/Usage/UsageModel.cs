@@ -39,6 +39,12 @@ public sealed record UsageBatch(
     /// have stored, rather than adding it again.
     /// </summary>
     public long? Stamp { get; set; }
+
+    /// <summary>
+    /// The instance tag the batch was first written with, kept beside <see cref="Stamp"/>: a spilled batch
+    /// replayed by another instance rewrites the same points instead of adding a second series.
+    /// </summary>
+    public string? Instance { get; set; }
 }
 
 /// <summary>

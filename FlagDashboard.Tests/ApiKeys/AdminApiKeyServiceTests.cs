@@ -2,7 +2,6 @@ using System.Globalization;
 using FlagDashboard.Core;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using static FlagDashboard.Tests.Infrastructure.CoreServices;
 
 namespace FlagDashboard.Tests.ApiKeys;
@@ -39,7 +38,7 @@ public sealed class AdminApiKeyServiceTests
         Assert.True(created.Secret.Length > stored.Prefix.Length + 20, "The shown prefix gives away most of the secret.");
         foreach (var table in new[] { "AdminApiKeys", "AuditEntries" })
         {
-            foreach (var row in await ReadAllTextAsync(core.Database.ConnectionString, table))
+            foreach (var row in await ReadAllTextAsync(core.Database, table))
             {
                 Assert.DoesNotContain(created.Secret, row, StringComparison.Ordinal);
                 Assert.DoesNotContain(created.Secret[^20..], row, StringComparison.Ordinal);
@@ -89,9 +88,9 @@ public sealed class AdminApiKeyServiceTests
         await Assert.ThrowsAsync<NotFoundException>(() => core.ApiKeys.CreateAsync(42, "CI", Token));
     }
 
-    private static async Task<List<string>> ReadAllTextAsync(string connectionString, string table)
+    private static async Task<List<string>> ReadAllTextAsync(TestDatabase database, string table)
     {
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = database.CreateConnection();
         await connection.OpenAsync(Token);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT * FROM \"{table}\"";

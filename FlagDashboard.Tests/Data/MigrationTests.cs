@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Data;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,7 @@ public sealed class MigrationTests
     [Fact]
     public async Task TheDatabaseFileRunsInWriteAheadLogMode()
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var db = database.CreateDbContext();
 
         var mode = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync(TestContext.Current.CancellationToken);

@@ -123,7 +123,7 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
     public async Task ASecondImportOfTheSameDocumentChangesNothing()
     {
         var first = await ImportAsync(SampleDocuments.Tree());
-        var before = await DatabaseSnapshot.TakeAsync(_database.ConnectionString, "AuditEntries");
+        var before = await DatabaseSnapshot.TakeAsync(_database, "AuditEntries");
         _clock.Advance(TimeSpan.FromMinutes(5));
 
         var second = await ImportAsync(SampleDocuments.Tree());
@@ -133,7 +133,7 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
         Assert.Equal(first.Counts, second.Counts);
         Assert.Equal(first.EnvironmentId, second.EnvironmentId);
         Assert.Equal(first.ServerSideKey, second.ServerSideKey);
-        Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database.ConnectionString, "AuditEntries"));
+        Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database, "AuditEntries"));
         await using var db = _database.CreateDbContext();
         Assert.Equal(2, await db.AuditEntries.CountAsync(e => e.Action == AuditAction.Imported, Cancellation));
     }
@@ -302,7 +302,7 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
     public async Task ANewEnvironmentWhoseNameIsTakenInTheProjectIsRefusedAndNothingIsWritten()
     {
         await ImportAsync(SampleDocuments.Tree());
-        var before = await DatabaseSnapshot.TakeAsync(_database.ConnectionString);
+        var before = await DatabaseSnapshot.TakeAsync(_database);
         var other = SampleDocuments.Tree();
         other["api_key"] = "An0th3rK3yAbCdEfGhIjKl";
 
@@ -310,14 +310,14 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
 
         Assert.Equal("$.name", error.Path);
         Assert.Contains("Development", error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database.ConnectionString));
+        Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database));
     }
 
     [Fact]
     public async Task AnApiKeyUnderAnotherProjectIsRefusedAndNothingIsWritten()
     {
         await ImportAsync(SampleDocuments.Tree());
-        var before = await DatabaseSnapshot.TakeAsync(_database.ConnectionString);
+        var before = await DatabaseSnapshot.TakeAsync(_database);
 
         var error = await Assert.ThrowsAsync<EnvironmentDocumentException>(() =>
             _importer.ImportAsync(Organisation, "Another project", null, SampleDocuments.Stream(SampleDocuments.Tree()), Actor, Cancellation));
@@ -325,7 +325,7 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
         Assert.Equal("$.api_key", error.Path);
         Assert.StartsWith("$.api_key: ", error.Message, StringComparison.Ordinal);
         Assert.Contains("Storefront", error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database.ConnectionString));
+        Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database));
     }
 
     public static TheoryData<string, string, string> BadDocuments => new()
@@ -349,7 +349,7 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
     public async Task ABadDocumentIsRefusedNamingTheJsonPathAndNothingIsWritten(string fault, string path, string message)
     {
         await ImportAsync(SampleDocuments.Tree());
-        var before = await DatabaseSnapshot.TakeAsync(_database.ConnectionString);
+        var before = await DatabaseSnapshot.TakeAsync(_database);
         _clock.Advance(TimeSpan.FromMinutes(5));
 
         // Every bad document also changes a good value, which must not be written either.
@@ -387,7 +387,7 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
         Assert.Equal(path, error.Path);
         Assert.StartsWith($"{path}: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database.ConnectionString));
+        Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
+using FlagDashboard.Tests.Infrastructure;
 
 namespace FlagDashboard.Tests.Import;
 
@@ -24,14 +24,14 @@ internal static class SampleDocuments
 /// <summary>Every row of every table, as text: two snapshots are equal when the content is byte-for-byte the same.</summary>
 internal static class DatabaseSnapshot
 {
-    public static async Task<string> TakeAsync(string connectionString, params string[] excludedTables)
+    public static async Task<string> TakeAsync(TestDatabase database, params string[] excludedTables)
     {
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = database.CreateConnection();
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         var tables = new List<string>();
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            command.CommandText = database.TableNamesQuery;
             await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
             while (await reader.ReadAsync(TestContext.Current.CancellationToken))
             {
@@ -43,7 +43,7 @@ internal static class DatabaseSnapshot
         foreach (var table in tables.Except(excludedTables))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {database.StableRowOrder}";
             await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
             var rows = 0;
             var body = new StringBuilder();

@@ -1,40 +1,99 @@
+using System.Data.Common;
 using FlagDashboard.Core.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace FlagDashboard.Tests.Infrastructure;
 
-/// <summary>A real SQLite file in a fresh temporary folder, migrated with the real migrations.</summary>
+/// <summary>
+/// A fresh database migrated with the real migrations: a SQLite file in a temporary folder, or, when the
+/// environment variable <c>FLAGDASHBOARD_TEST_DATABASE</c> is <c>Postgres</c>, a new database on the run's
+/// PostgreSQL server. So the same tests run against both providers (scripts/test.sh runs the Core service
+/// tests twice).
+/// </summary>
 public sealed class TestDatabase : IAsyncDisposable, IDbContextFactory<FlagDashboardDbContext>
 {
-    private TestDatabase(string directory)
+    public const string ProviderVariable = "FLAGDASHBOARD_TEST_DATABASE";
+
+    private readonly PostgresServer? _server;
+    private readonly string? _postgresDatabase;
+
+    private TestDatabase(string directory, DatabaseProvider provider, string connectionString, PostgresServer? server, string? postgresDatabase)
     {
         Directory = directory;
-        ConnectionString = $"Data Source={Path.Combine(directory, "flagdashboard.db")};Foreign Keys=True;Pooling=False";
-        Options = new DbContextOptionsBuilder<FlagDashboardDbContext>().UseSqlite(ConnectionString).Options;
+        Provider = provider;
+        ConnectionString = connectionString;
+        _server = server;
+        _postgresDatabase = postgresDatabase;
+        Options = new DbContextOptionsBuilder<FlagDashboardDbContext>()
+            .UseFlagDashboardDatabase(new DatabaseOptions { Provider = provider, ConnectionString = connectionString })
+            .Options;
     }
 
+    /// <summary>The provider the tests of this run use by default.</summary>
+    public static DatabaseProvider DefaultProvider =>
+        string.Equals(Environment.GetEnvironmentVariable(ProviderVariable), nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase)
+            ? DatabaseProvider.Postgres
+            : DatabaseProvider.Sqlite;
+
     public string Directory { get; }
+
+    public DatabaseProvider Provider { get; }
 
     public string ConnectionString { get; }
 
     public DbContextOptions<FlagDashboardDbContext> Options { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static Task<TestDatabase> CreateAsync() => CreateAsync(DefaultProvider);
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, bool migrate = true)
     {
         var directory = Path.Combine(Path.GetTempPath(), "flagdashboard-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        var database = new TestDatabase(directory);
-        await DatabaseInitializer.MigrateAsync(database, NullLogger.Instance);
+        TestDatabase database;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var server = await PostgresServer.GetAsync();
+            var name = await server.CreateDatabaseAsync();
+            database = new TestDatabase(directory, provider, server.ConnectionStringFor(name), server, name);
+        }
+        else
+        {
+            database = new TestDatabase(directory, provider, $"Data Source={Path.Combine(directory, "flagdashboard.db")};Foreign Keys=True;Pooling=False", null, null);
+        }
+
+        if (migrate)
+        {
+            await DatabaseInitializer.MigrateAsync(database, NullLogger.Instance);
+        }
+
         return database;
     }
 
     public FlagDashboardDbContext CreateDbContext() => new(Options);
 
-    public ValueTask DisposeAsync()
+    /// <summary>A plain ADO.NET connection (not opened), for a test that reads the tables as they are stored.</summary>
+    public DbConnection CreateConnection() =>
+        Provider == DatabaseProvider.Postgres ? new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+
+    /// <summary>The names of the app's tables, in name order.</summary>
+    public string TableNamesQuery => Provider == DatabaseProvider.Postgres
+        ? "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
+        : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+
+    /// <summary>An order of rows that stays the same while the rows do: storage order on SQLite, the first column on PostgreSQL.</summary>
+    public string StableRowOrder => Provider == DatabaseProvider.Postgres ? "1" : "rowid";
+
+    public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
+        if (_server is not null)
+        {
+            await _server.DropDatabaseAsync(_postgresDatabase!);
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -43,7 +102,5 @@ public sealed class TestDatabase : IAsyncDisposable, IDbContextFactory<FlagDashb
         {
             // A file still open on a slow shutdown is left for the OS to clean; the test result stands.
         }
-
-        return ValueTask.CompletedTask;
     }
 }

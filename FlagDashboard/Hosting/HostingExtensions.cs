@@ -9,6 +9,7 @@ using FlagDashboard.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -61,8 +62,10 @@ public static class HostingExtensions
             .AddDefaultTokenProviders();
         services.AddSingleton<SetupState>();
         services.AddScoped<AdminAccounts>();
+        // In the database, so that a sign-in cookie issued by one instance is read by every other.
+        services.AddDataProtection().SetApplicationName("FlagDashboard").PersistKeysToDbContext<FlagDashboardDbContext>();
 
-        services.AddSdkApi();
+        services.AddSdkApi(builder.Configuration.GetSection(DatabaseOptions.SectionName).GetValue<DatabaseProvider>(nameof(DatabaseOptions.Provider)));
         services.AddUsage(builder.Configuration);
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

@@ -16,7 +16,7 @@ namespace FlagDashboard.Hosting;
 /// </summary>
 public static class OperatorCommandLine
 {
-    private static readonly string[] Verbs = ["evaluate", "import", "export", "create-admin", "create-api-key", "healthcheck", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["migrate", "evaluate", "import", "export", "create-admin", "create-api-key", "healthcheck", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -26,6 +26,7 @@ public static class OperatorCommandLine
         error ??= Console.Error;
         var root = new RootCommand("FlagDashboard: a self-hosted feature-flag service. With no verb, serves the dashboard and SDK API.")
         {
+            MigrateCommand(output, error),
             EvaluateCommand(output, error),
             ImportCommand(output, error),
             ExportCommand(output, error),
@@ -35,6 +36,23 @@ public static class OperatorCommandLine
         };
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>
+    /// For operators who migrate before rolling out a new version. Safe to run while instances start: on
+    /// PostgreSQL the migrations run under the same advisory lock as at an instance's start.
+    /// </summary>
+    private static Command MigrateCommand(TextWriter output, TextWriter error)
+    {
+        var command = new Command("migrate", "Applies the database migrations this version needs, then exits (the app also does so at start).");
+        command.SetAction((parse, cancellationToken) => WithServicesAsync(error, async services =>
+        {
+            await using var db = await services.GetRequiredService<IDbContextFactory<FlagDashboardDbContext>>().CreateDbContextAsync(cancellationToken);
+            var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+            await output.WriteLineAsync($"The {db.Database.ProviderName?.Split('.').Last()} database is up to date: {applied.Count} migrations, the last {applied.LastOrDefault()}.");
+            return 0;
+        }, cancellationToken));
+        return command;
     }
 
     private static Command EvaluateCommand(TextWriter output, TextWriter error)
@@ -191,7 +209,8 @@ public static class OperatorCommandLine
             await using var scope = host.Services.CreateAsyncScope();
             return await verb(scope.ServiceProvider);
         }
-        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException or EnvironmentDocumentException)
+        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException or EnvironmentDocumentException
+            or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await error.WriteLineAsync($"error: {exception.Message}");
             return 1;

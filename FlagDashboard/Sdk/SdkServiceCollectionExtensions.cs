@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Sdk;
 using FlagDashboard.Core.Usage;
 
@@ -7,12 +8,21 @@ internal static class SdkServiceCollectionExtensions
 {
     public const string ExposedHeaders = "ETag,x-flagsmith-document-updated-at";
 
-    public static IServiceCollection AddSdkApi(this IServiceCollection services)
+    /// <param name="provider">With SQLite (one instance) the database is polled; with PostgreSQL instances hear of changes by NOTIFY.</param>
+    public static IServiceCollection AddSdkApi(this IServiceCollection services, DatabaseProvider provider)
     {
         services.AddSingleton<SdkEnvironmentStore>();
         services.AddSingleton<SdkIdentityStore>();
         services.AddSingleton<RealtimeHub>();
-        services.AddHostedService<EnvironmentChangePoller>();
+        if (provider == DatabaseProvider.Postgres)
+        {
+            services.AddHostedService<EnvironmentChangeListener>();
+        }
+        else
+        {
+            services.AddHostedService<EnvironmentChangePoller>();
+        }
+
         services.AddCors(options => options.AddPolicy(SdkApi.CorsPolicy, policy => policy
             .AllowAnyOrigin()
             .WithMethods("GET", "POST", "PUT")

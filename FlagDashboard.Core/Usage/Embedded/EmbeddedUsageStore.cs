@@ -43,7 +43,8 @@ public sealed class EmbeddedUsageStore(IDbContextFactory<FlagDashboardDbContext>
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var time = TimeParameter(db);
+        // Times are kept as UTC ticks on both providers (see the context's conventions).
+        Func<DateTimeOffset, object> time = start => start.UtcTicks;
         foreach (var chunk in apiCalls.Chunk(RowsPerStatement))
         {
             await UpsertAsync(db, "UsageApiCalls", ["Resource", "StatusClass"], chunk.Select(row => new object[]
@@ -135,10 +136,6 @@ public sealed class EmbeddedUsageStore(IDbContextFactory<FlagDashboardDbContext>
 
     private static string EnvironmentKey(int environmentId) =>
         environmentId == 0 ? "unknown" : environmentId.ToString(CultureInfo.InvariantCulture);
-
-    // SQLite keeps times as UTC ticks (see the context's conventions); other providers take the value itself.
-    private static Func<DateTimeOffset, object> TimeParameter(FlagDashboardDbContext db) =>
-        db.Database.IsSqlite() ? time => time.UtcTicks : time => time;
 
     /// <summary>
     /// INSERT … ON CONFLICT … DO UPDATE adding the counts: the same text on SQLite and PostgreSQL. Rows are

@@ -1,5 +1,6 @@
 using InfluxDB.Client;
 using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Core.Exceptions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -55,9 +56,17 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
                 .FirstOrDefault(b => b.Name == name);
             if (existing is null)
             {
-                await buckets.CreateBucketAsync(
-                    new PostBucketRequest(orgID: organisationId, name: name, description: "FlagDashboard usage counts", retentionRules: [Expire(everySeconds)]),
-                    cancellationToken);
+                try
+                {
+                    await buckets.CreateBucketAsync(
+                        new PostBucketRequest(orgID: organisationId, name: name, description: "FlagDashboard usage counts", retentionRules: [Expire(everySeconds)]),
+                        cancellationToken);
+                }
+                catch (InfluxException exception) when (exception.Status is 409 or 422)
+                {
+                    // Another instance starting at the same time created it first (bucket names are unique), with the same settings.
+                    _logger.LogInformation("Bucket {Bucket} was created by another instance meanwhile", name);
+                }
             }
             else if (existing.RetentionRules is not [{ EverySeconds: var current }] || current != everySeconds)
             {
@@ -70,19 +79,47 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
         foreach (var tier in InfluxDownsampling.Tiers(_options))
         {
             var flux = InfluxDownsampling.TaskFlux(_options, tier);
-            var existing = (await tasks.FindTasksAsync(orgId: organisationId, name: tier.Name, cancellationToken: cancellationToken))
-                .FirstOrDefault(t => t.Name == tier.Name);
+            var existing = await KeepOneTaskAsync(tasks, organisationId, tier.Name, cancellationToken);
             if (existing is null)
             {
                 await tasks.CreateTaskAsync(
                     new TaskCreateRequest(orgID: organisationId, flux: flux, status: TaskStatusType.Active, description: "FlagDashboard usage downsampling"),
                     cancellationToken);
+                // Task names are not unique: instances starting at once may each have created one. Look again.
+                await KeepOneTaskAsync(tasks, organisationId, tier.Name, cancellationToken);
             }
             else if (Normalise(existing.Flux) != Normalise(flux))
             {
                 await tasks.UpdateTaskAsync(existing.Id, new TaskUpdateRequest(flux: flux), cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The task of that name, deleting any others of the same name. Every instance keeps the one with the
+    /// lowest id: one that sees the lowest keeps it, and the creator of any other task looks after creating
+    /// it, sees both, and deletes its own. So instances racing at start leave exactly one.
+    /// </summary>
+    private async Task<TaskType?> KeepOneTaskAsync(TasksApi tasks, string organisationId, string name, CancellationToken cancellationToken)
+    {
+        var named = (await tasks.FindTasksAsync(orgId: organisationId, name: name, cancellationToken: cancellationToken))
+            .Where(t => t.Name == name)
+            .OrderBy(t => t.Id, StringComparer.Ordinal)
+            .ToList();
+        foreach (var duplicate in named.Skip(1))
+        {
+            try
+            {
+                await tasks.DeleteTaskAsync(duplicate.Id, cancellationToken);
+                _logger.LogInformation("Deleted task {Task} ({TaskId}), a duplicate made by instances starting at once", name, duplicate.Id);
+            }
+            catch (InfluxDB.Client.Core.Exceptions.NotFoundException)
+            {
+                // Another instance deleted it first.
+            }
+        }
+
+        return named.FirstOrDefault();
     }
 
     /// <summary>
@@ -119,14 +156,15 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
             }
 
             var timestamp = batch.Stamp ??= NextTimestamp(batch.Minute);
+            var instance = batch.Instance ??= _options.Instance;
             foreach (var (call, count) in batch.ApiCalls)
             {
-                lines.Add(InfluxLineProtocol.ApiCallLine(call, count, _options.Instance, timestamp));
+                lines.Add(InfluxLineProtocol.ApiCallLine(call, count, instance, timestamp));
             }
 
             foreach (var (key, count) in batch.Evaluations)
             {
-                lines.Add(InfluxLineProtocol.EvaluationLine(key, count, _options.Instance, timestamp));
+                lines.Add(InfluxLineProtocol.EvaluationLine(key, count, instance, timestamp));
             }
         }
 

@@ -42,6 +42,12 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
 
     public Dictionary<string, JsonObject> Tasks { get; } = [];
 
+    /// <summary>
+    /// How long listing buckets and tasks takes: long enough, and instances starting at once all find nothing
+    /// and all create, as on a busy real server.
+    /// </summary>
+    public TimeSpan ListDelay { get; set; }
+
     /// <summary>The annotated CSV answered to the next queries (an empty answer when null).</summary>
     public string? QueryAnswer { get; set; }
 
@@ -104,8 +110,9 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
             return Json(new JsonObject { ["links"] = new JsonObject { ["self"] = "/api/v2/orgs" }, ["orgs"] = orgs });
         });
 
-        app.MapGet("/api/v2/buckets", (HttpRequest request) =>
+        app.MapGet("/api/v2/buckets", async (HttpRequest request) =>
         {
+            await Task.Delay(ListDelay);
             var name = request.Query["name"].ToString();
             lock (_lock)
             {
@@ -119,6 +126,12 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
             var posted = (await JsonNode.ParseAsync(request.Body))!.AsObject();
             lock (_lock)
             {
+                // As InfluxDB: a bucket's name is unique in its organisation.
+                if (Buckets.Values.Any(b => (string?)b["name"] == (string?)posted["name"]))
+                {
+                    return Json(new JsonObject { ["code"] = "conflict", ["message"] = $"bucket with name {posted["name"]} already exists" }, StatusCodes.Status422UnprocessableEntity);
+                }
+
                 var id = NextId();
                 var bucket = new JsonObject
                 {
@@ -157,8 +170,9 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
             }
         });
 
-        app.MapGet("/api/v2/tasks", (HttpRequest request) =>
+        app.MapGet("/api/v2/tasks", async (HttpRequest request) =>
         {
+            await Task.Delay(ListDelay);
             var name = request.Query["name"].ToString();
             lock (_lock)
             {
@@ -213,6 +227,16 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
                 }
 
                 return Json(task.DeepClone());
+            }
+        });
+
+        app.MapDelete("/api/v2/tasks/{id}", (string id) =>
+        {
+            lock (_lock)
+            {
+                return Tasks.Remove(id)
+                    ? Results.NoContent()
+                    : Json(new JsonObject { ["code"] = "not found", ["message"] = "task not found" }, StatusCodes.Status404NotFound);
             }
         });
 

@@ -1,0 +1,74 @@
+using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Usage;
+using FlagDashboard.Tests.Infrastructure;
+using FlagDashboard.Tests.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FlagDashboard.Tests.ScaleOut;
+
+/// <summary>Counts spilled to the shared database while InfluxDB was down are replayed once, by one instance.</summary>
+public sealed class SpilledUsageReplayTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TwoInstancesReplayingTheSameSpilledCountsWriteEachCountOnce()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        var store = new RecordingStore { Failing = true };
+        var stopped = new UsageCounters(clock);
+        var stopping = Flushing(stopped, store, database, clock);
+        for (var minute = 0; minute < 6; minute++)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                stopped.RecordApiCall(EmbeddedUsageStoreTests.Call(SdkResource.Flags, 2));
+            }
+
+            // A final flush that cannot write spills everything to the database.
+            Assert.False(await stopping.FlushAsync(final: true, Cancel));
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        store.Failing = false;
+        var a = Flushing(new UsageCounters(clock), store, database, clock);
+        var b = Flushing(new UsageCounters(clock), store, database, clock);
+        await Task.WhenAll(a.FlushAsync(final: false, Cancel), b.FlushAsync(final: false, Cancel));
+
+        Assert.Equal(300, store.Total);
+        await using var db = database.CreateDbContext();
+        Assert.Empty(await db.PendingUsage.ToListAsync(Cancel));
+    }
+
+    private static UsageFlushing Flushing(UsageCounters counters, IUsageStore store, TestDatabase database, TimeProvider clock) =>
+        new(counters, store, database, Options.Create(new UsageOptions()), clock, NullLogger<UsageFlushing>.Instance);
+
+    /// <summary>An external store that adds up what it is given, slowly enough for two replays to overlap.</summary>
+    private sealed class RecordingStore : IUsageStore
+    {
+        private long _total;
+
+        public bool Failing { get; set; }
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
+        {
+            if (Failing)
+            {
+                throw new HttpRequestException("The usage store is down.");
+            }
+
+            await Task.Delay(300, cancellationToken);
+            Interlocked.Add(ref _total, batches.Sum(b => b.ApiCalls.Values.Sum() + b.Evaluations.Values.Sum()));
+        }
+
+        public Task<IReadOnlyList<UsageLine>> QueryAsync(UsageQuery query, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<UsageLine>>([]);
+    }
+}
