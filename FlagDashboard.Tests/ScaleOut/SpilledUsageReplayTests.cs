@@ -57,6 +57,8 @@ public sealed class SpilledUsageReplayTests
 
         public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public TimeSpan Retention(UsageWindow window) => new UsageRetentionOptions().For(window);
+
         public async Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
         {
             if (Failing)
