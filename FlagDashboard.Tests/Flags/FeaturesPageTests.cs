@@ -30,6 +30,7 @@ public sealed class FeaturesPageTests : DashboardComponentTest
         var (project, feature) = await SeedAsync();
         var page = RenderInLayout<FeaturesPage>();
         page.WaitForElement("[data-testid=value-new_checkout-edit]").Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindComponents<MudSelect<FlagValueType>>()));
         var typeSelect = page.FindComponents<MudSelect<FlagValueType>>().Single();
         await page.InvokeAsync(() => typeSelect.Instance.ValueChanged.InvokeAsync(FlagValueType.Integer));
 

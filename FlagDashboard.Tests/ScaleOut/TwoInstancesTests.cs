@@ -63,8 +63,9 @@ public sealed partial class TwoInstancesTests
         for (var i = 1; i <= changes; i++)
         {
             var value = $"change-{i}";
-            version = (await features.UpdateStateAsync(state.StateId, true, FlagValue.FromString(value), version, Cancel)).Version;
+            // Timed from before the write: on a loaded machine the stream's event can arrive before the write's await returns.
             var changed = Stopwatch.GetTimestamp();
+            version = (await features.UpdateStateAsync(state.StateId, true, FlagValue.FromString(value), version, Cancel)).Version;
             visible.Add(await TimeUntilVisibleAsync(sdkB, value, changed));
             streamed.Add(await stream.TimeUntilUpdateAsync(changed, Cancel));
         }
