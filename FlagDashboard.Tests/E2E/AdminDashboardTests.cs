@@ -87,7 +87,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await Assertions.Expect(page.GetByTestId("environment-picker")).ToContainTextAsync("Staging");
 
         await table.Locator("tr", new() { HasText = "Staging" }).GetByTestId("clone-environment").ClickAsync();
-        await admin.AnswerNameDialogAsync("Staging copy");
+        await admin.AnswerNameDialogAsync("Staging copy", pressEnter: true);
         await Assertions.Expect(table).ToContainTextAsync("Staging copy");
         await Assertions.Expect(page.GetByTestId("environment-picker")).ToContainTextAsync("Staging copy");
 
@@ -97,6 +97,24 @@ public sealed class AdminDashboardTests : BrowserTest
         await keys.GetByTestId("server-snippet-toggle").First.ClickAsync();
         await Assertions.Expect(keys.GetByTestId("server-side-keys").GetByTestId("sdk-snippet")).ToContainTextAsync($"apiUrl: '{App.BaseAddress}api/v1/'");
         await Browser.SaveScreenshotAsync(page, "environments");
+
+        await keys.GetByTestId("create-server-side-key").ClickAsync();
+        await admin.AnswerNameDialogAsync("ci", pressEnter: true);
+        var ciRow = keys.GetByTestId("server-side-keys").Locator("tr", new() { HasText = "ci" });
+        await Assertions.Expect(ciRow).ToContainTextAsync("active");
+        var ciKey = (await ciRow.GetByTestId("server-side-key").TextContentAsync())!.Trim();
+        Assert.Equal(200, await FlagsStatusAsync(ciKey));
+        await ciRow.GetByTestId("revoke-server-side-key").ClickAsync();
+        await admin.ConfirmAsync("Revoke");
+        await Assertions.Expect(ciRow).ToContainTextAsync("revoked");
+        var status = 200;
+        for (var attempt = 0; attempt < 20 && status == 200; attempt++)
+        {
+            await Task.Delay(250, Cancel);
+            status = await FlagsStatusAsync(ciKey);
+        }
+
+        Assert.Equal(403, status);
 
         await table.Locator("tr", new() { HasText = "Staging copy" }).GetByTestId("delete-environment").ClickAsync();
         await admin.ConfirmAsync("Delete");
@@ -179,6 +197,13 @@ public sealed class AdminDashboardTests : BrowserTest
         await audit.GetByTestId("audit-expand").First.ClickAsync();
         await Assertions.Expect(audit.GetByTestId("audit-diff")).ToContainTextAsync("MobileKey0000000000000");
         await Browser.SaveScreenshotAsync(page, "audit-log");
+    }
+
+    private async Task<int> FlagsStatusAsync(string key)
+    {
+        using var sdk = App.CreateClient();
+        sdk.DefaultRequestHeaders.Add("X-Environment-Key", key);
+        return (int)(await sdk.GetAsync(new Uri(App.BaseAddress, "api/v1/flags/"), Cancel)).StatusCode;
     }
 
     private async Task<(IPage Page, AdminPages Admin)> OpenAsync()

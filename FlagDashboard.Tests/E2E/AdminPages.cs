@@ -37,11 +37,20 @@ public sealed class AdminPages(IPage page, Uri baseAddress)
         await input.PressAsync("Tab");
     }
 
-    public async Task AnswerNameDialogAsync(string name)
+    /// <summary>Types a name into the name dialog and saves it, with the Save button or, as a keyboard user would, with Enter.</summary>
+    public async Task AnswerNameDialogAsync(string name, bool pressEnter = false)
     {
         var input = page.Locator("input[data-testid=name-dialog-input]");
         await input.FillAsync(name);
-        await page.GetByTestId("name-dialog-save").ClickAsync();
+        if (pressEnter)
+        {
+            await input.PressAsync("Enter");
+        }
+        else
+        {
+            await page.GetByTestId("name-dialog-save").ClickAsync();
+        }
+
         await Assertions.Expect(input).ToHaveCountAsync(0);
     }
 
