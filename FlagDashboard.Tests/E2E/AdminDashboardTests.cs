@@ -24,10 +24,10 @@ public sealed class AdminDashboardTests : BrowserTest
     {
         var (page, admin) = await OpenAsync();
         await Assertions.Expect(page.GetByTestId("projects-table")).ToContainTextAsync("Web");
-        await Browser.SaveScreenshotAsync(page, "projects");
+        await Browser.SaveScreenshotAsync(page, "admin-projects");
         await admin.OpenAsync("segments", "segments-table");
         await Assertions.Expect(page.GetByTestId("segments-table")).ToContainTextAsync("beta_users");
-        await Browser.SaveScreenshotAsync(page, "segments");
+        await Browser.SaveScreenshotAsync(page, "admin-segments");
 
         await page.GetByTestId("create-segment").ClickAsync();
         await admin.AnswerNameDialogAsync("vip customers");
@@ -71,7 +71,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await page.GetByTestId("test-evaluate").ClickAsync();
         await Assertions.Expect(page.GetByTestId("test-matched-segments")).ToContainTextAsync("vip customers");
         await Assertions.Expect(page.GetByTestId("test-flags").Locator("tr", new() { HasText = "color_scheme" })).ToContainTextAsync("TARGETING_MATCH; segment=vip customers");
-        await Browser.SaveScreenshotAsync(page, "segment-rule-builder");
+        await Browser.SaveScreenshotAsync(page, "admin-segment-rule-builder");
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await Assertions.Expect(keys.GetByTestId("server-side-key").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^ser\.\w{30}$"));
         await keys.GetByTestId("server-snippet-toggle").First.ClickAsync();
         await Assertions.Expect(keys.GetByTestId("server-side-keys").GetByTestId("sdk-snippet")).ToContainTextAsync($"apiUrl: '{App.BaseAddress}api/v1/'");
-        await Browser.SaveScreenshotAsync(page, "environments");
+        await Browser.SaveScreenshotAsync(page, "admin-environments");
 
         await keys.GetByTestId("create-server-side-key").ClickAsync();
         await admin.AnswerNameDialogAsync("ci", pressEnter: true);
@@ -143,7 +143,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await Assertions.Expect(table).Not.ToContainTextAsync("dave");
         await Assertions.Expect(table.GetByTestId("identity-link")).ToHaveCountAsync(2);
         await Assertions.Expect(page.GetByTestId("identities-count")).ToContainTextAsync("of 2");
-        await Browser.SaveScreenshotAsync(page, "identities");
+        await Browser.SaveScreenshotAsync(page, "admin-identities");
 
         await table.GetByText("carol-1").ClickAsync();
         await page.WaitForURLAsync("**/identities/*");
@@ -158,7 +158,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await value.FillAsync("42");
         await traits.GetByTestId("save-trait").Last.ClickAsync();
         await Assertions.Expect(traits.GetByTestId("traits-table").Locator("tr", new() { HasText = "age" })).ToContainTextAsync("integer");
-        await Browser.SaveScreenshotAsync(page, "identity");
+        await Browser.SaveScreenshotAsync(page, "admin-identity");
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await Assertions.Expect(audit.Locator("tbody tr").First).ToContainTextAsync("Imported Environment");
         await audit.GetByTestId("audit-expand").First.ClickAsync();
         await Assertions.Expect(audit.GetByTestId("audit-diff")).ToContainTextAsync("MobileKey0000000000000");
-        await Browser.SaveScreenshotAsync(page, "audit-log");
+        await Browser.SaveScreenshotAsync(page, "admin-audit-log");
     }
 
     private async Task<int> FlagsStatusAsync(string key)
