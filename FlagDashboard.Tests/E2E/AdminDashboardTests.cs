@@ -199,6 +199,51 @@ public sealed class AdminDashboardTests : BrowserTest
         await Browser.SaveScreenshotAsync(page, "admin-audit-log");
     }
 
+    [Fact]
+    public async Task AProjectsDisabledFlagsSettingReachesSdksAndTheProjectIsRenamedAndDeletedOnlyAfterConfirmation()
+    {
+        var (page, admin) = await OpenAsync();
+        var projects = page.GetByTestId("projects-table");
+        var web = projects.Locator("tr", new() { HasText = "Web" });
+        // The sample project hides disabled flags, as its Flagsmith project did: dark_mode (disabled) is not served.
+        Assert.DoesNotContain("dark_mode", await FlagNamesAsync());
+
+        await web.Locator("input[data-testid=hide-disabled-flags]").UncheckAsync();
+        await Assertions.Expect(admin.SnackbarSaying("SDKs receive every flag of Web again")).ToBeVisibleAsync();
+        var served = false;
+        for (var attempt = 0; attempt < 20 && !served; attempt++)
+        {
+            await Task.Delay(250, Cancel);
+            served = (await FlagNamesAsync()).Contains("dark_mode");
+        }
+
+        Assert.True(served, "dark_mode (disabled) is still hidden from SDKs");
+
+        await web.GetByTestId("rename-project").ClickAsync();
+        await admin.AnswerNameDialogAsync("Web shop", pressEnter: true);
+        await Assertions.Expect(projects).ToContainTextAsync("Web shop");
+
+        await projects.Locator("tr", new() { HasText = "Web shop" }).GetByTestId("delete-project").ClickAsync();
+        await admin.ConfirmAsync("Cancel");
+        await Assertions.Expect(projects).ToContainTextAsync("Web shop");
+        await projects.Locator("tr", new() { HasText = "Web shop" }).GetByTestId("delete-project").ClickAsync();
+        await admin.ConfirmAsync("Delete");
+        await Assertions.Expect(admin.SnackbarSaying("Deleted project Web shop")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("empty-state")).ToContainTextAsync("No projects yet");
+        await Assertions.Expect(page.GetByTestId("project-picker")).Not.ToContainTextAsync("Web");
+        using var sdk = App.CreateClient();
+        sdk.DefaultRequestHeaders.Add("X-Environment-Key", ClientKey);
+        Assert.Equal(403, (int)(await sdk.GetAsync(new Uri(App.BaseAddress, "api/v1/flags/"), Cancel)).StatusCode);
+    }
+
+    private async Task<List<string>> FlagNamesAsync()
+    {
+        using var sdk = App.CreateClient();
+        sdk.DefaultRequestHeaders.Add("X-Environment-Key", ClientKey);
+        var flags = JsonNode.Parse(await sdk.GetStringAsync(new Uri(App.BaseAddress, "api/v1/flags/"), Cancel))!.AsArray();
+        return flags.Select(f => f!["feature"]!["name"]!.GetValue<string>()).ToList();
+    }
+
     private async Task<int> FlagsStatusAsync(string key)
     {
         using var sdk = App.CreateClient();
