@@ -90,8 +90,7 @@ public partial class EnvironmentDocumentPanel
         }
         catch (Exception exception) when (exception is ValidationException or ConcurrencyConflictException or NotFoundException)
         {
-            var problem = await DashboardDialogs.TryAsync(() => throw exception);
-            _errors = [new DocumentError("$", problem ?? exception.Message)];
+            _errors = [new DocumentError("$", DashboardDialogs.Describe(exception))];
             Snackbar.Add($"{file.Name} was not imported.", Severity.Error);
         }
         finally

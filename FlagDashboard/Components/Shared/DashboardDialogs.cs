@@ -38,19 +38,19 @@ public static class DashboardDialogs
             await change();
             return null;
         }
-        catch (ValidationException exception)
+        catch (Exception exception) when (exception is ValidationException or ConcurrencyConflictException or NotFoundException)
         {
-            return string.Join(" ", exception.Errors.SelectMany(e => e.Value));
-        }
-        catch (ConcurrencyConflictException exception)
-        {
-            return exception.Message;
-        }
-        catch (NotFoundException exception)
-        {
-            return $"{exception.Message} Someone may have deleted it; reload the page.";
+            return Describe(exception);
         }
     }
+
+    /// <summary>The words for a change the Core services refused.</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        ValidationException validation => string.Join(" ", validation.Errors.SelectMany(e => e.Value)),
+        NotFoundException => $"{exception.Message} Someone may have deleted it; reload the page.",
+        _ => exception.Message,
+    };
 
     /// <summary>Runs a change and reports it in a snackbar: success, or why it was refused. True when it went through.</summary>
     public static async Task<bool> RunAsync(this ISnackbar snackbar, Func<Task> change, string done)
