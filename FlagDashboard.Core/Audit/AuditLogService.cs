@@ -14,6 +14,9 @@ public sealed record AuditFilter(
 
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int TotalCount);
 
+/// <summary>The kinds of entity and the people found in a project's audit log, for its filters.</summary>
+public sealed record AuditFacets(IReadOnlyList<string> EntityTypes, IReadOnlyList<string> Actors);
+
 public sealed class AuditLogService(IDbContextFactory<FlagDashboardDbContext> dbFactory)
 {
     public async Task<AuditPage> QueryAsync(AuditFilter filter, int skip, int take, CancellationToken cancellationToken = default)
@@ -32,5 +35,14 @@ public sealed class AuditLogService(IDbContextFactory<FlagDashboardDbContext> db
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Skip(Math.Max(0, skip)).Take(take).ToListAsync(cancellationToken);
         return new AuditPage(items, total);
+    }
+
+    public async Task<AuditFacets> FacetsAsync(int? projectId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.AuditEntries.AsNoTracking().Where(a => projectId == null || a.ProjectId == projectId);
+        var types = await query.Select(a => a.EntityType).Distinct().OrderBy(t => t).ToListAsync(cancellationToken);
+        var actors = await query.Select(a => a.Actor).Distinct().OrderBy(a => a).ToListAsync(cancellationToken);
+        return new AuditFacets(types, actors);
     }
 }

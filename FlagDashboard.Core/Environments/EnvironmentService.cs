@@ -171,6 +171,15 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         await db.SaveAndTouchAsync("Server-side key", keyId, e => e.Id == key.EnvironmentId, clock, cancellationToken);
     }
 
+    /// <summary>Every server-side key of an environment in full, for a signed-in person to reveal and copy in the dashboard.</summary>
+    public async Task<IReadOnlyList<ServerSideKeySummary>> ListServerSideKeysInFullAsync(int environmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ServerSideKeys.AsNoTracking().Where(k => k.EnvironmentId == environmentId).OrderBy(k => k.Id)
+            .Select(k => new ServerSideKeySummary(k.Id, k.Name, k.Key, k.CreatedAt, k.RevokedAt))
+            .ToListAsync(cancellationToken);
+    }
+
     internal static ProjectEnvironment NewEnvironment(int projectId, string name, DateTimeOffset now, string? clientKey = null) =>
         new()
         {

@@ -17,3 +17,8 @@ public sealed record SegmentOverrideView(
     bool Enabled,
     FlagValue Value,
     int Version);
+
+/// <summary>The engine's answer for one identity: matched segments by name, and every flag with its value (as JSON) and reason.</summary>
+public sealed record IdentityEvaluation(IReadOnlyList<string> MatchedSegments, IReadOnlyList<EvaluatedFlag> Flags);
+
+public sealed record EvaluatedFlag(string Name, bool Enabled, string ValueJson, string Reason);

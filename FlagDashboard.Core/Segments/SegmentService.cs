@@ -164,6 +164,30 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         await db.SaveAndTouchAsync(OverrideEntity, featureId, e => e.Id == environmentId, clock, cancellationToken);
     }
 
+    /// <summary>
+    /// What the engine answers an identity with these traits in an environment, as the SDK API would: the
+    /// segments it matches and every flag with its reason. A stored identity with this identifier brings its overrides.
+    /// </summary>
+    public async Task<IdentityEvaluation> EvaluateIdentityAsync(int environmentId, string identifier, IReadOnlyDictionary<string, FlagValue> traits, CancellationToken cancellationToken = default)
+    {
+        Identities.IdentityService.ValidateIdentifier(identifier);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var data = await Sdk.EnvironmentContextMapper.LoadAsync(db, environmentId, cancellationToken) ?? throw new NotFoundException("Environment", environmentId);
+        var overrides = await db.FeatureStates.AsNoTracking()
+            .Where(s => s.EnvironmentId == environmentId && s.Identity!.Identifier == identifier)
+            .Select(s => new { State = s, FeatureName = s.Feature!.Name })
+            .ToListAsync(cancellationToken);
+        var identity = new Engine.IdentityContext(identifier)
+        {
+            Traits = traits.Where(t => !t.Value.IsNone).ToDictionary(t => t.Key, t => Engine.FlagValueConversions.ToEngineValue(t.Value), StringComparer.Ordinal),
+        };
+        var compiled = Engine.CompiledEnvironment.Compile(data.Context, compileRegexes: false);
+        var result = compiled.Evaluate(identity, overrides.Select(o => Sdk.EnvironmentContextMapper.IdentityOverride(o.State, o.FeatureName)).ToList());
+        return new IdentityEvaluation(
+            result.Segments.Select(s => s.Name).ToList(),
+            result.Flags.Select(f => new EvaluatedFlag(f.Name, f.Enabled, f.Value.IsNull ? "null" : f.Value.ToJson(), f.Reason)).ToList());
+    }
+
     private static void Validate(SegmentInput input)
     {
         var validation = new Validation().Name("name", input.Name).MaxLength("description", input.Description, FieldLimits.Description);
