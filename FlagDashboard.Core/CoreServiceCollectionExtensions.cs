@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
@@ -25,7 +26,7 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddPooledDbContextFactory<FlagDashboardDbContext>((provider, options) =>
             options.UseSqlite(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ResolveSqliteConnectionString())
-                .AddInterceptors(SqlitePragmas.Instance));
+                .AddInterceptors(SqlitePragmas.Instance, WebhookOutbox.Instance));
         // ASP.NET Core Identity's stores take a context per request scope; it comes from the same pool.
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<FlagDashboardDbContext>>().CreateDbContext());
         services.TryAddSingleton(TimeProvider.System);
@@ -37,6 +38,9 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<IdentityService>();
         services.AddScoped<AuditLogService>();
         services.AddScoped<AdminApiKeyService>();
+        services.AddScoped<WebhookService>();
+        services.AddScoped<OrganisationOwnership>();
+        services.AddOptions<WebhookOptions>();
         services.AddSingleton<EnvironmentDocumentImporter>();
         services.AddSingleton<EnvironmentDocumentExporter>();
         return services;

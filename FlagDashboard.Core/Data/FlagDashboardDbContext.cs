@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Environments;
@@ -48,6 +49,10 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
     public DbSet<EvaluationCount> UsageEvaluations => Set<EvaluationCount>();
 
     public DbSet<PendingUsage> PendingUsage => Set<PendingUsage>();
+
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
