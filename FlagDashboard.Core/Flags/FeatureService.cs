@@ -307,4 +307,12 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         f.IsArchived,
         Options = f.Options.Select(o => new { o.Id, Value = o.Value.ToJson(), o.DefaultWeight }).ToList(),
     };
+
+    /// <summary>One state (environment default, segment or identity override) with its feature and weights.</summary>
+    public async Task<FeatureState> GetStateAsync(int stateId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.FeatureStates.AsNoTracking().Include(s => s.Feature).Include(s => s.Weights)
+            .SingleOrDefaultAsync(s => s.Id == stateId, cancellationToken) ?? throw new NotFoundException(StateEntity, stateId);
+    }
 }

@@ -64,6 +64,7 @@ public static class HostingExtensions
 
         services.AddSdkApi();
         services.AddUsage(builder.Configuration);
+        services.AddAdminApi();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddProblemDetails();
@@ -110,6 +111,7 @@ public static class HostingExtensions
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAdminApi();
+        app.MapAdminApiDocuments();
         app.MapSdkApi();
         app.MapSdkFallback();
         app.MapUsageApi();
