@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FlagDashboard.Core.Audit;
 
 namespace FlagDashboard.Core.Webhooks;
@@ -64,15 +65,28 @@ public static class WebhookEvents
         }
     }
 
+    // The audit keeps a flag value as its JSON text ("\"green\""); a receiver gets the value itself ("green").
     private static void WriteRawOrNull(Utf8JsonWriter writer, string? json)
     {
         if (json is null)
         {
             writer.WriteNullValue();
+            return;
         }
-        else
+
+        var state = JsonNode.Parse(json);
+        if (state is JsonObject snapshot && snapshot["value"] is JsonValue value && value.TryGetValue<string>(out var text))
         {
-            writer.WriteRawValue(json);
+            try
+            {
+                snapshot["value"] = JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                // Not a JSON literal: left as it is.
+            }
         }
+
+        (state ?? JsonValue.Create((string?)null)).WriteTo(writer);
     }
 }

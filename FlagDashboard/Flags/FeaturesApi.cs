@@ -13,12 +13,12 @@ public static class FeaturesApi
 
     public sealed record FeatureRequest(
         string Name,
-        string? Description = null,
-        IReadOnlyList<string>? Tags = null,
-        bool DefaultEnabled = false,
-        FlagValue InitialValue = default,
-        IReadOnlyList<OptionRequest>? Options = null,
-        int? Version = null);
+        string? Description,
+        IReadOnlyList<string>? Tags,
+        bool DefaultEnabled,
+        FlagValue InitialValue,
+        IReadOnlyList<OptionRequest>? Options,
+        int? Version);
 
     public sealed record OptionResponse(int Id, FlagValue Value, double DefaultWeight);
 

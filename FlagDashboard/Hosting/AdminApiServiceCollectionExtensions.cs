@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Webhooks;
+using Microsoft.OpenApi;
 using FlagDashboard.Webhooks;
 using Scalar.AspNetCore;
 
@@ -28,11 +30,25 @@ internal static class AdminApiServiceCollectionExtensions
                 document.Info.Description = "Send `Authorization: Api-Key <key>` (create a key with `flagdashboard create-api-key`). Errors are RFC 9457 problem details; updates carry the `version` you read and get 409 when it is stale.";
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(FlagValue))
+                {
+                    schema.Type = JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Integer | JsonSchemaType.Boolean | JsonSchemaType.Null;
+                    schema.Description = "A flag or trait value: a JSON string, number, boolean or null.";
+                }
+
+                return Task.CompletedTask;
+            });
         });
+        // Thrown, so that AdminApiBadRequests can name the field; it keeps other routes' answers as they were.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<WebhookSender>();
         return services;
     }
+
+    public static IApplicationBuilder UseAdminApiBadRequests(this IApplicationBuilder app) => app.UseMiddleware<AdminApiBadRequests>();
 
     /// <summary><c>/openapi/v1.json</c> and its browsable reference at <c>/scalar/v1</c>, both open (they describe, they do not grant).</summary>
     public static IEndpointRouteBuilder MapAdminApiDocuments(this IEndpointRouteBuilder endpoints)

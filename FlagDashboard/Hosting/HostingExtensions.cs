@@ -106,6 +106,7 @@ public static class HostingExtensions
         });
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseAdminApiBadRequests();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
