@@ -87,6 +87,13 @@ public static class WebhookEvents
             }
         }
 
-        (state ?? JsonValue.Create((string?)null)).WriteTo(writer);
+        if (state is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            state.WriteTo(writer);
+        }
     }
 }
