@@ -35,6 +35,9 @@ public sealed class AdminApiFixture : IAsyncLifetime
             ["Webhooks__RequestTimeout"] = "00:00:02",
             ["Webhooks__MaxAttempts"] = "3",
         });
+        // Set up, so that pages (the API reference) are served rather than sent to /setup.
+        var admin = await App.RunVerbAsync("create-admin", "--email", "admin@example.com", "--password", "correct-horse");
+        Assert.True(admin.ExitCode == 0, admin.Error);
         AcmeKey = await CreateKeyAsync("Acme");
         GlobexKey = await CreateKeyAsync("Globex");
     }

@@ -39,6 +39,13 @@ internal sealed partial class AdminApiBadRequests(RequestDelegate next)
 
     internal static (string Field, string Message) Describe(BadHttpRequestException exception)
     {
+        // A syntax error comes from the reader, wrapped: the body as a whole is not JSON.
+        if (exception.InnerException is JsonException { InnerException: JsonException syntax })
+        {
+            var cut = syntax.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return ("body", $"The body is not valid JSON: {(cut > 0 ? syntax.Message[..cut].TrimEnd() : syntax.Message)}");
+        }
+
         if (exception.InnerException is JsonException json)
         {
             var field = json.Path is null or "$" ? "body" : json.Path.StartsWith("$.", StringComparison.Ordinal) ? json.Path[2..] : json.Path;
