@@ -10,6 +10,7 @@ namespace FlagDashboard.Hosting;
 internal static class AdminApiServiceCollectionExtensions
 {
     public const string DocumentName = "v1";
+    private const string ApiKeyScheme = "ApiKey";
 
     /// <summary>The admin API's JSON shape, its OpenAPI document, and webhook delivery.</summary>
     public static IServiceCollection AddAdminApi(this IServiceCollection services)
@@ -28,6 +29,16 @@ internal static class AdminApiServiceCollectionExtensions
             {
                 document.Info.Title = "FlagDashboard admin API";
                 document.Info.Description = "Send `Authorization: Api-Key <key>` (create a key with `flagdashboard create-api-key`). Errors are RFC 9457 problem details; updates carry the `version` you read and get 409 when it is stale.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = "Authorization",
+                    Description = "`Api-Key <key>`",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] }];
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer((schema, context, _) =>
@@ -36,6 +47,16 @@ internal static class AdminApiServiceCollectionExtensions
                 {
                     schema.Type = JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Integer | JsonSchemaType.Boolean | JsonSchemaType.Null;
                     schema.Description = "A flag or trait value: a JSON string, number, boolean or null.";
+                }
+
+                // A request property that may be null may also be left out (records bind missing members as null).
+                if (context.JsonTypeInfo.Type.Name.EndsWith("Request", StringComparison.Ordinal) && schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+                {
+                    foreach (var name in required.Where(name => properties.TryGetValue(name, out var property)
+                        && (property is OpenApiSchemaReference || property.Type is null || property.Type.Value.HasFlag(JsonSchemaType.Null))).ToList())
+                    {
+                        required.Remove(name);
+                    }
                 }
 
                 return Task.CompletedTask;
