@@ -15,6 +15,7 @@ public enum OwnedResource
     Identity,
     Webhook,
     ServerSideKey,
+    AdminApiKey,
 }
 
 /// <summary>Finds the organisation a project, environment, feature... belongs to, so that a caller acting for one organisation stays inside it.</summary>
@@ -35,6 +36,7 @@ public sealed class OrganisationOwnership(IDbContextFactory<FlagDashboardDbConte
             OwnedResource.Identity => db.Identities.Where(i => i.Id == id).Select(i => (int?)i.Environment!.Project!.OrganisationId),
             OwnedResource.Webhook => db.Webhooks.Where(w => w.Id == id).Select(w => (int?)w.Environment!.Project!.OrganisationId),
             OwnedResource.ServerSideKey => db.ServerSideKeys.Where(k => k.Id == id).Select(k => (int?)k.Environment!.Project!.OrganisationId),
+            OwnedResource.AdminApiKey => db.AdminApiKeys.Where(k => k.Id == id).Select(k => (int?)k.OrganisationId),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
         return await owner.SingleOrDefaultAsync(cancellationToken);

@@ -9,6 +9,7 @@ public sealed class OpenApiDocumentTests(AdminApiFixture fixture)
     private static readonly string[] Operations =
     [
         "GET /api/admin/organisation", "PUT /api/admin/organisation",
+        "GET /api/admin/api-keys", "POST /api/admin/api-keys", "DELETE /api/admin/api-keys/{keyId}",
         "GET /api/admin/projects", "POST /api/admin/projects",
         "GET /api/admin/projects/{projectId}", "PUT /api/admin/projects/{projectId}", "DELETE /api/admin/projects/{projectId}",
         "GET /api/admin/projects/{projectId}/environments", "POST /api/admin/projects/{projectId}/environments",

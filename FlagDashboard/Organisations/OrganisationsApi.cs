@@ -37,6 +37,7 @@ public static class OrganisationsApi
         admin.MapPut("/organisation", RenameOwnOrganisation)
             .WithName("RenameOwnOrganisation")
             .WithSummary("Renames the key's organisation; give the version you read.");
+        admin.MapApiKeysApi();
         admin.MapProjectsApi();
         admin.MapEnvironmentsApi();
         admin.MapFeaturesApi();
