@@ -26,6 +26,10 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long delivered and given-up deliveries stay listed before they are deleted.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan KeepDeliveriesFor { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>The wait before attempt number <paramref name="attempts"/> + 1, doubling each time, at most an hour.</summary>
     public TimeSpan RetryDelay(int attempts) =>
         TimeSpan.FromTicks((long)Math.Min(FirstRetryDelay.Ticks * Math.Pow(2, Math.Max(0, attempts - 1)), TimeSpan.FromHours(1).Ticks));

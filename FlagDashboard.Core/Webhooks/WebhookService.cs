@@ -110,16 +110,41 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         return new WebhookDeliveryPage(items, total);
     }
 
-    /// <summary>Pending deliveries whose time has come, oldest first, leaving out those already being sent.</summary>
-    public async Task<IReadOnlyList<DueDelivery>> DueDeliveriesAsync(IReadOnlyCollection<long> inFlight, int take, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Takes pending deliveries whose time has come, oldest first, and leases each to the caller by moving its
+    /// next attempt past <paramref name="lease"/>: another sender (a second app instance, or the next poll)
+    /// does not take it meanwhile, and if this one dies the delivery comes due again when the lease ends.
+    /// </summary>
+    public async Task<IReadOnlyList<DueDelivery>> ClaimDueDeliveriesAsync(int take, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && !inFlight.Contains(d.Id))
+        var due = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
             .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(take)
-            .Select(d => new DueDelivery(d.Id, d.Webhook!.Url, d.Webhook.Secret, d.Payload, d.Attempts))
+            .Select(d => new { Delivery = new DueDelivery(d.Id, d.Webhook!.Url, d.Webhook.Secret, d.Payload, d.Attempts), d.NextAttemptAt })
             .ToListAsync(cancellationToken);
+        var claimed = new List<DueDelivery>(due.Count);
+        foreach (var candidate in due)
+        {
+            var leasedUntil = now + lease;
+            var won = await db.WebhookDeliveries
+                .Where(d => d.Id == candidate.Delivery.Id && d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt == candidate.NextAttemptAt)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.NextAttemptAt, leasedUntil), cancellationToken);
+            if (won == 1)
+            {
+                claimed.Add(candidate.Delivery);
+            }
+        }
+
+        return claimed;
+    }
+
+    /// <summary>Forgets finished deliveries (delivered or given up) made before <paramref name="before"/>; pending ones stay.</summary>
+    public async Task<int> PruneDeliveriesAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.WebhookDeliveries.Where(d => d.Status != WebhookDeliveryStatus.Pending && d.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>Records one attempt: delivered, or retried after a growing wait, or given up after the last attempt.</summary>

@@ -58,24 +58,60 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
         var (features, webhooks, stateId, environmentId) = await SeedAsync();
         await webhooks.CreateAsync(environmentId, new WebhookInput("http://127.0.0.1:1/a"), Token);
         await features.UpdateStateAsync(stateId, true, FlagValue.None, 0, Token);
-        var due = Assert.Single(await webhooks.DueDeliveriesAsync([], 10, Token));
+        var due = Assert.Single(await ClaimAsync(webhooks));
 
         await webhooks.RecordAttemptAsync(due.Id, delivered: false, 503, "The receiver answered 503.", Token);
-        Assert.Empty(await webhooks.DueDeliveriesAsync([], 10, Token));
+        Assert.Empty(await ClaimAsync(webhooks));
         _core.Clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Single(await webhooks.DueDeliveriesAsync([], 10, Token));
+        Assert.Single(await ClaimAsync(webhooks));
         await webhooks.RecordAttemptAsync(due.Id, delivered: false, null, "Connection refused.", Token);
         _core.Clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Empty(await webhooks.DueDeliveriesAsync([], 10, Token));
+        Assert.Empty(await ClaimAsync(webhooks));
         _core.Clock.Advance(TimeSpan.FromSeconds(10));
-        await webhooks.RecordAttemptAsync(Assert.Single(await webhooks.DueDeliveriesAsync([], 10, Token)).Id, delivered: false, null, "Connection refused.", Token);
+        await webhooks.RecordAttemptAsync(Assert.Single(await ClaimAsync(webhooks)).Id, delivered: false, null, "Connection refused.", Token);
 
         var delivery = Assert.Single((await webhooks.ListDeliveriesAsync(environmentId, null, 0, 10, Token)).Items);
         Assert.Equal(WebhookDeliveryStatus.Failed, delivery.Status);
         Assert.Equal(3, delivery.Attempts);
         Assert.Equal("Connection refused.", delivery.LastError);
-        Assert.Empty(await webhooks.DueDeliveriesAsync([], 10, Token));
+        Assert.Empty(await ClaimAsync(webhooks));
     }
+
+    [Fact]
+    public async Task AClaimedDeliveryIsNotTakenAgainUntilItsLeaseEnds()
+    {
+        var (features, webhooks, stateId, environmentId) = await SeedAsync();
+        await webhooks.CreateAsync(environmentId, new WebhookInput("http://127.0.0.1:1/a"), Token);
+        await features.UpdateStateAsync(stateId, true, FlagValue.None, 0, Token);
+
+        var first = await ClaimAsync(webhooks);
+        var second = await ClaimAsync(webhooks);
+        _core.Clock.Advance(TimeSpan.FromMinutes(1));
+        var afterTheLease = await ClaimAsync(webhooks);
+
+        Assert.Single(first);
+        Assert.Empty(second);
+        Assert.Equal(first[0].Id, Assert.Single(afterTheLease).Id);
+    }
+
+    [Fact]
+    public async Task FinishedDeliveriesArePrunedAndPendingOnesKept()
+    {
+        var (features, webhooks, stateId, environmentId) = await SeedAsync();
+        await webhooks.CreateAsync(environmentId, new WebhookInput("http://127.0.0.1:1/a"), Token);
+        var state = await features.UpdateStateAsync(stateId, true, FlagValue.None, 0, Token);
+        await features.UpdateStateAsync(stateId, false, FlagValue.None, state.Version, Token);
+        var claimed = await ClaimAsync(webhooks);
+        await webhooks.RecordAttemptAsync(claimed[0].Id, delivered: true, 200, null, Token);
+        _core.Clock.Advance(TimeSpan.FromDays(8));
+
+        var pruned = await webhooks.PruneDeliveriesAsync(_core.Clock.GetUtcNow() - TimeSpan.FromDays(7), Token);
+
+        Assert.Equal(1, pruned);
+        Assert.Equal(WebhookDeliveryStatus.Pending, Assert.Single((await webhooks.ListDeliveriesAsync(environmentId, null, 0, 10, Token)).Items).Status);
+    }
+
+    private static Task<IReadOnlyList<DueDelivery>> ClaimAsync(WebhookService webhooks) => webhooks.ClaimDueDeliveriesAsync(10, TimeSpan.FromSeconds(30), Token);
 
     [Fact]
     public async Task ThePayloadSignatureIsTheHexHmacSha256OfTheBody()

@@ -14,7 +14,9 @@ namespace FlagDashboard.Webhooks;
 internal sealed class WebhookSender(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<WebhookSender> logger) : BackgroundService
 {
     private const int MaxInFlight = 32;
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
     private readonly ConcurrentDictionary<long, byte> _inFlight = new();
+    private DateTimeOffset _lastPruned = DateTimeOffset.MinValue;
     private readonly HttpClient _client = CreateClient(options.Value);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,11 +51,30 @@ internal sealed class WebhookSender(IServiceScopeFactory scopes, IOptions<Webhoo
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        var due = await scope.ServiceProvider.GetRequiredService<WebhookService>().DueDeliveriesAsync(_inFlight.Keys.ToList(), room, stoppingToken);
+        var webhooks = scope.ServiceProvider.GetRequiredService<WebhookService>();
+        await PruneNowAndThenAsync(webhooks, stoppingToken);
+        // The lease outlasts the attempt, so the delivery is not taken twice; a crash mid-send frees it when the lease ends.
+        var due = await webhooks.ClaimDueDeliveriesAsync(room, options.Value.RequestTimeout * 2 + TimeSpan.FromSeconds(5), stoppingToken);
         foreach (var delivery in due)
         {
             _inFlight[delivery.Id] = 0;
             _ = Task.Run(() => SendAsync(delivery, stoppingToken), CancellationToken.None);
+        }
+    }
+
+    private async Task PruneNowAndThenAsync(WebhookService webhooks, CancellationToken stoppingToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (now - _lastPruned < PruneEvery)
+        {
+            return;
+        }
+
+        _lastPruned = now;
+        var pruned = await webhooks.PruneDeliveriesAsync(now - options.Value.KeepDeliveriesFor, stoppingToken);
+        if (pruned > 0)
+        {
+            logger.LogInformation("Deleted {Count} finished webhook deliveries older than {Age}.", pruned, options.Value.KeepDeliveriesFor);
         }
     }
 
