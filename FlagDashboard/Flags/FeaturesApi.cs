@@ -63,15 +63,8 @@ public static class FeaturesApi
     {
         page = page.Validated();
         await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
-        var summaries = await features.ListAsync(projectId, includeArchived ?? false, cancellationToken);
-        var shown = page.Of(summaries);
-        var items = new List<FeatureResponse>(shown.Items.Count);
-        foreach (var summary in shown.Items)
-        {
-            items.Add(Response(await features.GetAsync(summary.Id, cancellationToken)));
-        }
-
-        return TypedResults.Ok(page.Of(items, summaries.Count));
+        var (items, total) = await features.ListWithOptionsAsync(projectId, includeArchived ?? false, page.Skip, page.Size, cancellationToken);
+        return TypedResults.Ok(page.Of(items.Select(Response).ToList(), total));
     }
 
     private static async Task<Created<FeatureResponse>> CreateFeature(int projectId, FeatureRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)

@@ -44,15 +44,8 @@ public static class SegmentsApi
     {
         page = page.Validated();
         await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
-        var summaries = await segments.ListAsync(projectId, cancellationToken);
-        var shown = page.Of(summaries);
-        var items = new List<SegmentResponse>(shown.Items.Count);
-        foreach (var summary in shown.Items)
-        {
-            items.Add(Response(await segments.GetAsync(summary.Id, cancellationToken)));
-        }
-
-        return TypedResults.Ok(page.Of(items, summaries.Count));
+        var (items, total) = await segments.ListWithRulesAsync(projectId, page.Skip, page.Size, cancellationToken);
+        return TypedResults.Ok(page.Of(items.Select(Response).ToList(), total));
     }
 
     private static async Task<Created<SegmentResponse>> CreateSegment(int projectId, SegmentRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
