@@ -98,10 +98,11 @@ public sealed class ProjectsApiTests(AdminApiFixture fixture)
     {
         using var anonymous = fixture.Client(key: null);
 
-        var (status, _) = await anonymous.SendAsync(HttpMethod.Get, "api/admin/projects");
         var (postStatus, _) = await anonymous.SendAsync(HttpMethod.Post, "api/admin/projects", new { name = "x" });
+        await anonymous.AssertProblemAsync(HttpMethod.Get, "api/admin/projects", null, HttpStatusCode.Unauthorized);
+        using var unknown = fixture.Client("fdk_not-a-key");
+        await unknown.AssertProblemAsync(HttpMethod.Get, "api/admin/projects", null, HttpStatusCode.Unauthorized);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal(HttpStatusCode.Unauthorized, postStatus);
     }
 
