@@ -19,7 +19,8 @@ public static class WebhookEvents
 
     public static string EventType(AuditEntry entry) => entry.After is null ? FlagDeleted : FlagUpdated;
 
-    public static string Payload(AuditEntry entry)
+    /// <param name="environmentId">The environment of the webhook: a feature created or deleted is an event in each environment of its project.</param>
+    public static string Payload(AuditEntry entry, int environmentId)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -35,7 +36,7 @@ public static class WebhookEvents
             writer.WriteString("entity_name", entry.EntityName);
             WriteNumberOrNull(writer, "organisation_id", entry.OrganisationId);
             WriteNumberOrNull(writer, "project_id", entry.ProjectId);
-            WriteNumberOrNull(writer, "environment_id", entry.EnvironmentId);
+            writer.WriteNumber("environment_id", environmentId);
             writer.WritePropertyName("new_state");
             WriteRawOrNull(writer, entry.After);
             writer.WritePropertyName("previous_state");

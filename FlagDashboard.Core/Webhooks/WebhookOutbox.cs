@@ -14,13 +14,13 @@ internal sealed class WebhookOutbox : SaveChangesInterceptor
 {
     public static readonly WebhookOutbox Instance = new();
 
+    private const string FeatureEntity = "Feature";
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         if (eventData.Context is FlagDashboardDbContext db && FlagChanges(db) is { Count: > 0 } changes)
         {
-            var environmentIds = changes.Select(c => c.EnvironmentId!.Value).Distinct().ToList();
-            AddDeliveries(db, changes, db.Webhooks.AsNoTracking().Where(w => w.Enabled && environmentIds.Contains(w.EnvironmentId)).Select(w => new { w.Id, w.EnvironmentId }).ToList()
-                .Select(w => (w.Id, w.EnvironmentId)).ToList());
+            AddDeliveries(db, changes, WebhooksFor(db, changes).ToList());
         }
 
         return result;
@@ -30,32 +30,49 @@ internal sealed class WebhookOutbox : SaveChangesInterceptor
     {
         if (eventData.Context is FlagDashboardDbContext db && FlagChanges(db) is { Count: > 0 } changes)
         {
-            var environmentIds = changes.Select(c => c.EnvironmentId!.Value).Distinct().ToList();
-            var webhooks = await db.Webhooks.AsNoTracking().Where(w => w.Enabled && environmentIds.Contains(w.EnvironmentId))
-                .Select(w => new { w.Id, w.EnvironmentId }).ToListAsync(cancellationToken);
-            AddDeliveries(db, changes, webhooks.Select(w => (w.Id, w.EnvironmentId)).ToList());
+            AddDeliveries(db, changes, await WebhooksFor(db, changes).ToListAsync(cancellationToken));
         }
 
         return result;
     }
 
+    /// <summary>
+    /// A change to a state or override in one environment; or a feature created or deleted, which adds or
+    /// removes its flag in every environment of the project.
+    /// </summary>
     private static List<AuditEntry> FlagChanges(FlagDashboardDbContext db) =>
         db.ChangeTracker.Entries<AuditEntry>()
-            .Where(e => e.State == EntityState.Added && e.Entity.EnvironmentId is not null && WebhookEvents.FlagEntityTypes.Contains(e.Entity.EntityType))
+            .Where(e => e.State == EntityState.Added && IsFlagChange(e.Entity))
             .Select(e => e.Entity)
             .ToList();
 
-    private static void AddDeliveries(FlagDashboardDbContext db, List<AuditEntry> changes, List<(int Id, int EnvironmentId)> webhooks)
+    private static bool IsFlagChange(AuditEntry entry) =>
+        (entry.EnvironmentId is not null && WebhookEvents.FlagEntityTypes.Contains(entry.EntityType))
+        || (entry.EntityType == FeatureEntity && entry.ProjectId is not null && entry.Action is AuditAction.Created or AuditAction.Deleted);
+
+    private static IQueryable<EnabledWebhook> WebhooksFor(FlagDashboardDbContext db, List<AuditEntry> changes)
+    {
+        var environmentIds = changes.Where(c => c.EntityType != FeatureEntity).Select(c => c.EnvironmentId!.Value).Distinct().ToList();
+        var projectIds = changes.Where(c => c.EntityType == FeatureEntity).Select(c => c.ProjectId!.Value).Distinct().ToList();
+        return db.Webhooks.AsNoTracking()
+            .Where(w => w.Enabled && (environmentIds.Contains(w.EnvironmentId) || projectIds.Contains(w.Environment!.ProjectId)))
+            .Select(w => new EnabledWebhook(w.Id, w.EnvironmentId, w.Environment!.ProjectId));
+    }
+
+    private static void AddDeliveries(FlagDashboardDbContext db, List<AuditEntry> changes, List<EnabledWebhook> webhooks)
     {
         foreach (var change in changes)
         {
-            foreach (var webhook in webhooks.Where(w => w.EnvironmentId == change.EnvironmentId))
+            var targets = change.EntityType == FeatureEntity
+                ? webhooks.Where(w => w.ProjectId == change.ProjectId)
+                : webhooks.Where(w => w.EnvironmentId == change.EnvironmentId);
+            foreach (var webhook in targets)
             {
                 db.WebhookDeliveries.Add(new WebhookDelivery
                 {
                     WebhookId = webhook.Id,
                     EventType = WebhookEvents.EventType(change),
-                    Payload = WebhookEvents.Payload(change),
+                    Payload = WebhookEvents.Payload(change, webhook.EnvironmentId),
                     CreatedAt = change.At,
                     NextAttemptAt = change.At,
                     Status = WebhookDeliveryStatus.Pending,
@@ -63,4 +80,6 @@ internal sealed class WebhookOutbox : SaveChangesInterceptor
             }
         }
     }
+
+    private sealed record EnabledWebhook(int Id, int EnvironmentId, int ProjectId);
 }

@@ -42,6 +42,28 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFeatureCreatedOrDeletedIsAnEventInEveryEnvironmentOfItsProject()
+    {
+        var seeded = await _core.SeedProjectAsync("Development", "Production");
+        var actors = new Core.Audit.FixedActor("alice");
+        var features = new FeatureService(_database, actors, _core.Clock);
+        var webhooks = new WebhookService(_database, actors, _core.Clock, Options.Create(_options));
+        foreach (var environmentId in seeded.EnvironmentIds)
+        {
+            await webhooks.CreateAsync(environmentId, new WebhookInput($"http://127.0.0.1:1/{environmentId}"), Token);
+        }
+
+        var feature = await features.CreateAsync(seeded.ProjectId, new FeatureInput("launch", DefaultEnabled: true), Token);
+        await features.DeleteAsync(feature.Id, Token);
+
+        foreach (var environmentId in seeded.EnvironmentIds)
+        {
+            var events = (await webhooks.ListDeliveriesAsync(environmentId, null, 0, 10, Token)).Items.Select(d => d.EventType).ToList();
+            Assert.Equal([WebhookEvents.FlagDeleted, WebhookEvents.FlagUpdated], events);
+        }
+    }
+
+    [Fact]
     public async Task AChangeThatFailsWritesNoDelivery()
     {
         var (features, webhooks, stateId, environmentId) = await SeedAsync();
