@@ -76,6 +76,17 @@ public sealed class ProjectsApiTests(AdminApiFixture fixture)
     }
 
     [Fact]
+    public async Task AnIdThatIsNotANumberIsNamedAndAnUnknownIdIsA404Problem()
+    {
+        using var client = fixture.Client();
+
+        await client.AssertProblemAsync(HttpMethod.Get, "api/admin/projects/abc", null, HttpStatusCode.BadRequest, "projectId");
+        await client.AssertProblemAsync(HttpMethod.Get, "api/admin/projects/987654", null, HttpStatusCode.NotFound);
+        // No route means no API-key endpoint: the dashboard's sign-in answers, still as problem details.
+        await client.AssertProblemAsync(HttpMethod.Get, "api/admin/no-such-thing", null, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task ListsArePaged()
     {
         using var client = fixture.Client();

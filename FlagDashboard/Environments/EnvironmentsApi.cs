@@ -21,15 +21,15 @@ public static class EnvironmentsApi
     public static RouteGroupBuilder MapEnvironmentsApi(this RouteGroupBuilder admin)
     {
         var group = admin.MapGroup("/").WithTags("Environments");
-        group.MapGet("/projects/{projectId:int}/environments", ListEnvironments).WithName("ListEnvironments").WithSummary("A project's environments.");
-        group.MapPost("/projects/{projectId:int}/environments", CreateEnvironment).WithName("CreateEnvironment").WithSummary("Creates an environment with every feature at its defaults.");
-        group.MapGet("/environments/{environmentId:int}", GetEnvironment).WithName("GetEnvironment").WithSummary("One environment with its client key.");
-        group.MapPut("/environments/{environmentId:int}", RenameEnvironment).WithName("RenameEnvironment").WithSummary("Renames an environment; give the version you read.");
-        group.MapDelete("/environments/{environmentId:int}", DeleteEnvironment).WithName("DeleteEnvironment").WithSummary("Deletes an environment with its states, overrides and identities.");
-        group.MapPost("/environments/{environmentId:int}/clone", CloneEnvironment).WithName("CloneEnvironment").WithSummary("Copies an environment's states, weights and segment overrides into a new environment; identities stay behind.");
-        group.MapGet("/environments/{environmentId:int}/server-side-keys", ListServerSideKeys).WithName("ListServerSideKeys").WithSummary("An environment's server-side keys, shown by their start only.");
-        group.MapPost("/environments/{environmentId:int}/server-side-keys", CreateServerSideKey).WithName("CreateServerSideKey").WithSummary("Creates a server-side key; the answer is the only time the whole key is shown.");
-        group.MapDelete("/server-side-keys/{keyId:int}", RevokeServerSideKey).WithName("RevokeServerSideKey").WithSummary("Revokes a server-side key; SDKs using it get 401 within a second.");
+        group.MapGet("/projects/{projectId}/environments", ListEnvironments).WithName("ListEnvironments").WithSummary("A project's environments.");
+        group.MapPost("/projects/{projectId}/environments", CreateEnvironment).WithName("CreateEnvironment").WithSummary("Creates an environment with every feature at its defaults.");
+        group.MapGet("/environments/{environmentId}", GetEnvironment).WithName("GetEnvironment").WithSummary("One environment with its client key.");
+        group.MapPut("/environments/{environmentId}", RenameEnvironment).WithName("RenameEnvironment").WithSummary("Renames an environment; give the version you read.");
+        group.MapDelete("/environments/{environmentId}", DeleteEnvironment).WithName("DeleteEnvironment").WithSummary("Deletes an environment with its states, overrides and identities.");
+        group.MapPost("/environments/{environmentId}/clone", CloneEnvironment).WithName("CloneEnvironment").WithSummary("Copies an environment's states, weights and segment overrides into a new environment; identities stay behind.");
+        group.MapGet("/environments/{environmentId}/server-side-keys", ListServerSideKeys).WithName("ListServerSideKeys").WithSummary("An environment's server-side keys, shown by their start only.");
+        group.MapPost("/environments/{environmentId}/server-side-keys", CreateServerSideKey).WithName("CreateServerSideKey").WithSummary("Creates a server-side key; the answer is the only time the whole key is shown.");
+        group.MapDelete("/server-side-keys/{keyId}", RevokeServerSideKey).WithName("RevokeServerSideKey").WithSummary("Revokes a server-side key; SDKs using it get 401 within a second.");
         return admin;
     }
 

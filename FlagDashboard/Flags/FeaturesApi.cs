@@ -44,18 +44,18 @@ public static class FeaturesApi
     public static RouteGroupBuilder MapFeaturesApi(this RouteGroupBuilder admin)
     {
         var features = admin.MapGroup("/").WithTags("Features");
-        features.MapGet("/projects/{projectId:int}/features", ListFeatures).WithName("ListFeatures").WithSummary("A project's features, by name.");
-        features.MapPost("/projects/{projectId:int}/features", CreateFeature).WithName("CreateFeature").WithSummary("Creates a feature (multivariate when it has options) with a state in every environment.");
-        features.MapGet("/features/{featureId:int}", GetFeature).WithName("GetFeature").WithSummary("One feature with its multivariate options.");
-        features.MapPut("/features/{featureId:int}", UpdateFeature).WithName("UpdateFeature").WithSummary("Changes a feature and its options (an option without id is new, one left out is removed); give the version you read.");
-        features.MapPut("/features/{featureId:int}/archived", ArchiveFeature).WithName("ArchiveFeature").WithSummary("Archives a feature or brings it back.");
-        features.MapDelete("/features/{featureId:int}", DeleteFeature).WithName("DeleteFeature").WithSummary("Deletes a feature from every environment.");
+        features.MapGet("/projects/{projectId}/features", ListFeatures).WithName("ListFeatures").WithSummary("A project's features, by name.");
+        features.MapPost("/projects/{projectId}/features", CreateFeature).WithName("CreateFeature").WithSummary("Creates a feature (multivariate when it has options) with a state in every environment.");
+        features.MapGet("/features/{featureId}", GetFeature).WithName("GetFeature").WithSummary("One feature with its multivariate options.");
+        features.MapPut("/features/{featureId}", UpdateFeature).WithName("UpdateFeature").WithSummary("Changes a feature and its options (an option without id is new, one left out is removed); give the version you read.");
+        features.MapPut("/features/{featureId}/archived", ArchiveFeature).WithName("ArchiveFeature").WithSummary("Archives a feature or brings it back.");
+        features.MapDelete("/features/{featureId}", DeleteFeature).WithName("DeleteFeature").WithSummary("Deletes a feature from every environment.");
 
         var states = admin.MapGroup("/").WithTags("Feature states");
-        states.MapGet("/environments/{environmentId:int}/feature-states", ListFeatureStates).WithName("ListFeatureStates").WithSummary("Every feature's default state in an environment.");
-        states.MapGet("/feature-states/{stateId:int}", GetFeatureState).WithName("GetFeatureState").WithSummary("One feature state (default or override).");
-        states.MapPut("/feature-states/{stateId:int}", UpdateFeatureState).WithName("UpdateFeatureState").WithSummary("Switches a feature on or off and sets its value, in an environment or in an override; give the version you read.");
-        states.MapPut("/feature-states/{stateId:int}/weights", SetWeights).WithName("SetWeights").WithSummary("Sets the multivariate split (percentages per option, at most 100 in all) of a state.");
+        states.MapGet("/environments/{environmentId}/feature-states", ListFeatureStates).WithName("ListFeatureStates").WithSummary("Every feature's default state in an environment.");
+        states.MapGet("/feature-states/{stateId}", GetFeatureState).WithName("GetFeatureState").WithSummary("One feature state (default or override).");
+        states.MapPut("/feature-states/{stateId}", UpdateFeatureState).WithName("UpdateFeatureState").WithSummary("Switches a feature on or off and sets its value, in an environment or in an override; give the version you read.");
+        states.MapPut("/feature-states/{stateId}/weights", SetWeights).WithName("SetWeights").WithSummary("Sets the multivariate split (percentages per option, at most 100 in all) of a state.");
         return admin;
     }
 

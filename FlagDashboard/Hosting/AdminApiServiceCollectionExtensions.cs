@@ -71,6 +71,8 @@ internal static class AdminApiServiceCollectionExtensions
 
     public static IApplicationBuilder UseAdminApiBadRequests(this IApplicationBuilder app) => app.UseMiddleware<AdminApiBadRequests>();
 
+    public static IApplicationBuilder UseAdminApiEmptyErrors(this IApplicationBuilder app) => app.UseMiddleware<AdminApiEmptyErrors>();
+
     /// <summary><c>/openapi/v1.json</c> and its browsable reference at <c>/scalar/v1</c>, both open (they describe, they do not grant).</summary>
     public static IEndpointRouteBuilder MapAdminApiDocuments(this IEndpointRouteBuilder endpoints)
     {

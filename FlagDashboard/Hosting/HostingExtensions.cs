@@ -84,6 +84,7 @@ public static class HostingExtensions
     {
         app.UseFlagsFastLane();
         app.UseRouting();
+        app.UseAdminApiEmptyErrors();
 
         // SDK traffic takes a short path: usage recording and CORS, none of the dashboard's sign-in machinery.
         app.UseSdkUsageRecording();

@@ -28,14 +28,14 @@ public static class IdentitiesApi
     public static RouteGroupBuilder MapIdentitiesApi(this RouteGroupBuilder admin)
     {
         var identities = admin.MapGroup("/").WithTags("Identities");
-        identities.MapGet("/environments/{environmentId:int}/identities", SearchIdentities).WithName("SearchIdentities").WithSummary("An environment's identities whose identifier starts with ?prefix=, in identifier order.");
-        identities.MapPost("/environments/{environmentId:int}/identities", CreateIdentity).WithName("CreateIdentity").WithSummary("Creates an identity.");
-        identities.MapGet("/identities/{identityId:int}", GetIdentity).WithName("GetIdentity").WithSummary("One identity with its traits and overrides.");
-        identities.MapDelete("/identities/{identityId:int}", DeleteIdentity).WithName("DeleteIdentity").WithSummary("Deletes an identity with its traits and overrides.");
-        identities.MapPut("/identities/{identityId:int}/traits/{key}", SetTrait).WithName("SetTrait").WithSummary("Sets a trait; a null value deletes it, as an SDK's null does.");
-        identities.MapDelete("/identities/{identityId:int}/traits/{key}", DeleteTrait).WithName("DeleteTrait").WithSummary("Deletes a trait.");
-        identities.MapPut("/identities/{identityId:int}/overrides/{featureId:int}", SetIdentityOverride).WithName("SetIdentityOverride").WithSummary("Overrides a feature for this identity, above every segment.");
-        identities.MapDelete("/identities/{identityId:int}/overrides/{featureId:int}", RemoveIdentityOverride).WithName("RemoveIdentityOverride").WithSummary("Removes an identity's override of a feature.");
+        identities.MapGet("/environments/{environmentId}/identities", SearchIdentities).WithName("SearchIdentities").WithSummary("An environment's identities whose identifier starts with ?prefix=, in identifier order.");
+        identities.MapPost("/environments/{environmentId}/identities", CreateIdentity).WithName("CreateIdentity").WithSummary("Creates an identity.");
+        identities.MapGet("/identities/{identityId}", GetIdentity).WithName("GetIdentity").WithSummary("One identity with its traits and overrides.");
+        identities.MapDelete("/identities/{identityId}", DeleteIdentity).WithName("DeleteIdentity").WithSummary("Deletes an identity with its traits and overrides.");
+        identities.MapPut("/identities/{identityId}/traits/{key}", SetTrait).WithName("SetTrait").WithSummary("Sets a trait; a null value deletes it, as an SDK's null does.");
+        identities.MapDelete("/identities/{identityId}/traits/{key}", DeleteTrait).WithName("DeleteTrait").WithSummary("Deletes a trait.");
+        identities.MapPut("/identities/{identityId}/overrides/{featureId}", SetIdentityOverride).WithName("SetIdentityOverride").WithSummary("Overrides a feature for this identity, above every segment.");
+        identities.MapDelete("/identities/{identityId}/overrides/{featureId}", RemoveIdentityOverride).WithName("RemoveIdentityOverride").WithSummary("Removes an identity's override of a feature.");
         return admin;
     }
 

@@ -16,10 +16,10 @@ public static class EnvironmentDocumentsApi
     public static RouteGroupBuilder MapEnvironmentDocumentsApi(this RouteGroupBuilder admin)
     {
         var documents = admin.MapGroup("/").WithTags("Environment documents");
-        documents.MapGet("/environments/{environmentId:int}/document", ExportEnvironmentDocument).WithName("ExportEnvironmentDocument")
+        documents.MapGet("/environments/{environmentId}/document", ExportEnvironmentDocument).WithName("ExportEnvironmentDocument")
             .WithSummary("The environment as a Flagsmith environment document, as SDKs in local evaluation read it.")
             .Produces<JsonElement>(StatusCodes.Status200OK, "application/json");
-        documents.MapPost("/projects/{projectId:int}/environment-documents", ImportEnvironmentDocument).WithName("ImportEnvironmentDocument")
+        documents.MapPost("/projects/{projectId}/environment-documents", ImportEnvironmentDocument).WithName("ImportEnvironmentDocument")
             .WithSummary("Imports a Flagsmith environment document into the project: the environment with the document's key is updated to match it, or created (named ?environmentName= or as the document says).")
             .Accepts<JsonElement>("application/json");
         return admin;

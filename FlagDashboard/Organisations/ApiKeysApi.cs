@@ -19,7 +19,7 @@ public static class ApiKeysApi
         var keys = admin.MapGroup("/api-keys").WithTags("API keys");
         keys.MapGet("/", ListApiKeys).WithName("ListApiKeys").WithSummary("The organisation's admin API keys, revoked ones included.");
         keys.MapPost("/", CreateApiKey).WithName("CreateApiKey").WithSummary("Creates an admin API key; the answer is the only time the whole key is shown.");
-        keys.MapDelete("/{keyId:int}", RevokeApiKey).WithName("RevokeApiKey").WithSummary("Revokes an admin API key at once.");
+        keys.MapDelete("/{keyId}", RevokeApiKey).WithName("RevokeApiKey").WithSummary("Revokes an admin API key at once.");
         return admin;
     }
 

@@ -21,9 +21,9 @@ public static class ProjectsApi
         var projects = admin.MapGroup("/projects").WithTags("Projects");
         projects.MapGet("/", ListProjects).WithName("ListProjects").WithSummary("The organisation's projects, by name.");
         projects.MapPost("/", CreateProject).WithName("CreateProject").WithSummary("Creates a project.");
-        projects.MapGet("/{projectId:int}", GetProject).WithName("GetProject").WithSummary("One project.");
-        projects.MapPut("/{projectId:int}", UpdateProject).WithName("UpdateProject").WithSummary("Renames a project or changes its settings; give the version you read.");
-        projects.MapDelete("/{projectId:int}", DeleteProject).WithName("DeleteProject").WithSummary("Deletes a project with all its environments, features and segments.");
+        projects.MapGet("/{projectId}", GetProject).WithName("GetProject").WithSummary("One project.");
+        projects.MapPut("/{projectId}", UpdateProject).WithName("UpdateProject").WithSummary("Renames a project or changes its settings; give the version you read.");
+        projects.MapDelete("/{projectId}", DeleteProject).WithName("DeleteProject").WithSummary("Deletes a project with all its environments, features and segments.");
         return admin;
     }
 

@@ -26,17 +26,17 @@ public static class SegmentsApi
     public static RouteGroupBuilder MapSegmentsApi(this RouteGroupBuilder admin)
     {
         var segments = admin.MapGroup("/").WithTags("Segments");
-        segments.MapGet("/projects/{projectId:int}/segments", ListSegments).WithName("ListSegments").WithSummary("A project's segments, by name.");
-        segments.MapPost("/projects/{projectId:int}/segments", CreateSegment).WithName("CreateSegment").WithSummary("Creates a segment from rules of conditions on traits.");
-        segments.MapGet("/segments/{segmentId:int}", GetSegment).WithName("GetSegment").WithSummary("One segment with its rules.");
-        segments.MapPut("/segments/{segmentId:int}", UpdateSegment).WithName("UpdateSegment").WithSummary("Replaces a segment's name, description and rules; give the version you read.");
-        segments.MapDelete("/segments/{segmentId:int}", DeleteSegment).WithName("DeleteSegment").WithSummary("Deletes a segment and its overrides.");
+        segments.MapGet("/projects/{projectId}/segments", ListSegments).WithName("ListSegments").WithSummary("A project's segments, by name.");
+        segments.MapPost("/projects/{projectId}/segments", CreateSegment).WithName("CreateSegment").WithSummary("Creates a segment from rules of conditions on traits.");
+        segments.MapGet("/segments/{segmentId}", GetSegment).WithName("GetSegment").WithSummary("One segment with its rules.");
+        segments.MapPut("/segments/{segmentId}", UpdateSegment).WithName("UpdateSegment").WithSummary("Replaces a segment's name, description and rules; give the version you read.");
+        segments.MapDelete("/segments/{segmentId}", DeleteSegment).WithName("DeleteSegment").WithSummary("Deletes a segment and its overrides.");
 
         var overrides = admin.MapGroup("/").WithTags("Segment overrides");
-        overrides.MapGet("/environments/{environmentId:int}/segment-overrides", ListOverrides).WithName("ListSegmentOverrides").WithSummary("An environment's segment overrides (optionally of one feature) in priority order.");
-        overrides.MapPost("/environments/{environmentId:int}/segment-overrides", CreateOverride).WithName("CreateSegmentOverride").WithSummary("Overrides a feature for a segment; a new override goes last in priority. Change it later through its feature state.");
-        overrides.MapDelete("/segment-overrides/{stateId:int}", DeleteOverride).WithName("DeleteSegmentOverride").WithSummary("Removes a segment override.");
-        overrides.MapPut("/environments/{environmentId:int}/features/{featureId:int}/segment-override-order", ReorderOverrides).WithName("ReorderSegmentOverrides").WithSummary("Sets the priority of a feature's segment overrides: the first listed wins.");
+        overrides.MapGet("/environments/{environmentId}/segment-overrides", ListOverrides).WithName("ListSegmentOverrides").WithSummary("An environment's segment overrides (optionally of one feature) in priority order.");
+        overrides.MapPost("/environments/{environmentId}/segment-overrides", CreateOverride).WithName("CreateSegmentOverride").WithSummary("Overrides a feature for a segment; a new override goes last in priority. Change it later through its feature state.");
+        overrides.MapDelete("/segment-overrides/{stateId}", DeleteOverride).WithName("DeleteSegmentOverride").WithSummary("Removes a segment override.");
+        overrides.MapPut("/environments/{environmentId}/features/{featureId}/segment-override-order", ReorderOverrides).WithName("ReorderSegmentOverrides").WithSummary("Sets the priority of a feature's segment overrides: the first listed wins.");
         return admin;
     }
 

@@ -18,13 +18,13 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder admin)
     {
         var webhooks = admin.MapGroup("/").WithTags("Webhooks");
-        webhooks.MapGet("/environments/{environmentId:int}/webhooks", ListWebhooks).WithName("ListWebhooks").WithSummary("An environment's webhooks.");
-        webhooks.MapPost("/environments/{environmentId:int}/webhooks", CreateWebhook).WithName("CreateWebhook")
+        webhooks.MapGet("/environments/{environmentId}/webhooks", ListWebhooks).WithName("ListWebhooks").WithSummary("An environment's webhooks.");
+        webhooks.MapPost("/environments/{environmentId}/webhooks", CreateWebhook).WithName("CreateWebhook")
             .WithSummary("Adds a URL that gets a signed JSON POST (X-Flagsmith-Signature: hex HMAC-SHA256 of the body) for every change to a flag or override in the environment.");
-        webhooks.MapGet("/webhooks/{webhookId:int}", GetWebhook).WithName("GetWebhook").WithSummary("One webhook.");
-        webhooks.MapPut("/webhooks/{webhookId:int}", UpdateWebhook).WithName("UpdateWebhook").WithSummary("Changes a webhook's URL, switch or secret; give the version you read.");
-        webhooks.MapDelete("/webhooks/{webhookId:int}", DeleteWebhook).WithName("DeleteWebhook").WithSummary("Deletes a webhook and its pending deliveries.");
-        webhooks.MapGet("/environments/{environmentId:int}/webhook-deliveries", ListDeliveries).WithName("ListWebhookDeliveries").WithSummary("The latest deliveries of the environment's webhooks (or of ?webhookId=), newest first, with their status.");
+        webhooks.MapGet("/webhooks/{webhookId}", GetWebhook).WithName("GetWebhook").WithSummary("One webhook.");
+        webhooks.MapPut("/webhooks/{webhookId}", UpdateWebhook).WithName("UpdateWebhook").WithSummary("Changes a webhook's URL, switch or secret; give the version you read.");
+        webhooks.MapDelete("/webhooks/{webhookId}", DeleteWebhook).WithName("DeleteWebhook").WithSummary("Deletes a webhook and its pending deliveries.");
+        webhooks.MapGet("/environments/{environmentId}/webhook-deliveries", ListDeliveries).WithName("ListWebhookDeliveries").WithSummary("The latest deliveries of the environment's webhooks (or of ?webhookId=), newest first, with their status.");
         return admin;
     }
 
