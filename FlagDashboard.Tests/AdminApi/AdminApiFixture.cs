@@ -19,6 +19,9 @@ public sealed class AdminApiCollection : ICollectionFixture<AdminApiFixture>
 /// </summary>
 public sealed class AdminApiFixture : IAsyncLifetime
 {
+    public const string AdminEmail = "admin@example.com";
+    public const string AdminPassword = "correct-horse";
+
     public AppProcess App { get; private set; } = null!;
 
     public string AcmeKey { get; private set; } = "";
@@ -36,7 +39,7 @@ public sealed class AdminApiFixture : IAsyncLifetime
             ["Webhooks__MaxAttempts"] = "3",
         });
         // Set up, so that pages (the API reference) are served rather than sent to /setup.
-        var admin = await App.RunVerbAsync("create-admin", "--email", "admin@example.com", "--password", "correct-horse");
+        var admin = await App.RunVerbAsync("create-admin", "--email", AdminEmail, "--password", AdminPassword);
         Assert.True(admin.ExitCode == 0, admin.Error);
         AcmeKey = await CreateKeyAsync("Acme");
         GlobexKey = await CreateKeyAsync("Globex");
