@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
@@ -36,6 +37,9 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<IdentityService>();
         services.AddScoped<AuditLogService>();
         services.AddScoped<AdminApiKeyService>();
+        services.AddScoped<WebhookService>();
+        services.AddScoped<OrganisationOwnership>();
+        services.AddOptions<WebhookOptions>();
         services.AddSingleton<EnvironmentDocumentImporter>();
         services.AddSingleton<EnvironmentDocumentExporter>();
         return services;

@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Data;
@@ -11,6 +12,8 @@ public static class DatabaseProviders
     public static TBuilder UseFlagDashboardDatabase<TBuilder>(this TBuilder builder, DatabaseOptions options)
         where TBuilder : DbContextOptionsBuilder
     {
+        // Webhook deliveries are written in the same save as the change they announce, whichever door it came through.
+        builder.AddInterceptors(WebhookOutbox.Instance);
         if (options.Provider == DatabaseProvider.Postgres)
         {
             return builder.UsePostgres(options.ConnectionString!);

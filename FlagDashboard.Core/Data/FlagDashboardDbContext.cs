@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Environments;
@@ -52,6 +53,10 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
 
     /// <summary>The keys that protect sign-in cookies, shared by every instance on the same database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

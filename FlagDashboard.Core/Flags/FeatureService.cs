@@ -337,4 +337,23 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         f.IsArchived,
         Options = f.Options.Select(o => new { o.Id, Value = o.Value.ToJson(), o.DefaultWeight }).ToList(),
     };
+
+    /// <summary>One state (environment default, segment or identity override) with its feature and weights.</summary>
+    public async Task<FeatureState> GetStateAsync(int stateId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.FeatureStates.AsNoTracking().Include(s => s.Feature).Include(s => s.Weights)
+            .SingleOrDefaultAsync(s => s.Id == stateId, cancellationToken) ?? throw new NotFoundException(StateEntity, stateId);
+    }
+
+    /// <summary>One page of a project's features by name, with their options, and how many there are in all.</summary>
+    public async Task<(IReadOnlyList<Feature> Items, int TotalCount)> ListWithOptionsAsync(int projectId, bool includeArchived, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Features.AsNoTracking().Where(f => f.ProjectId == projectId && (includeArchived || !f.IsArchived));
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderBy(f => f.Name).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500))
+            .Include(f => f.Options.OrderBy(o => o.Id)).ToListAsync(cancellationToken);
+        return (items, total);
+    }
 }

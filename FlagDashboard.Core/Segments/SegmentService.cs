@@ -211,4 +211,14 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     }
 
     private static object Snapshot(Segment s) => new { s.Id, s.Name, s.Description, s.Rules };
+
+    /// <summary>One page of a project's segments by name, with their rules, and how many there are in all.</summary>
+    public async Task<(IReadOnlyList<Segment> Items, int TotalCount)> ListWithRulesAsync(int projectId, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Segments.AsNoTracking().Where(s => s.ProjectId == projectId);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderBy(s => s.Name).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
+        return (items, total);
+    }
 }

@@ -42,4 +42,25 @@ internal sealed class AdminApiKeyAuthenticationHandler(
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    /// <summary>A missing or unknown key is told as problem details (RFC 9457), like every other admin API error.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Api-Key";
+        var presented = Request.Headers.Authorization.ToString().StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase);
+        await WriteProblemAsync(
+            "An admin API key is required.",
+            presented ? "The API key is unknown or revoked." : "Send Authorization: Api-Key <key>; an operator creates one with the create-api-key command.");
+    }
+
+    private async Task WriteProblemAsync(string title, string detail)
+    {
+        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = Response.StatusCode, Title = title, Detail = detail },
+        });
+    }
 }

@@ -67,6 +67,7 @@ public static class HostingExtensions
 
         services.AddSdkApi(builder.Configuration.GetSection(DatabaseOptions.SectionName).GetValue<DatabaseProvider>(nameof(DatabaseOptions.Provider)));
         services.AddUsage(builder.Configuration);
+        services.AddAdminApi();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddProblemDetails();
@@ -86,6 +87,7 @@ public static class HostingExtensions
     {
         app.UseFlagsFastLane();
         app.UseRouting();
+        app.UseAdminApiEmptyErrors();
 
         // SDK traffic takes a short path: usage recording and CORS, none of the dashboard's sign-in machinery.
         app.UseSdkUsageRecording();
@@ -108,11 +110,13 @@ public static class HostingExtensions
         });
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseAdminApiBadRequests();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAdminApi();
+        app.MapAdminApiDocuments();
         app.MapSdkApi();
         app.MapSdkFallback();
         app.MapUsageApi();

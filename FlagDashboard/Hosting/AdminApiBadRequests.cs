@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace FlagDashboard.Hosting;
+
+/// <summary>
+/// Minimal APIs answer a body or query they cannot read with an empty 400. For the admin API this says
+/// which field is wrong, as problem details; every other route keeps the empty 400 it always had.
+/// Needs <c>RouteHandlerOptions.ThrowOnBadRequest</c>, and sits innermost so no exception page sees it.
+/// </summary>
+internal sealed partial class AdminApiBadRequests(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = exception.StatusCode;
+            if (!context.Request.Path.StartsWithSegments("/api/admin"))
+            {
+                return;
+            }
+
+            var (field, message) = Describe(exception);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+                {
+                    Status = exception.StatusCode,
+                    Title = "The request could not be read.",
+                },
+            });
+        }
+    }
+
+    internal static (string Field, string Message) Describe(BadHttpRequestException exception)
+    {
+        // A syntax error comes from the reader, wrapped: the body as a whole is not JSON.
+        if (exception.InnerException is JsonException { InnerException: JsonException syntax })
+        {
+            var cut = syntax.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return ("body", $"The body is not valid JSON: {(cut > 0 ? syntax.Message[..cut].TrimEnd() : syntax.Message)}");
+        }
+
+        if (exception.InnerException is JsonException json)
+        {
+            var field = json.Path is null or "$" ? "body" : json.Path.StartsWith("$.", StringComparison.Ordinal) ? json.Path[2..] : json.Path;
+            var message = json.Message;
+            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            message = cut > 0 ? message[..cut] : message;
+            return (field, message.Contains("could not be converted", StringComparison.Ordinal)
+                ? "This value has the wrong type for this field."
+                : message);
+        }
+
+        if (exception.Message.Contains("body", StringComparison.OrdinalIgnoreCase) || exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return ("body", exception.StatusCode == StatusCodes.Status415UnsupportedMediaType
+                ? "Send the body as JSON (Content-Type: application/json)."
+                : "A JSON body is required.");
+        }
+
+        var parameter = ParameterName().Match(exception.Message);
+        return parameter.Success
+            ? (JsonNamingPolicy.CamelCase.ConvertName(parameter.Groups["name"].Value), $"'{parameter.Groups["value"].Value}' is not a valid value here.")
+            : ("request", exception.Message);
+    }
+
+    [GeneratedRegex("""parameter "[^"]*?(?<name>\w+)" from "(?<value>[^"]*)""")]
+    private static partial Regex ParameterName();
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Webhooks;
+using Microsoft.OpenApi;
+using FlagDashboard.Webhooks;
+using Scalar.AspNetCore;
+
+namespace FlagDashboard.Hosting;
+
+internal static class AdminApiServiceCollectionExtensions
+{
+    public const string DocumentName = "v1";
+    private const string ApiKeyScheme = "ApiKey";
+
+    /// <summary>The admin API's JSON shape, its OpenAPI document, and webhook delivery.</summary>
+    public static IServiceCollection AddAdminApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new FlagValueJsonConverter());
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        services.AddOpenApi(DocumentName, options =>
+        {
+            // The admin API and the usage API; the SDK's Flagsmith routes are described by Flagsmith's docs.
+            options.ShouldInclude = description => description.RelativePath is { } path
+                && (path.StartsWith("api/admin", StringComparison.Ordinal) || path.StartsWith("api/usage", StringComparison.Ordinal));
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "FlagDashboard admin API";
+                document.Info.Description = "Send `Authorization: Api-Key <key>` (create a key with `flagdashboard create-api-key`). Errors are RFC 9457 problem details; updates carry the `version` you read and get 409 when it is stale.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = "Authorization",
+                    Description = "`Api-Key <key>`",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] }];
+                return Task.CompletedTask;
+            });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonTypeInfo.Type == typeof(FlagValue))
+                {
+                    schema.Type = JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Integer | JsonSchemaType.Boolean | JsonSchemaType.Null;
+                    schema.Description = "A flag or trait value: a JSON string, number, boolean or null.";
+                }
+
+                // A request property that may be null may also be left out (records bind missing members as null).
+                if (context.JsonTypeInfo.Type.Name.EndsWith("Request", StringComparison.Ordinal) && schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+                {
+                    foreach (var name in required.Where(name => properties.TryGetValue(name, out var property)
+                        && (property is OpenApiSchemaReference || property.Type is null || property.Type.Value.HasFlag(JsonSchemaType.Null))).ToList())
+                    {
+                        required.Remove(name);
+                    }
+                }
+
+                return Task.CompletedTask;
+            });
+        });
+        // Thrown, so that AdminApiBadRequests can name the field; it keeps other routes' answers as they were.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<WebhookSender>();
+        return services;
+    }
+
+    public static IApplicationBuilder UseAdminApiBadRequests(this IApplicationBuilder app) => app.UseMiddleware<AdminApiBadRequests>();
+
+    public static IApplicationBuilder UseAdminApiEmptyErrors(this IApplicationBuilder app) => app.UseMiddleware<AdminApiEmptyErrors>();
+
+    /// <summary><c>/openapi/v1.json</c> and its browsable reference at <c>/scalar/v1</c>, both open (they describe, they do not grant).</summary>
+    public static IEndpointRouteBuilder MapAdminApiDocuments(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapOpenApi().AllowAnonymous();
+        endpoints.MapScalarApiReference(options => options.WithTitle("FlagDashboard admin API")).AllowAnonymous();
+        return endpoints;
+    }
+}

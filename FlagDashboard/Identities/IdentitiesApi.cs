@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Identities;
+using FlagDashboard.Core.Organisations;
+using FlagDashboard.Flags;
+using FlagDashboard.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlagDashboard.Identities;
+
+/// <summary>Identities of an environment, their traits, and their feature overrides.</summary>
+public static class IdentitiesApi
+{
+    public sealed record IdentitySummaryResponse(int Id, string Identifier, DateTimeOffset CreatedAt, int TraitCount, int OverrideCount);
+
+    public sealed record TraitResponse(string Key, FlagValue Value);
+
+    public sealed record IdentityOverrideResponse(int StateId, int FeatureId, string FeatureName, bool Enabled, FlagValue Value, int Version);
+
+    public sealed record IdentityResponse(int Id, int EnvironmentId, string Identifier, DateTimeOffset CreatedAt, IReadOnlyList<TraitResponse> Traits, IReadOnlyList<IdentityOverrideResponse> Overrides);
+
+    public sealed record CreateIdentityRequest(string Identifier);
+
+    public sealed record TraitRequest(FlagValue Value);
+
+    public sealed record IdentityOverrideRequest(bool Enabled, FlagValue Value);
+
+    public static RouteGroupBuilder MapIdentitiesApi(this RouteGroupBuilder admin)
+    {
+        var identities = admin.MapGroup("/").WithTags("Identities");
+        identities.MapGet("/environments/{environmentId}/identities", SearchIdentities).WithName("SearchIdentities").WithSummary("An environment's identities whose identifier starts with ?prefix=, in identifier order.");
+        identities.MapPost("/environments/{environmentId}/identities", CreateIdentity).WithName("CreateIdentity").WithSummary("Creates an identity.");
+        identities.MapGet("/identities/{identityId}", GetIdentity).WithName("GetIdentity").WithSummary("One identity with its traits and overrides.");
+        identities.MapDelete("/identities/{identityId}", DeleteIdentity).WithName("DeleteIdentity").WithSummary("Deletes an identity with its traits and overrides.");
+        identities.MapPut("/identities/{identityId}/traits/{key}", SetTrait).WithName("SetTrait").WithSummary("Sets a trait; a null value deletes it, as an SDK's null does.");
+        identities.MapDelete("/identities/{identityId}/traits/{key}", DeleteTrait).WithName("DeleteTrait").WithSummary("Deletes a trait.");
+        identities.MapPut("/identities/{identityId}/overrides/{featureId}", SetIdentityOverride).WithName("SetIdentityOverride").WithSummary("Overrides a feature for this identity, above every segment.");
+        identities.MapDelete("/identities/{identityId}/overrides/{featureId}", RemoveIdentityOverride).WithName("RemoveIdentityOverride").WithSummary("Removes an identity's override of a feature.");
+        return admin;
+    }
+
+    private static async Task<Ok<Paged<IdentitySummaryResponse>>> SearchIdentities(int environmentId, string? prefix, [AsParameters] PageRequest page, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    {
+        page = page.Validated();
+        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
+        var found = await identities.SearchAsync(environmentId, prefix, page.Skip, page.Size, cancellationToken);
+        return TypedResults.Ok(page.Of<IdentitySummaryResponse>(
+            found.Items.Select(i => new IdentitySummaryResponse(i.Id, i.Identifier, i.CreatedAt, i.TraitCount, i.OverrideCount)).ToList(), found.TotalCount));
+    }
+
+    private static async Task<Created<IdentityResponse>> CreateIdentity(int environmentId, CreateIdentityRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    {
+        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
+        var identity = await identities.CreateAsync(environmentId, request.Identifier, cancellationToken);
+        return TypedResults.Created($"/api/admin/identities/{identity.Id}", Response(await identities.GetAsync(identity.Id, cancellationToken)));
+    }
+
+    private static async Task<Ok<IdentityResponse>> GetIdentity(int identityId, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    {
+        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
+        return TypedResults.Ok(Response(await identities.GetAsync(identityId, cancellationToken)));
+    }
+
+    private static async Task<NoContent> DeleteIdentity(int identityId, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    {
+        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
+        await identities.DeleteAsync(identityId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<IdentityResponse>> SetTrait(int identityId, string key, TraitRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    {
+        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
+        await identities.SetTraitAsync(identityId, key, request.Value, cancellationToken);
+        return TypedResults.Ok(Response(await identities.GetAsync(identityId, cancellationToken)));
+    }
+
+    private static async Task<NoContent> DeleteTrait(int identityId, string key, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    {
+        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
+        await identities.SetTraitAsync(identityId, key, FlagValue.None, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<FeaturesApi.FeatureStateResponse>> SetIdentityOverride(int identityId, int featureId, IdentityOverrideRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    {
+        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
+        return TypedResults.Ok(FeaturesApi.StateResponse(await identities.SetOverrideAsync(identityId, featureId, request.Enabled, request.Value, cancellationToken)));
+    }
+
+    private static async Task<NoContent> RemoveIdentityOverride(int identityId, int featureId, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    {
+        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
+        await identities.RemoveOverrideAsync(identityId, featureId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static IdentityResponse Response(IdentityDetails d) => new(
+        d.Id, d.EnvironmentId, d.Identifier, d.CreatedAt,
+        d.Traits.Select(t => new TraitResponse(t.Key, t.Value)).ToList(),
+        d.Overrides.Select(o => new IdentityOverrideResponse(o.StateId, o.FeatureId, o.FeatureName, o.Enabled, o.Value, o.Version)).ToList());
+}

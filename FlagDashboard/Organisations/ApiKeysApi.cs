@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.Organisations;
+using FlagDashboard.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlagDashboard.Organisations;
+
+/// <summary>The organisation's admin API keys: rotated by creating a new key and revoking the old one.</summary>
+public static class ApiKeysApi
+{
+    /// <summary><see cref="Key"/> is whole only in the answer that creates it; lists show its first characters.</summary>
+    public sealed record ApiKeyResponse(int Id, string Name, string Prefix, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? Key = null);
+
+    public sealed record CreateApiKeyRequest(string Name);
+
+    public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder admin)
+    {
+        var keys = admin.MapGroup("/api-keys").WithTags("API keys");
+        keys.MapGet("/", ListApiKeys).WithName("ListApiKeys").WithSummary("The organisation's admin API keys, revoked ones included.");
+        keys.MapPost("/", CreateApiKey).WithName("CreateApiKey").WithSummary("Creates an admin API key; the answer is the only time the whole key is shown.");
+        keys.MapDelete("/{keyId}", RevokeApiKey).WithName("RevokeApiKey").WithSummary("Revokes an admin API key at once.");
+        return admin;
+    }
+
+    private static async Task<Ok<IReadOnlyList<ApiKeyResponse>>> ListApiKeys(ClaimsPrincipal user, AdminApiKeyService keys, CancellationToken cancellationToken)
+    {
+        var all = await keys.ListAsync(OrganisationsApi.OrganisationId(user), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<ApiKeyResponse>>(all.Select(k => Response(k)).ToList());
+    }
+
+    private static async Task<Created<ApiKeyResponse>> CreateApiKey(CreateApiKeyRequest request, ClaimsPrincipal user, AdminApiKeyService keys, CancellationToken cancellationToken)
+    {
+        var created = await keys.CreateAsync(OrganisationsApi.OrganisationId(user), request.Name, cancellationToken);
+        return TypedResults.Created("/api/admin/api-keys", Response(created.Key, created.Secret));
+    }
+
+    private static async Task<NoContent> RevokeApiKey(int keyId, ClaimsPrincipal user, OrganisationOwnership ownership, AdminApiKeyService keys, CancellationToken cancellationToken)
+    {
+        await ownership.RequireAsync(user, OwnedResource.AdminApiKey, keyId, cancellationToken);
+        await keys.RevokeAsync(keyId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static ApiKeyResponse Response(AdminApiKey k, string? secret = null) => new(k.Id, k.Name, k.Prefix, k.CreatedAt, k.CreatedBy, k.RevokedAt, secret);
+}
