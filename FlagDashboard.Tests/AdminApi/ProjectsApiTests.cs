@@ -82,8 +82,8 @@ public sealed class ProjectsApiTests(AdminApiFixture fixture)
 
         await client.AssertProblemAsync(HttpMethod.Get, "api/admin/projects/abc", null, HttpStatusCode.BadRequest, "projectId");
         await client.AssertProblemAsync(HttpMethod.Get, "api/admin/projects/987654", null, HttpStatusCode.NotFound);
-        // No route means no API-key endpoint: the dashboard's sign-in answers, still as problem details.
-        await client.AssertProblemAsync(HttpMethod.Get, "api/admin/no-such-thing", null, HttpStatusCode.Unauthorized);
+        await client.AssertProblemAsync(HttpMethod.Get, "api/admin/no-such-thing", null, HttpStatusCode.NotFound);
+        await client.AssertProblemAsync(HttpMethod.Delete, "api/admin/projects/1/no-such-thing", null, HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -113,6 +113,7 @@ public sealed class ProjectsApiTests(AdminApiFixture fixture)
         await anonymous.AssertProblemAsync(HttpMethod.Get, "api/admin/projects", null, HttpStatusCode.Unauthorized);
         using var unknown = fixture.Client("fdk_not-a-key");
         await unknown.AssertProblemAsync(HttpMethod.Get, "api/admin/projects", null, HttpStatusCode.Unauthorized);
+        await anonymous.AssertProblemAsync(HttpMethod.Get, "api/admin/no-such-thing", null, HttpStatusCode.Unauthorized);
 
         Assert.Equal(HttpStatusCode.Unauthorized, postStatus);
     }

@@ -76,7 +76,15 @@ public sealed class ContainerTests(ContainerImage image, ITestOutputHelper outpu
         await first.WaitHealthyAsync(TimeSpan.FromSeconds(20));
         await first.ImportSampleAsync();
         var apiKey = await first.CreateApiKeyAsync();
+        using (var admin = first.CreateClient("api/admin/", "Authorization", $"Api-Key {apiKey}"))
+        {
+            var project = JsonNode.Parse(await admin.GetStringAsync("projects", Cancel))!["items"]!.AsArray().Single()!["id"]!.GetValue<int>();
+            var created = await admin.PostAsJsonAsync($"projects/{project}/features", new { name = "made_in_the_container", initialValue = "kept" }, Cancel);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
         var before = await FlagsAsync(first);
+        Assert.Contains("made_in_the_container", before, StringComparison.Ordinal);
 
         await first.RestartAsync();
         await first.WaitHealthyAsync(TimeSpan.FromSeconds(20));
@@ -88,7 +96,7 @@ public sealed class ContainerTests(ContainerImage image, ITestOutputHelper outpu
         await replacement.WaitHealthyAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(before, await FlagsAsync(replacement));
         Assert.Equal("Acme", await OrganisationNameAsync(replacement, apiKey));
-        Check("the environment and an admin API key survive a restart and a replacement container on the same volume");
+        Check("a feature created through the admin API, the imported environment and the API key survive a restart and a replacement container on the same volume");
     }
 
     [Fact]

@@ -222,6 +222,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await web.GetByTestId("rename-project").ClickAsync();
         await admin.AnswerNameDialogAsync("Web shop", pressEnter: true);
         await Assertions.Expect(projects).ToContainTextAsync("Web shop");
+        await Assertions.Expect(page.GetByTestId("project-picker")).ToContainTextAsync("Web shop");
 
         await projects.Locator("tr", new() { HasText = "Web shop" }).GetByTestId("delete-project").ClickAsync();
         await admin.ConfirmAsync("Cancel");

@@ -1,22 +1,24 @@
 using System.Diagnostics;
 using FlagDashboard.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using static FlagDashboard.Tests.Infrastructure.CoreServices;
 
 namespace FlagDashboard.Tests.Identities;
 
-/// <summary>The identities page's search over 100,000 identities in one environment, on a real SQLite file.</summary>
+/// <summary>
+/// The identities page's search over 100,000 identities in one environment, on either provider. The times are printed
+/// with the test's output (figures, not bounds: speed is not asserted in tests).
+/// </summary>
 public sealed class IdentitySearchAtScaleTests
 {
     private const int IdentityCount = 100_000;
 
     [Fact]
-    public async Task APrefixSearchAndADeepPageStayFastAtOneHundredThousandIdentities()
+    public async Task APrefixSearchAndADeepPageAnswerRightAtOneHundredThousandIdentities()
     {
         await using var core = await CoreServices.CreateAsync();
         var seeded = await core.SeedProjectAsync("Production");
         var environmentId = seeded.EnvironmentIds[0];
-        await InsertIdentitiesAsync(core.Database.ConnectionString, environmentId);
+        await InsertIdentitiesAsync(core.Database, environmentId);
 
         // Warm the connection pool and SQLite's page cache, as a running app would be.
         await core.Identities.SearchAsync(environmentId, "user-5", 0, 50, Token);
@@ -33,10 +35,6 @@ public sealed class IdentitySearchAtScaleTests
         Assert.Equal("user-000000", all.Items[0].Identifier);
         Assert.Equal("user-011950", deep.Items[0].Identifier);
         Assert.Equal(10_000, deep.TotalCount);
-        // Generous bounds for a shared two-core machine; on an idle one each takes a few milliseconds.
-        Assert.True(prefixTime < TimeSpan.FromMilliseconds(250), $"prefix search took {prefixTime.TotalMilliseconds} ms");
-        Assert.True(firstPageTime < TimeSpan.FromMilliseconds(500), $"first page took {firstPageTime.TotalMilliseconds} ms");
-        Assert.True(deepPageTime < TimeSpan.FromMilliseconds(500), $"deep page took {deepPageTime.TotalMilliseconds} ms");
     }
 
     private static async Task<(T Result, TimeSpan Elapsed)> TimeAsync<T>(Func<Task<T>> action)
@@ -46,20 +44,18 @@ public sealed class IdentitySearchAtScaleTests
         return (result, stopwatch.Elapsed);
     }
 
-    private static async Task InsertIdentitiesAsync(string connectionString, int environmentId)
+    private static async Task InsertIdentitiesAsync(TestDatabase database, int environmentId)
     {
-        await using var connection = new SqliteConnection(connectionString);
+        await using var connection = database.CreateConnection();
         await connection.OpenAsync(Token);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(Token);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO Identities (EnvironmentId, Identifier, CreatedAt) VALUES ($environment, $identifier, 0)";
-        command.Parameters.AddWithValue("$environment", environmentId);
-        var identifier = command.Parameters.Add("$identifier", SqliteType.Text);
-        // Shuffled, so the index and not the insertion order gives the identifier order.
-        foreach (var n in Enumerable.Range(0, IdentityCount).OrderBy(n => (n * 7919L) % IdentityCount))
+        await using var transaction = await connection.BeginTransactionAsync(Token);
+        // Shuffled, so the index and not the insertion order gives the identifier order. Quoted names suit both providers.
+        foreach (var chunk in Enumerable.Range(0, IdentityCount).OrderBy(n => (n * 7919L) % IdentityCount).Chunk(1_000))
         {
-            identifier.Value = $"user-{n:D6}";
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO \"Identities\" (\"EnvironmentId\", \"Identifier\", \"CreatedAt\") VALUES "
+                + string.Join(", ", chunk.Select(n => $"({environmentId}, 'user-{n:D6}', 0)"));
             await command.ExecuteNonQueryAsync(Token);
         }
 

@@ -9,6 +9,11 @@ public sealed class DashboardSelection
 
     public event Action? Changed;
 
+    /// <summary>A project or environment was renamed: the pickers read their names again; the pages need not reload.</summary>
+    public event Action? NamesChanged;
+
+    public void NotifyNamesChanged() => NamesChanged?.Invoke();
+
     public void Select(int? projectId, int? environmentId)
     {
         if (projectId == ProjectId && environmentId == EnvironmentId)

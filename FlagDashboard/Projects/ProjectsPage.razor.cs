@@ -121,6 +121,7 @@ public partial class ProjectsPage
         if (saved)
         {
             Snackbar.Add("Renamed the project.", Severity.Success);
+            Selection.NotifyNamesChanged();
             await ReloadAsync();
         }
     }
