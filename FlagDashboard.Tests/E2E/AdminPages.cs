@@ -54,8 +54,12 @@ public sealed class AdminPages(IPage page, Uri baseAddress)
         await Assertions.Expect(input).ToHaveCountAsync(0);
     }
 
-    public async Task ConfirmAsync(string button) =>
+    /// <summary>Answers the open confirmation and waits for it to close, so the next dialog found is a new one.</summary>
+    public async Task ConfirmAsync(string button)
+    {
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
+    }
 
     public ILocator SnackbarSaying(string text) => page.Locator(".mud-snackbar", new() { HasText = text });
 

@@ -26,8 +26,13 @@ public abstract class BrowserTest : IAsyncLifetime
     {
         await Chromium.DisposeAsync();
         _playwright.Dispose();
+        var log = App.Log;
         await App.DisposeAsync();
         GC.SuppressFinalize(this);
+        // A component that throws ends the circuit: the page freezes and a later step times out far from the cause.
+        // Fail on it here, with the app's own words.
+        var crash = log.IndexOf("Unhandled exception", StringComparison.Ordinal);
+        Assert.True(crash < 0, $"The app logged an unhandled exception during the test:\n{log[Math.Max(0, crash - 200)..Math.Min(log.Length, crash + 1500)]}");
     }
 
     /// <summary>By default, an admin to sign in with.</summary>
