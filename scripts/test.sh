@@ -24,6 +24,8 @@ for candidate in /usr/lib/postgresql/*/bin/initdb /usr/local/bin/initdb; do [ -x
 if [ "$has_initdb" = no ]; then
   install postgresql || echo "Could not install postgresql: the tests that need it are skipped and say why."
 fi
+# nginx runs deploy/nginx.conf, the scale-out example's proxy, in front of two instances.
+[ -x /usr/sbin/nginx ] || install nginx-light || echo "Could not install nginx: the proxy test is skipped and says why."
 # podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines).
 # Without them the container checks are skipped and counted as skipped, so a failed install does not stop the run.
 container_tools=()

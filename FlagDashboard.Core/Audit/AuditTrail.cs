@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlagDashboard.Core;
 using FlagDashboard.Core.Data;
 
 namespace FlagDashboard.Core.Audit;
@@ -27,11 +28,11 @@ public static class AuditTrail
         db.AuditEntries.Add(new AuditEntry
         {
             At = (clock ?? TimeProvider.System).GetUtcNow(),
-            Actor = actor,
+            Actor = Fit(actor, FieldLimits.Name),
             Action = action,
             EntityType = entityType,
-            EntityId = Convert.ToString(entityId, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-            EntityName = entityName,
+            EntityId = Fit(Convert.ToString(entityId, System.Globalization.CultureInfo.InvariantCulture) ?? "", FieldLimits.TraitKey + 20),
+            EntityName = Fit(entityName, FieldLimits.Identifier),
             OrganisationId = scope.OrganisationId,
             ProjectId = scope.ProjectId,
             EnvironmentId = scope.EnvironmentId,
@@ -39,4 +40,8 @@ public static class AuditTrail
             After = after is null ? null : JsonSerializer.Serialize(after, JsonOptions.Web),
         });
     }
+
+    // Names built from several parts ("feature for identifier", "api-key:name") can pass a column's length; PostgreSQL
+    // would refuse the whole change for it, so the audit entry keeps the start of the name instead.
+    private static string Fit(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 }

@@ -168,10 +168,10 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
                 var owner = existing.Project!;
                 if (owner.Name != projectName || owner.Organisation!.Name != organisationName)
                 {
+                    // Client keys are public (they ship in browser apps): the message must not tell whose environment this is.
                     throw new EnvironmentDocumentException(
                         "$.api_key",
-                        $"the environment with this key is \"{existing.Name}\" of project \"{owner.Name}\" in organisation \"{owner.Organisation!.Name}\", " +
-                        $"not of project \"{projectName}\" in organisation \"{organisationName}\"; nothing was imported");
+                        $"an environment with this key already exists outside project \"{projectName}\" in organisation \"{organisationName}\"; nothing was imported");
                 }
 
                 _environment = existing;

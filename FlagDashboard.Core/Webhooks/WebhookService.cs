@@ -120,7 +120,7 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var due = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
+            .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && d.Webhook!.Enabled)
             .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(take)
             .Select(d => new { Delivery = new DueDelivery(d.Id, d.Webhook!.Url, d.Webhook.Secret, d.Payload, d.Attempts), d.NextAttemptAt })
             .ToListAsync(cancellationToken);
@@ -152,9 +152,9 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
-        if (delivery is null)
+        if (delivery is not { Status: WebhookDeliveryStatus.Pending })
         {
-            return; // Its webhook was deleted meanwhile.
+            return; // Its webhook was deleted meanwhile, or another sender, whose lease this one outlived, finished it.
         }
 
         var now = clock.GetUtcNow();

@@ -97,6 +97,8 @@ public sealed class FeaturesApiTests(AdminApiFixture fixture)
             new { weights = new[] { new { optionId = options[0], percentage = 70.0 } }, version = weighted.Int("version") }, HttpStatusCode.BadRequest, "weights");
         await client.AssertProblemAsync(HttpMethod.Put, $"api/admin/feature-states/{state.Int("id")}/weights",
             new { weights = new[] { new { optionId = options[0], percentage = 10.0 } }, version = state.Int("version") }, HttpStatusCode.Conflict);
+        await client.AssertProblemAsync(HttpMethod.Put, $"api/admin/feature-states/{state.Int("id")}/weights",
+            $$"""{"weights":[null],"version":{{weighted.Int("version")}}}""", HttpStatusCode.BadRequest, "weights[0]");
 
         var read = await client.GetOkAsync($"api/admin/feature-states/{state.Int("id")}");
         Assert.Equal([60.0, 40.0], read["weights"]!.AsArray().Select(w => w!["percentage"]!.GetValue<double>()).ToArray());

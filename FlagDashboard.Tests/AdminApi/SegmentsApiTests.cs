@@ -43,6 +43,10 @@ public sealed class SegmentsApiTests(AdminApiFixture fixture)
         Assert.Contains(answer!["errors"]!.AsObject(), e => e.Key.StartsWith("rules[0].conditions[0]", StringComparison.Ordinal));
         await client.AssertProblemAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/segments", new { name = "no rules" }, HttpStatusCode.BadRequest, "rules");
         await client.AssertProblemAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/segments", """{"name":"x","rules":[{"type":"SOME"}]}""", HttpStatusCode.BadRequest, "rules[0].type");
+        await client.AssertProblemAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/segments", """{"name":"x","rules":[null]}""", HttpStatusCode.BadRequest, "rules[0]");
+        await client.AssertProblemAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/segments", """{"name":"x","rules":[{"type":"ALL","conditions":null}]}""", HttpStatusCode.BadRequest, "rules[0].conditions");
+        await client.AssertProblemAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/segments",
+            """{"name":"x","rules":[{"type":"ALL","conditions":[{"property":null,"operator":"EQUAL","value":"a"}]}]}""", HttpStatusCode.BadRequest, "rules[0].conditions[0].property");
     }
 
     [Fact]

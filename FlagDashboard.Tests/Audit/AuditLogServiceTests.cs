@@ -37,6 +37,22 @@ public sealed class AuditLogServiceTests
     }
 
     [Fact]
+    public async Task AnActorOrNameLongerThanItsColumnIsShortenedRatherThanFailingTheChange()
+    {
+        var actor = "api-key:" + new string('k', 250);
+        await using var core = await CoreServices.CreateAsync(actor);
+        var seeded = await core.SeedProjectAsync();
+
+        var segment = await core.Segments.CreateAsync(seeded.ProjectId, new("beta", null, []), Token);
+
+        var entry = Assert.Single((await core.Audit.QueryAsync(new AuditFilter(EntityType: "Segment"), 0, 10, Token)).Items);
+        Assert.Equal(segment.Id.ToString(CultureInfo.InvariantCulture), entry.EntityId);
+        Assert.Equal(200, entry.Actor.Length);
+        Assert.StartsWith("api-key:kkk", entry.Actor, StringComparison.Ordinal);
+        Assert.EndsWith("…", entry.Actor, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AStateChangeIsAuditedInItsEnvironmentWithEnabledAndValueBeforeAndAfter()
     {
         await using var core = await CoreServices.CreateAsync();

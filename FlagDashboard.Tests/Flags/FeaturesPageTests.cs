@@ -55,6 +55,7 @@ public sealed class FeaturesPageTests : DashboardComponentTest
         var (project, feature) = await SeedAsync();
         var page = RenderInLayout<FeaturesPage>();
         page.WaitForElement("[data-testid=value-new_checkout-edit]").Click();
+        page.WaitForElement("[data-testid=value-new_checkout-editor-text]");
         TextInput(page, "value-new_checkout-editor-text").Input("changed");
 
         page.Find("[data-testid=value-new_checkout-form]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });

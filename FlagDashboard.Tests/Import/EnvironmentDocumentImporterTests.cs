@@ -324,7 +324,9 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
 
         Assert.Equal("$.api_key", error.Path);
         Assert.StartsWith("$.api_key: ", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Storefront", error.Message, StringComparison.Ordinal);
+        // Client keys are public: the message names the project asked for, never the one that owns the key.
+        Assert.Contains("Another project", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Storefront", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database));
     }
 

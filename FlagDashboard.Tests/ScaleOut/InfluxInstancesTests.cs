@@ -34,6 +34,7 @@ public sealed class InfluxInstancesTests
         await using var server = await FakeInfluxServer.StartAsync();
         // Slow answers to "which buckets and tasks exist": every instance finds none and creates its own.
         server.ListDelay = TimeSpan.FromMilliseconds(300);
+        server.TaskListBarrier = 3;
         var stores = Enumerable.Range(1, 3).Select(i => Store(server, $"web {i}")).ToList();
 
         await Task.WhenAll(stores.Select(s => s.InitializeAsync(TestContext.Current.CancellationToken)));

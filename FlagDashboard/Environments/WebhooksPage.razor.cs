@@ -66,6 +66,12 @@ public sealed partial class WebhooksPage
             _urlError = Messages(exception, "url");
             _secretError = Messages(exception, "secret");
         }
+        catch (NotFoundException exception)
+        {
+            // The environment was deleted in another tab.
+            Snackbar.Add(exception.Message, Severity.Warning);
+            await LoadAsync();
+        }
     }
 
     private async Task SetEnabledAsync(Webhook webhook, bool enabled)

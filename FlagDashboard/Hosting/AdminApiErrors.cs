@@ -18,6 +18,14 @@ internal sealed class AdminApiErrors : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        foreach (var argument in context.Arguments)
+        {
+            if (AdminApiNullItems.Find(argument) is { } path)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [path] = ["May not be null."] }, title: "The request breaks a rule.");
+            }
+        }
+
         try
         {
             return await next(context);

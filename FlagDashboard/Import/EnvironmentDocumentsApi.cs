@@ -32,7 +32,14 @@ public static class EnvironmentDocumentsApi
         return TypedResults.File(document, "application/json");
     }
 
-    private static async Task<Ok<ImportResult>> ImportEnvironmentDocument(
+    /// <summary>
+    /// What an import did. The server-side key is given only for an environment the import created, as on any other
+    /// creation: an existing environment's keys are not handed out again.
+    /// </summary>
+    public sealed record ImportResponse(
+        int EnvironmentId, string EnvironmentName, string ClientKey, string? ServerSideKey, bool EnvironmentCreated, int Changes, ImportCounts Counts);
+
+    private static async Task<Ok<ImportResponse>> ImportEnvironmentDocument(
         int projectId, string? environmentName, HttpRequest request, ClaimsPrincipal user, OrganisationOwnership ownership,
         ProjectService projects, EnvironmentDocumentImporter importer, IActorAccessor actors, CancellationToken cancellationToken)
     {
@@ -44,6 +51,7 @@ public static class EnvironmentDocumentsApi
 
         var project = await projects.GetAsync(projectId, cancellationToken);
         var result = await importer.ImportAsync(project.Organisation!.Name, project.Name, environmentName, request.Body, await actors.GetActorAsync(), cancellationToken);
-        return TypedResults.Ok(result);
+        return TypedResults.Ok(new ImportResponse(result.EnvironmentId, result.EnvironmentName, result.ClientKey,
+            result.EnvironmentCreated ? result.ServerSideKey : null, result.EnvironmentCreated, result.Changes, result.Counts));
     }
 }

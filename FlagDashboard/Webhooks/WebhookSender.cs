@@ -132,6 +132,8 @@ internal sealed class WebhookSender(IServiceScopeFactory scopes, IOptions<Webhoo
     {
         var handler = new SocketsHttpHandler
         {
+            // A proxy from the environment would be the address checked, not the receiver's.
+            UseProxy = false,
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = options.RequestTimeout,

@@ -48,6 +48,15 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
     /// </summary>
     public TimeSpan ListDelay { get; set; }
 
+    /// <summary>
+    /// The first this-many task listings are answered together, once all have arrived: instances starting at once
+    /// then surely all find no task, however the machine schedules them (at most 10 s of waiting).
+    /// </summary>
+    public int TaskListBarrier { get; set; }
+
+    private int _taskListings;
+    private readonly TaskCompletionSource _allTaskListingsArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The annotated CSV answered to the next queries (an empty answer when null).</summary>
     public string? QueryAnswer { get; set; }
 
@@ -173,6 +182,17 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
         app.MapGet("/api/v2/tasks", async (HttpRequest request) =>
         {
             await Task.Delay(ListDelay);
+            var listing = Interlocked.Increment(ref _taskListings);
+            if (listing <= TaskListBarrier)
+            {
+                if (listing == TaskListBarrier)
+                {
+                    _allTaskListingsArrived.TrySetResult();
+                }
+
+                await _allTaskListingsArrived.Task.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
             var name = request.Query["name"].ToString();
             lock (_lock)
             {
