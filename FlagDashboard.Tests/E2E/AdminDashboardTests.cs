@@ -99,8 +99,9 @@ public sealed class AdminDashboardTests : BrowserTest
         await Browser.SaveScreenshotAsync(page, "admin-environments");
 
         await keys.GetByTestId("create-server-side-key").ClickAsync();
-        await admin.AnswerNameDialogAsync("ci", pressEnter: true);
-        var ciRow = keys.GetByTestId("server-side-keys").Locator("tr", new() { HasText = "ci" });
+        await admin.AnswerNameDialogAsync("ci pipeline", pressEnter: true);
+        // The row whose name cell is exactly the new key's: a key or an open snippet may contain any text.
+        var ciRow = keys.GetByTestId("server-side-keys").Locator("tr", new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = "ci pipeline", Exact = true }) });
         await Assertions.Expect(ciRow).ToContainTextAsync("active");
         var ciKey = (await ciRow.GetByTestId("server-side-key").TextContentAsync())!.Trim();
         Assert.Equal(200, await FlagsStatusAsync(ciKey));

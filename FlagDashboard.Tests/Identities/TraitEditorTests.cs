@@ -117,6 +117,6 @@ public sealed class TraitEditorTests : BunitContext
     private static void ChooseType(IRenderedComponent<TraitEditor> cut, FlagValueType type)
     {
         var group = cut.FindComponent<MudToggleGroup<FlagValueType>>();
-        cut.InvokeAsync(() => group.Instance.ValueChanged.InvokeAsync(type));
+        cut.InvokeAsync(() => group.Instance.ValueChanged.InvokeAsync(type)).GetAwaiter().GetResult();
     }
 }

@@ -61,14 +61,14 @@ public sealed class RuleBuilderTests : BunitContext
     }
 
     [Fact]
-    public void ThePercentageSliderSetsTheSplitAndDropsTheTrait()
+    public async Task ThePercentageSliderSetsTheSplitAndDropsTheTrait()
     {
         var rules = new List<RuleDraft> { Group(new ConditionDraft { Property = "plan", Operator = Operators.Equal, Value = "gold" }) };
         var cut = Render<RuleBuilder>(p => p.Add(c => c.Rules, rules));
 
         ChooseOperator(cut, "rules[0].conditions[0]", Operators.PercentageSplit);
         var slider = cut.FindComponent<MudSlider<double>>();
-        cut.InvokeAsync(() => slider.Instance.ValueChanged.InvokeAsync(25));
+        await cut.InvokeAsync(() => slider.Instance.ValueChanged.InvokeAsync(25));
 
         Assert.Empty(cut.FindAll("[data-testid=condition-property]"));
         Assert.Equal(new Condition { Property = "", Operator = Operators.PercentageSplit, Value = "25" }, cut.Instance.ToRules()[0].Conditions[0]);
@@ -154,13 +154,13 @@ public sealed class RuleBuilderTests : BunitContext
     {
         var editor = cut.FindComponents<ConditionEditor>().Single(c => c.Instance.Path == path);
         var select = editor.FindComponent<MudSelect<string>>();
-        cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(@operator));
+        cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(@operator)).GetAwaiter().GetResult();
     }
 
     private static void SetType(IRenderedComponent<RuleBuilder> cut, string path, RuleType type)
     {
         var group = cut.FindComponents<RuleGroupEditor>().Single(c => c.Instance.Path == path);
         var select = group.FindComponent<MudSelect<RuleType>>();
-        cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(type));
+        cut.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(type)).GetAwaiter().GetResult();
     }
 }
