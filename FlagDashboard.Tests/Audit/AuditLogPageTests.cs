@@ -48,11 +48,11 @@ public sealed class AuditLogPageTests : BunitContext, IAsyncLifetime
         Assert.Contains("Created Feature", cut.Find("[data-testid=audit-table]").TextContent);
 
         await Choose<string>(cut, "audit-actor", "bob");
-        Assert.Equal(["Created Segment"], ActionsShown(cut));
+        cut.WaitForAssertion(() => Assert.Equal(["Created Segment"], ActionsShown(cut)));
 
         await Choose<string?>(cut, "audit-actor", null);
         await Choose<string>(cut, "audit-entity", "Feature");
-        Assert.Equal(["Created Feature"], ActionsShown(cut));
+        cut.WaitForAssertion(() => Assert.Equal(["Created Feature"], ActionsShown(cut)));
     }
 
     [Fact]
@@ -63,12 +63,15 @@ public sealed class AuditLogPageTests : BunitContext, IAsyncLifetime
         var segmentDay = _core.Clock.GetUtcNow().ToLocalTime().Date;
 
         await cut.InvokeAsync(() => cut.FindComponents<MudDatePicker>()[0].Instance.DateChanged.InvokeAsync(segmentDay));
-        Assert.Equal(["Created Segment"], ActionsShown(cut));
+        cut.WaitForAssertion(() => Assert.Equal(["Created Segment"], ActionsShown(cut)));
 
         await cut.InvokeAsync(() => cut.FindComponents<MudDatePicker>()[0].Instance.DateChanged.InvokeAsync(null));
         await cut.InvokeAsync(() => cut.FindComponents<MudDatePicker>()[1].Instance.DateChanged.InvokeAsync(segmentDay.AddDays(-1)));
-        Assert.DoesNotContain("Created Segment", ActionsShown(cut));
-        Assert.Contains("Created Feature", ActionsShown(cut));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.DoesNotContain("Created Segment", ActionsShown(cut));
+            Assert.Contains("Created Feature", ActionsShown(cut));
+        });
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class WeightsDialogTests : DashboardComponentTest
         var page = RenderInLayout<FeaturePage>(new Dictionary<string, object?> { ["Id"] = feature.Id });
 
         page.WaitForElement("[data-testid=edit-weights-Production]").Click();
+        Host.WaitForElement("[data-testid=weight-1]");
         TextInput(Host, "weight-1").Input("70");
 
         Host.WaitForAssertion(() => Assert.Contains("The weights add up to 120 %", Host.Find("[data-testid=weights-error]").TextContent));

@@ -100,7 +100,7 @@ public sealed class TraitEditorTests : BunitContext
         cut.Find("input[data-testid=trait-key]").Change("age");
         ChooseType(cut, FlagValueType.Integer);
         cut.Find("input[data-testid=value-text]").Input("42");
-        cut.Find("form").Submit();
+        await cut.Find("form").SubmitAsync();
 
         var trait = Assert.Single((await core.Identities.GetAsync(identity.Id, Token)).Traits);
         Assert.Equal(("age", FlagValueType.Integer, "42"), (trait.Key, trait.Value.Type, trait.Value.ToJson()));

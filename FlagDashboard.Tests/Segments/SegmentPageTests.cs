@@ -77,6 +77,7 @@ public sealed class SegmentPageTests : BunitContext, IAsyncLifetime
             [new SegmentRule { Conditions = [new Condition { Property = "age", Operator = Operators.GreaterThanInclusive, Value = "18" }] }]), Token);
         await _core.Segments.CreateOverrideAsync(_seeded.EnvironmentIds[0], feature.Id, segment.Id, true, FlagValue.FromString("grown-up"), Token);
         var cut = Render<SegmentPage>(p => p.Add(c => c.Id, segment.Id));
+        cut.WaitForElement("[data-testid=test-evaluate]");
         var panel = cut.FindComponent<IdentityTestPanel>();
 
         panel.Find("input[data-testid=test-trait-key]").Change("age");
@@ -84,10 +85,10 @@ public sealed class SegmentPageTests : BunitContext, IAsyncLifetime
         panel.Find("input[data-testid=value-text]").Input("21");
         await panel.Find("[data-testid=test-evaluate]").ClickAsync(new());
 
-        Assert.Contains("adults", panel.Find("[data-testid=test-matched-segments]").TextContent);
+        panel.WaitForAssertion(() => Assert.Contains("adults", panel.Find("[data-testid=test-matched-segments]").TextContent));
         var row = panel.FindAll("[data-testid=test-flags] tbody tr").Single().TextContent;
         Assert.Contains("\"grown-up\"", row);
         Assert.Contains("TARGETING_MATCH; segment=adults", row);
-        Assert.Contains("banner", cut.Find("[data-testid=segment-overrides-table]").TextContent);
+        cut.WaitForAssertion(() => Assert.Contains("banner", cut.Find("[data-testid=segment-overrides-table]").TextContent));
     }
 }

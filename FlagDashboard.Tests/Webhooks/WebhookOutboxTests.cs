@@ -159,7 +159,8 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
     private sealed class OutboxDatabase(TestDatabase database) : IDbContextFactory<FlagDashboardDbContext>
     {
         private readonly DbContextOptions<FlagDashboardDbContext> _options =
-            new DbContextOptionsBuilder<FlagDashboardDbContext>().UseSqlite(database.ConnectionString).AddInterceptors(WebhookOutbox.Instance).Options;
+            new DbContextOptionsBuilder<FlagDashboardDbContext>()
+                .UseFlagDashboardDatabase(new DatabaseOptions { Provider = database.Provider, ConnectionString = database.ConnectionString }).Options;
 
         public FlagDashboardDbContext CreateDbContext() => new(_options);
     }
