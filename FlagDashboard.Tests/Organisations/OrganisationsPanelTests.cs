@@ -41,7 +41,8 @@ public sealed class OrganisationsPanelTests : BunitContext, IAsyncLifetime
         cut.WaitForElement("[data-testid=organisations-table]");
 
         // Not awaited: the click's handler waits for the dialog to close.
-        var renaming = cut.FindAll("[data-testid=rename-organisation]")[0].ClickAsync(new());
+        // Found and clicked on the renderer's thread: a re-render in between would leave a stale handler.
+        var renaming = cut.InvokeAsync(() => cut.FindAll("[data-testid=rename-organisation]")[0].ClickAsync(new()));
         var input = _dialogs.WaitForElement("input[data-testid=name-dialog-input]");
         Assert.Equal("Acme", input.GetAttribute("value"));
         input.Input("Globex");

@@ -59,13 +59,13 @@ public sealed class SegmentPageTests : BunitContext, IAsyncLifetime
         var segment = await _core.Segments.CreateAsync(_seeded.ProjectId, new SegmentInput("beta", null, []), Token);
         var cut = Render<SegmentPage>(p => p.Add(c => c.Id, segment.Id));
         cut.WaitForElement("[data-testid=add-rule]").Click();
-        cut.Find("input[data-testid=condition-property]").Change("version");
+        cut.WaitForElement("input[data-testid=condition-property]").Change("version");
         cut.Find("input[data-testid=condition-value]").Change("two");
         cut.Find("input[data-testid=condition-semver]").Change(true);
 
         await cut.Find("[data-testid=save-segment]").ClickAsync(new());
 
-        Assert.Contains("'two' is not a semantic version", cut.Find("[data-path='rules[0].conditions[0]']").TextContent);
+        cut.WaitForAssertion(() => Assert.Contains("'two' is not a semantic version", cut.Find("[data-path='rules[0].conditions[0]']").TextContent));
         Assert.Empty((await _core.Segments.GetAsync(segment.Id, Token)).Rules);
     }
 
