@@ -17,7 +17,7 @@ public abstract class BrowserTest : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        App = await AppProcess.StartAsync();
+        App = await AppProcess.StartAsync(AppSettings);
         await SeedAsync();
         (_playwright, Chromium) = await Browser.LaunchAsync();
     }
@@ -34,6 +34,9 @@ public abstract class BrowserTest : IAsyncLifetime
         var crash = log.IndexOf("Unhandled exception", StringComparison.Ordinal);
         Assert.True(crash < 0, $"The app logged an unhandled exception during the test:\n{log[Math.Max(0, crash - 200)..Math.Min(log.Length, crash + 1500)]}");
     }
+
+    /// <summary>Settings the app starts with, as environment variables (none by default).</summary>
+    protected virtual IReadOnlyDictionary<string, string>? AppSettings => null;
 
     /// <summary>By default, an admin to sign in with.</summary>
     protected virtual Task SeedAsync() => RunVerbAsync("create-admin", "--email", Email, "--password", Password);

@@ -12,36 +12,19 @@ namespace FlagDashboard.Tests.E2E;
 /// A person sets up a project from nothing in the browser, creates a feature, switches it on, and follows
 /// it to the SDK, to the table's sparkline and to the feature's page.
 /// </summary>
-public sealed class FeaturesFlowTests : IAsyncLifetime
+public sealed class FeaturesFlowTests : BrowserTest
 {
-    private IPlaywright _playwright = null!;
-    private IBrowser _chromium = null!;
-    private AppProcess _app = null!;
-
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        // Evaluations reach the store within a second, so the sparkline and the chart show them without a long wait.
-        _app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Usage__FlushInterval"] = "00:00:01" });
-        var admin = await _app.RunVerbAsync("create-admin", "--email", AppWithAdminFixture.Email, "--password", AppWithAdminFixture.Password);
-        Assert.True(admin.ExitCode == 0, admin.Error);
-        (_playwright, _chromium) = await Browser.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _chromium.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
-    }
+    // Evaluations reach the store within a second, so the sparkline and the chart show them without a long wait.
+    protected override IReadOnlyDictionary<string, string> AppSettings { get; } = new Dictionary<string, string> { ["Usage__FlushInterval"] = "00:00:01" };
 
     [Fact]
     public async Task AFeatureCreatedAndSwitchedOnInTheBrowserReachesTheSdkTheSparklineAndItsPage()
     {
-        var page = await _chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-        await new LoginPage(page, _app.BaseAddress).OpenAsync();
-        await new LoginPage(page, _app.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
+        var page = await Chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await new LoginPage(page, App.BaseAddress).OpenAsync();
+        await new LoginPage(page, App.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
         var shell = new DashboardShell(page);
         await shell.WaitForInteractiveAsync();
 
@@ -85,7 +68,7 @@ public sealed class FeaturesFlowTests : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("features-table")).ToContainTextAsync("new_checkout");
         await Assertions.Expect(page.GetByText("Created feature new_checkout.")).ToBeVisibleAsync();
 
-        using var sdk = _app.CreateClient();
+        using var sdk = App.CreateClient();
         sdk.DefaultRequestHeaders.Add("X-Environment-Key", developmentKey);
         Assert.False(await EnabledInSdkAsync(sdk, "new_checkout"));
 
@@ -147,11 +130,11 @@ public sealed class FeaturesFlowTests : IAsyncLifetime
     [Fact]
     public async Task AMultivariateFeatureKeepsItsWeightsWithinAHundredInTheDialogAndPerEnvironment()
     {
-        var imported = await _app.RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
+        var imported = await App.RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
         Assert.True(imported.ExitCode == 0, imported.Error);
-        var page = await _chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-        await new LoginPage(page, _app.BaseAddress).OpenAsync();
-        await new LoginPage(page, _app.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
+        var page = await Chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await new LoginPage(page, App.BaseAddress).OpenAsync();
+        await new LoginPage(page, App.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
         var shell = new DashboardShell(page);
         await shell.WaitForInteractiveAsync();
         await Interactive.RetryAsync(async () =>

@@ -9,39 +9,28 @@ using Microsoft.Playwright;
 namespace FlagDashboard.Tests.Usage;
 
 /// <summary>SDK traffic into a running app, then looked at on the usage page: the window, the total, presets and drag-zoom.</summary>
-public sealed class UsagePageTests : IAsyncLifetime
+public sealed class UsagePageTests : BrowserTest
 {
     private const int FlagsCalls = 7;
     private const int IdentityCalls = 2;
 
-    private IPlaywright _playwright = null!;
-    private IBrowser _chromium = null!;
-    private AppProcess _app = null!;
-
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        // Counts reach the store within a second, so the page shows them without a long wait.
-        _app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Usage__FlushInterval"] = "00:00:01" });
-        await RunVerbAsync("create-admin", "--email", AppWithAdminFixture.Email, "--password", AppWithAdminFixture.Password);
-        await RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
-        (_playwright, _chromium) = await Browser.LaunchAsync();
-    }
+    // Counts reach the store within a second, so the page shows them without a long wait.
+    protected override IReadOnlyDictionary<string, string> AppSettings { get; } = new Dictionary<string, string> { ["Usage__FlushInterval"] = "00:00:01" };
 
-    public async ValueTask DisposeAsync()
+    protected override async Task SeedAsync()
     {
-        await _chromium.DisposeAsync();
-        _playwright.Dispose();
-        await _app.DisposeAsync();
+        await base.SeedAsync();
+        await RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
     }
 
     [Fact]
     public async Task TheUsagePageShowsTheSdkCallsWithTheirWindowAndADragZoomQueriesAFinerWindow()
     {
-        var page = await _chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-        await new LoginPage(page, _app.BaseAddress).OpenAsync();
-        await new LoginPage(page, _app.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
+        var page = await Chromium.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await new LoginPage(page, App.BaseAddress).OpenAsync();
+        await new LoginPage(page, App.BaseAddress).SignInAsync(AppWithAdminFixture.Email, AppWithAdminFixture.Password);
         var shell = new DashboardShell(page);
         await shell.WaitForInteractiveAsync();
         await Interactive.RetryAsync(async () =>
@@ -69,7 +58,7 @@ public sealed class UsagePageTests : IAsyncLifetime
         await Browser.SaveScreenshotAsync(page, "usage");
 
         // Live: traffic sent while the page is open shows without a click, within the refresh and flush intervals.
-        using (var sdk = _app.CreateClient())
+        using (var sdk = App.CreateClient())
         {
             sdk.DefaultRequestHeaders.Add("X-Environment-Key", SampleDocuments.DevelopmentKey);
             Assert.Equal(HttpStatusCode.OK, (await sdk.GetAsync("api/v1/flags/", Cancel)).StatusCode);
@@ -123,8 +112,8 @@ public sealed class UsagePageTests : IAsyncLifetime
 
     private async Task SendSdkTrafficAsync()
     {
-        using var sdk = _app.CreateClient();
-        sdk.BaseAddress = new Uri(_app.BaseAddress, "api/v1/");
+        using var sdk = App.CreateClient();
+        sdk.BaseAddress = new Uri(App.BaseAddress, "api/v1/");
         sdk.DefaultRequestHeaders.Add("X-Environment-Key", SampleDocuments.DevelopmentKey);
         for (var i = 0; i < FlagsCalls; i++)
         {
@@ -144,9 +133,9 @@ public sealed class UsagePageTests : IAsyncLifetime
     /// <summary>Reads the counts through the usage API (which counts no SDK call) until the flusher has stored them all.</summary>
     private async Task WaitUntilFlushedAsync(long expected)
     {
-        var key = await _app.RunVerbAsync("create-api-key", "--organisation", "Acme", "--name", "usage-page");
+        var key = await App.RunVerbAsync("create-api-key", "--organisation", "Acme", "--name", "usage-page");
         Assert.True(key.ExitCode == 0, key.Error);
-        using var admin = _app.CreateClient();
+        using var admin = App.CreateClient();
         admin.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Api-Key {key.Output.TrimEnd().Split('\n')[^1]}");
         long total = -1;
         for (var attempt = 0; attempt < 50 && total != expected; attempt++)
@@ -156,12 +145,6 @@ public sealed class UsagePageTests : IAsyncLifetime
         }
 
         Assert.Equal(expected, total);
-    }
-
-    private async Task RunVerbAsync(params string[] arguments)
-    {
-        var result = await _app.RunVerbAsync(arguments);
-        Assert.True(result.ExitCode == 0, $"{arguments[0]} failed: {result.Error}");
     }
 
     private sealed class UsagePage(IPage page)

@@ -173,9 +173,9 @@ public sealed partial class UsagePage
             return;
         }
 
-        await using var module = await JS.InvokeAsync<IJSObjectReference>("import", "./Usage/UsagePage.razor.js");
+        await using var module = await JS.InvokeAsync<IJSObjectReference>("import", CopyButton.ModulePath);
         var name = $"api-calls-{_series.From.UtcDateTime:yyyyMMdd-HHmm}-{_series.To.UtcDateTime:yyyyMMdd-HHmm}-{_series.Window.Label()}.csv";
-        await module.InvokeVoidAsync("download", name, UsageCsv.Write(_series));
+        await module.InvokeVoidAsync("download", name, UsageCsv.Write(_series), "text/csv");
     }
 
     private async Task ChoosePresetAsync(UsageRangePreset preset)

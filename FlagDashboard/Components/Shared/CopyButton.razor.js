@@ -15,7 +15,7 @@ export async function copy(text) {
     area.remove();
 }
 
-// Saves text as a file, for downloads built in the circuit (the environment document).
+// Saves text as a file, for downloads built in the circuit (the environment document, the usage CSV).
 export function download(name, text, type) {
     const url = URL.createObjectURL(new Blob([text], { type: type || 'application/json' }));
     const link = document.createElement('a');
