@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 [assembly: AssemblyFixture(typeof(FlagDashboard.Tests.Infrastructure.PostgresServerLifetime))]
@@ -136,7 +134,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsync(Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync");
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = AppProcess.FreePort();
             var settings = $"-p {port} -c listen_addresses=127.0.0.1 -k {directory} -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
             var started = await RunAsync(Path.Combine(bin, "pg_ctl"), throwOnFailure: attempt == 3, "-D", data, "-l", Path.Combine(directory, "server.log"), "-o", settings, "-w", "-t", "60", "start");
             if (started)
@@ -191,13 +189,6 @@ public sealed class PostgresServer : IAsyncDisposable
             ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin"))
             : []];
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

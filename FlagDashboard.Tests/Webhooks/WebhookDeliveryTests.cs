@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -85,7 +84,8 @@ public sealed class WebhookDeliveryTests(AdminApiFixture fixture)
         using var client = fixture.Client();
         var (project, state) = await ProjectWithFeatureAsync(client);
         var hooks = $"api/admin/environments/{project.EnvironmentId}/webhooks";
-        var deadUrl = $"http://127.0.0.1:{DeadPort()}/hook";
+        // A free port is one nothing listens on: connections are refused.
+        var deadUrl = $"http://127.0.0.1:{AppProcess.FreePort()}/hook";
         await client.SendOkAsync(HttpMethod.Post, hooks, new { url = deadUrl }, HttpStatusCode.Created);
         await client.SendOkAsync(HttpMethod.Post, hooks, new { url = hanging.Url.ToString() }, HttpStatusCode.Created);
         await client.SendOkAsync(HttpMethod.Post, hooks, new { url = healthy.Url.ToString() }, HttpStatusCode.Created);
@@ -181,13 +181,5 @@ public sealed class WebhookDeliveryTests(AdminApiFixture fixture)
 
         Assert.Fail($"No matching delivery: {items.ToJsonString()}");
         return null!;
-    }
-
-    /// <summary>A loopback port nothing listens on: connections are refused.</summary>
-    private static int DeadPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
