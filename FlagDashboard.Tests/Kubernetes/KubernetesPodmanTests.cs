@@ -46,6 +46,11 @@ public sealed class KubernetesPodmanTests(ContainerImage image, ITestOutputHelpe
         await play.RunAsync(Play);
         var first = play.Container();
         await first.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        // podman applied the pod's hardening, not only the schema check.
+        Assert.Equal("1654:1654", await first.InspectAsync("{{.Config.User}}"));
+        Assert.Equal("true", await first.InspectAsync("{{.HostConfig.ReadonlyRootfs}}"));
+        Assert.Equal("[]", await first.InspectAsync("{{.EffectiveCaps}}"));
+        Assert.Contains("no-new-privileges", await first.InspectAsync("{{.HostConfig.SecurityOpt}}"), StringComparison.Ordinal);
         await first.ImportSampleAsync();
         var apiKey = await first.CreateApiKeyAsync();
         int project;
@@ -91,7 +96,8 @@ public sealed class KubernetesPodmanTests(ContainerImage image, ITestOutputHelpe
         Assert.Equal("0", await play.StopAsync());
         await play.RunAsync(DownAgain);
         Check($"podman kube play of the single overlay: /health answered; a feature made through the admin API and the {calls} SDK calls " +
-            "sent before the stop were there after kube down and a second play on the same volume; the app exited 0 on each stop");
+            "sent before the stop were there after kube down and a second play on the same volume; the app exited 0 on each stop; " +
+            "podman ran it as 1654:1654 with a read-only root filesystem, no capabilities and no-new-privileges");
     }
 
     private void Check(string line)
