@@ -26,6 +26,8 @@ if [ "$has_initdb" = no ]; then
 fi
 # nginx runs deploy/nginx.conf, the scale-out example's proxy, in front of two instances.
 [ -x /usr/sbin/nginx ] || install nginx-light || echo "Could not install nginx: the proxy test is skipped and says why."
+# stress-ng keeps every core busy while the engine's REGEX answers are checked under load (RegexUnderLoadTests).
+[ -x /usr/bin/stress-ng ] || install stress-ng || echo "Could not install stress-ng: the REGEX-under-load test is skipped and says why."
 # podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines).
 # Without them the container checks are skipped and counted as skipped, so a failed install does not stop the run.
 container_tools=()

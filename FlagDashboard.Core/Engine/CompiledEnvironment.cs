@@ -21,7 +21,7 @@ public sealed class CompiledEnvironment
     private readonly FlagResult[] _environmentFlags;
     private readonly byte[] _environmentKeyPrefix;
 
-    private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides, bool compileRegexes)
+    private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides, CompileOptions options)
     {
         Context = context;
         _environmentKeyPrefix = Encoding.UTF8.GetBytes(context.Environment.Key + "_");
@@ -58,7 +58,7 @@ public sealed class CompiledEnvironment
             _staticMembers.Add(new("features", PathNode.Object([.. context.Features.Select(f => new KeyValuePair<string, PathNode>(f.Name, FeatureNode(f)))])));
         }
 
-        var compilation = new CompilationScope(PathNode.Object(_staticMembers), compileRegexes);
+        var compilation = new CompilationScope(PathNode.Object(_staticMembers), options);
         var overrides = new List<CompiledOverride>();
         _segments = [.. context.Segments.Select(s => new CompiledSegment(s, compilation, _featureIndexByName, overrides))];
         _overrides = [.. overrides];
@@ -75,14 +75,21 @@ public sealed class CompiledEnvironment
     /// <param name="context">The environment, segments and features (its identity, if any, is not used here).</param>
     /// <param name="identityOverrides">Identity overrides by exact identifier, applied on top of segments.</param>
     /// <param name="compileRegexes">
-    /// Compile REGEX patterns to IL (slower to prepare, faster to run): right for an environment evaluated many
-    /// times, wasteful for a single evaluation.
+    /// Compile backtracking REGEX patterns to IL (slower to prepare, faster to run): right for an environment
+    /// evaluated many times, wasteful for a single evaluation.
     /// </param>
     public static CompiledEnvironment Compile(
         EvaluationContext context,
         IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides = null,
         bool compileRegexes = true) =>
-        new(context, identityOverrides, compileRegexes);
+        new(context, identityOverrides, compileRegexes ? CompileOptions.Default : CompileOptions.Default with { CompileRegexes = false });
+
+    /// <summary>Prepares a context for evaluation, with options (where REGEX timeouts are logged, among others).</summary>
+    public static CompiledEnvironment Compile(
+        EvaluationContext context,
+        CompileOptions options,
+        IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides = null) =>
+        new(context, identityOverrides, options);
 
     /// <summary>Evaluates a context once, with its own identity (what the <c>evaluate</c> command does per file).</summary>
     public static EvaluationResult EvaluateContext(EvaluationContext context) =>
@@ -426,7 +433,7 @@ internal sealed class CompiledSegment
     public CompiledSegment(SegmentContext segment, CompilationScope compilation, IReadOnlyDictionary<string, int> featureIndexByName, List<CompiledOverride> allOverrides)
     {
         Result = new SegmentResult(segment.Name) { Metadata = CompiledEnvironment.NonEmptyMetadata(segment.Metadata) };
-        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment.Key, compilation)));
+        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment, compilation)));
         var reason = EvaluationReasons.TargetingMatch(segment.Name);
         var overrides = new List<CompiledOverride>();
         foreach (var o in segment.Overrides)

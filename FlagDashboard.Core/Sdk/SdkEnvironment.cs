@@ -21,10 +21,11 @@ public sealed class SdkEnvironment
     private readonly Dictionary<string, int> _featureIndexByName;
     private Task<SdkDocument?>? _document;
 
-    public SdkEnvironment(EnvironmentData data)
+    /// <param name="compileOptions">Where REGEX timeouts are logged; regexes are compiled and warmed here, before the first request.</param>
+    public SdkEnvironment(EnvironmentData data, CompileOptions? compileOptions = null)
     {
         Data = data;
-        Engine = CompiledEnvironment.Compile(data.Context);
+        Engine = CompiledEnvironment.Compile(data.Context, compileOptions ?? CompileOptions.Default);
         _featureJson = data.Features.Select(FeatureJson).ToArray();
         _featureIndexByName = data.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         FlagsJson = Serialize(writer => WriteFlags(writer, Engine.EnvironmentFlags(), identityId: null));

@@ -122,6 +122,7 @@ public static class HostingExtensions
         app.MapUsageApi();
         app.MapRealtimeApi();
         app.StartRealtimeHub();
+        app.MapHealthDetail();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
