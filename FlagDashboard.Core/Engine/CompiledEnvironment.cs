@@ -108,6 +108,46 @@ public sealed class CompiledEnvironment
     /// </summary>
     public EvaluationResult Evaluate(IdentityContext? identity, IReadOnlyList<FeatureContext>? identityOverrides)
     {
+        var flags = new FlagResult[_features.Length];
+        int[]? rentedMatches = null;
+        var matched = _segments.Length <= 256 ? stackalloc int[_segments.Length] : (rentedMatches = ArrayPool<int>.Shared.Rent(_segments.Length)).AsSpan(0, _segments.Length);
+        var matchedCount = Evaluate(identity, identityOverrides, flags, matched);
+        var segments = matchedCount == 0 ? [] : new SegmentResult[matchedCount];
+        for (var i = 0; i < matchedCount; i++)
+        {
+            segments[i] = _segments[matched[i]].Result;
+        }
+
+        if (rentedMatches is not null)
+        {
+            ArrayPool<int>.Shared.Return(rentedMatches);
+        }
+
+        return new EvaluationResult(flags, segments, _featureIndexByName);
+    }
+
+    /// <summary>How many flags an evaluation answers (one per feature, in feature order).</summary>
+    public int FeatureCount => _features.Length;
+
+    /// <summary>How many segments an evaluation can match.</summary>
+    public int SegmentCount => _segments.Length;
+
+    /// <summary>The feature index of a flag name, as the spans of <see cref="Evaluate(IdentityContext?, IReadOnlyList{FeatureContext}?, Span{FlagResult}, Span{int})"/> are laid out.</summary>
+    public bool TryGetFeatureIndex(string name, out int index) => _featureIndexByName.TryGetValue(name, out index);
+
+    /// <summary>The answer of a segment matched by index.</summary>
+    public SegmentResult SegmentResultAt(int index) => _segments[index].Result;
+
+    /// <summary>
+    /// Evaluates into the caller's buffers, allocating nothing on the usual path (the server's identity
+    /// answer writes straight from them). <paramref name="flags"/>[i] gets feature i's answer;
+    /// <paramref name="matchedSegments"/> gets the indexes of the matched segments in order.
+    /// </summary>
+    /// <returns>How many segments matched.</returns>
+    public int Evaluate(IdentityContext? identity, IReadOnlyList<FeatureContext>? identityOverrides, Span<FlagResult> flags, Span<int> matchedSegments)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(flags.Length, _features.Length, nameof(flags));
+        ArgumentOutOfRangeException.ThrowIfLessThan(matchedSegments.Length, _segments.Length, nameof(matchedSegments));
         byte[]? rentedKey = null;
         var keyLength = identity is null ? 0 : IdentityKeyMaxByteCount(identity);
         var keyBuffer = keyLength <= 256 ? stackalloc byte[keyLength] : (rentedKey = ArrayPool<byte>.Shared.Rent(keyLength));
@@ -126,8 +166,6 @@ public sealed class CompiledEnvironment
         picks.Fill(-1);
 
         var segmentCount = _segments.Length;
-        int[]? rentedMatches = null;
-        var matched = segmentCount <= 256 ? stackalloc int[segmentCount] : (rentedMatches = ArrayPool<int>.Shared.Rent(segmentCount)).AsSpan(0, segmentCount);
         var matchedCount = 0;
 
         for (var s = 0; s < segmentCount; s++)
@@ -138,7 +176,7 @@ public sealed class CompiledEnvironment
                 continue;
             }
 
-            matched[matchedCount++] = s;
+            matchedSegments[matchedCount++] = s;
             foreach (var segmentOverride in segment.Overrides)
             {
                 var f = segmentOverride.FeatureIndex;
@@ -150,7 +188,6 @@ public sealed class CompiledEnvironment
             }
         }
 
-        var flags = new FlagResult[featureCount];
         var batch = default(VariantBatch);
         for (var f = 0; f < featureCount; f++)
         {
@@ -183,21 +220,10 @@ public sealed class CompiledEnvironment
             }
         }
 
-        var segments = matchedCount == 0 ? [] : new SegmentResult[matchedCount];
-        for (var i = 0; i < matchedCount; i++)
-        {
-            segments[i] = _segments[matched[i]].Result;
-        }
-
         if (rentedPicks is not null)
         {
             ArrayPool<int>.Shared.Return(rentedPicks);
             ArrayPool<double>.Shared.Return(rentedPriorities!);
-        }
-
-        if (rentedMatches is not null)
-        {
-            ArrayPool<int>.Shared.Return(rentedMatches);
         }
 
         if (rentedKey is not null)
@@ -210,7 +236,7 @@ public sealed class CompiledEnvironment
             ArrayPool<double>.Shared.Return(rentedSplits);
         }
 
-        return new EvaluationResult(flags, segments, _featureIndexByName);
+        return matchedCount;
     }
 
     /// <summary>The identity's key: its own when set and non-empty, else <c>{environment key}_{identifier}</c>.</summary>
@@ -494,7 +520,7 @@ internal struct VariantBatch
     }
 
     /// <summary>Hashes the waiting features and writes their answers; a lone one is hashed on its own.</summary>
-    public void Resolve(FlagResult[] flags, ReadOnlySpan<byte> identityKeyUtf8)
+    public void Resolve(Span<FlagResult> flags, ReadOnlySpan<byte> identityKeyUtf8)
     {
         if (Count == 1)
         {

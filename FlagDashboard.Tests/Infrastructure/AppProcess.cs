@@ -166,6 +166,10 @@ public sealed class AppProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // The first answer took longer than the client waits (a busy machine): ask again until the deadline.
+            }
 
             await Task.Delay(200);
         }
