@@ -24,6 +24,22 @@ public sealed record SdkIdentity(int? IdentityId, string Identifier, IReadOnlyLi
 /// <summary>Reads and writes one identity for an SDK request, and nothing else.</summary>
 public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> dbFactory, TimeProvider clock)
 {
+    // Compiled once: every SDK identity call runs it, and translating it each time (cache lookup, parameter
+    // extraction from the expression tree) cost more than the query on SQLite.
+    private static readonly Func<FlagDashboardDbContext, int, string, CancellationToken, Task<StoredIdentity?>> FindIdentity =
+        EF.CompileAsyncQuery((FlagDashboardDbContext db, int environmentId, string identifier, CancellationToken cancellationToken) =>
+            db.Identities.AsNoTracking()
+                .Where(i => i.EnvironmentId == environmentId && i.Identifier == identifier)
+                .Select(i => new StoredIdentity(
+                    i.Id,
+                    i.Traits.OrderBy(t => t.Id).Select(t => new SdkTrait(t.Key, t.Value, false)).ToList(),
+                    db.FeatureStates.Where(s => s.IdentityId == i.Id).Select(s => new StoredOverride(s, s.Feature!.Name)).ToList()))
+                .SingleOrDefault());
+
+    private sealed record StoredIdentity(int Id, List<SdkTrait> Traits, List<StoredOverride> Overrides);
+
+    private sealed record StoredOverride(FeatureState State, string FeatureName);
+
     /// <summary>
     /// Applies an SDK's traits to an identity and returns what to evaluate it with. Unless
     /// <paramref name="transient"/>, a missing identity is created and non-transient traits are stored;
@@ -61,15 +77,7 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // One read, untracked, straight into the answer's traits: most SDK calls find the identity as it
         // was and write nothing, so its traits go from the query to the answer without a copy.
-        var stored = await db.Identities.AsNoTracking()
-            .Where(i => i.EnvironmentId == environmentId && i.Identifier == identifier)
-            .Select(i => new
-            {
-                i.Id,
-                Traits = i.Traits.OrderBy(t => t.Id).Select(t => new SdkTrait(t.Key, t.Value, false)).ToList(),
-                Overrides = db.FeatureStates.Where(s => s.IdentityId == i.Id).Select(s => new { State = s, FeatureName = s.Feature!.Name }).ToList(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+        var stored = await FindIdentity(db, environmentId, identifier, cancellationToken);
 
         var storedTraits = stored?.Traits ?? [];
         var identityId = stored?.Id;
