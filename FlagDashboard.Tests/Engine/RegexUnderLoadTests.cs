@@ -6,9 +6,13 @@ namespace FlagDashboard.Tests.Engine;
 /// <summary>
 /// A REGEX answer must not depend on how busy the machine is: freshly compiled patterns (the server
 /// compiles them again on every environment change), evaluated while stress-ng keeps every core busy.
+/// Runs alone, after the parallel tests: the hog would slow every test running beside it.
 /// </summary>
+[Collection(Name)]
 public sealed class RegexUnderLoadTests
 {
+    public const string Name = "Under a CPU hog";
+
     private const int Rounds = 40;
 
     // Linear-engine patterns and backtracking-only ones, each with an identity that matches and one that does not.
@@ -60,3 +64,6 @@ public sealed class RegexUnderLoadTests
         compiled.Evaluate(new IdentityContext("user") { Traits = new Dictionary<string, EngineValue> { ["trait"] = EngineValue.FromString(value) } })
             .Segments.Any(s => s.Name == $"segment {segment}");
 }
+
+[CollectionDefinition(RegexUnderLoadTests.Name, DisableParallelization = true)]
+public sealed class CpuHogCollection;
