@@ -32,10 +32,11 @@ for tool in curl jq; do command -v "$tool" >/dev/null || readme_tools+=("$tool")
 if [ ${#readme_tools[@]} -gt 0 ]; then
   install "${readme_tools[@]}" || echo "Could not install ${readme_tools[*]}: the README example test is skipped and says why."
 fi
-# podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines).
+# podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines);
+# catatonit is the init of the pause container that `podman kube play` puts in every pod (the Kubernetes check).
 # Without them the container checks are skipped and counted as skipped, so a failed install does not stop the run.
 container_tools=()
-for tool in podman runc mmdebstrap; do command -v "$tool" >/dev/null || container_tools+=("$tool"); done
+for tool in podman runc mmdebstrap catatonit; do command -v "$tool" >/dev/null || container_tools+=("$tool"); done
 if [ ${#container_tools[@]} -gt 0 ]; then
   install "${container_tools[@]}" || echo "Could not install ${container_tools[*]}: the container checks will be skipped."
 fi
