@@ -32,6 +32,8 @@ for tool in curl jq; do command -v "$tool" >/dev/null || readme_tools+=("$tool")
 if [ ${#readme_tools[@]} -gt 0 ]; then
   install "${readme_tools[@]}" || echo "Could not install ${readme_tools[*]}: the README example test is skipped and says why."
 fi
+# stress-ng keeps every core busy while the engine's REGEX answers are checked under load (RegexUnderLoadTests).
+[ -x /usr/bin/stress-ng ] || install stress-ng || echo "Could not install stress-ng: the REGEX-under-load test is skipped and says why."
 # podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines);
 # catatonit is the init of the pause container that `podman kube play` puts in every pod (the Kubernetes check).
 # Without them the container checks are skipped and counted as skipped, so a failed install does not stop the run.
