@@ -10,7 +10,8 @@ namespace FlagDashboard.Tests.Container;
 /// The image users build from the Dockerfile, exercised with podman: start, user, operator verbs, data in the volume,
 /// graceful stop with the usage flush, memory under load. Skipped, never passed, where podman cannot run.
 /// </summary>
-public sealed class ContainerTests(ContainerImage image, ITestOutputHelper output) : IClassFixture<ContainerImage>
+[Collection(ContainerImageCollection.Name)]
+public sealed class ContainerTests(ContainerImage image, ITestOutputHelper output)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

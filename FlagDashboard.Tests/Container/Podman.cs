@@ -7,11 +7,14 @@ public sealed class Podman(string containersConf)
 {
     private static readonly string[] Runtime = ["--runtime", "runc", "--cgroup-manager", "cgroupfs"];
 
+    /// <summary>The containers.conf every podman command here needs (as <c>CONTAINERS_CONF</c>).</summary>
+    public string ContainersConf { get; } = containersConf;
+
     public async Task<CommandResult> RunAsync(params string[] arguments) =>
         await RunAsync(TimeSpan.FromMinutes(2), arguments);
 
     public Task<CommandResult> RunAsync(TimeSpan timeout, params string[] arguments) =>
-        CommandResult.RunProgramAsync("podman", [.. Runtime, .. arguments], new Dictionary<string, string> { ["CONTAINERS_CONF"] = containersConf },
+        CommandResult.RunProgramAsync("podman", [.. Runtime, .. arguments], new Dictionary<string, string> { ["CONTAINERS_CONF"] = ContainersConf },
             AppPaths.RepositoryRoot, timeout);
 
     /// <summary>Runs podman and returns its standard output, trimmed; a non-zero exit fails the test with podman's own words.</summary>

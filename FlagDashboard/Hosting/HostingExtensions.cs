@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -69,7 +70,7 @@ public static class HostingExtensions
         services.AddUsage(builder.Configuration);
         services.AddAdminApi();
 
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<ShutdownHealthCheck>("shutdown");
         services.AddProblemDetails();
         return builder;
     }
@@ -113,7 +114,10 @@ public static class HostingExtensions
         app.UseAdminApiBadRequests();
 
         app.MapStaticAssets().AllowAnonymous();
+        // /health: ready for traffic (database reachable, not shutting down); /health/live: the process answers, for a
+        // liveness probe that must not restart every instance while the database is away.
         app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapAdminApi();
         app.MapAdminApiDocuments();
