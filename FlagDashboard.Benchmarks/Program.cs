@@ -28,6 +28,13 @@ if (args is ["usage-query"])
     return;
 }
 
+// "identity-path": bytes allocated per identity evaluation on the server's path, and by the answer's writing.
+if (args is ["identity-path"])
+{
+    IdentityPathProbe.Run();
+    return;
+}
+
 // "probe": a quick Stopwatch check of the benchmark context (hashes and segments per evaluation), no BenchmarkDotNet.
 if (args is ["probe"])
 {

@@ -32,7 +32,7 @@ echo "== change-to-visible latency, two instances on PostgreSQL, $CHANGES change
 dotnet build -v quiet -nologo FlagDashboard.Tests/FlagDashboard.Tests.csproj >/dev/null
 FLAGDASHBOARD_CHANGES=$CHANGES FLAGDASHBOARD_CHANGE_LATENCY_REPORT="$work/latency.txt" \
   dotnet test --project FlagDashboard.Tests/FlagDashboard.Tests.csproj --no-build -- \
-  --filter-method 'FlagDashboard.Tests.ScaleOut.TwoInstancesTests.AFlagChangeReachesTheOtherInstancesSdkAnswersAndStreamWithinASecond' >"$work/test.log" 2>&1 \
+  --filter-method 'FlagDashboard.Tests.ScaleOut.TwoInstancesTests.AFlagChangeReachesTheOtherInstancesSdkAnswersAndStream' >"$work/test.log" 2>&1 \
   || { cat "$work/test.log"; exit 1; }
 cat "$work/latency.txt"
 

@@ -2,7 +2,8 @@
 # Measures the SDK API with wrk on loopback, next to a baseline measured in the same run with the same wrk
 # line: bare Kestrel returning the same bytes as GET /api/v1/flags/. Seeds 20 features (by importing a
 # generated Flagsmith document), then prints requests per second and latency percentiles for
-# GET flags/ (200 and 304) and POST identities/ with 5 traits. Bounded: DURATION seconds per run.
+# GET flags/ (200 and 304) and POST identities/ with 5 traits for new and for returning identities, side by
+# side, with the server GC and with the workstation GC. Bounded: DURATION seconds per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
@@ -51,11 +52,28 @@ dotnet "$baseline" baseline-server "$work/flags.json" "http://127.0.0.1:$BASE_PO
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$BASE_PORT/api/v1/flags/" >/dev/null && break; sleep 0.2; done
 
+# Returning identities: 500 identifiers, created by a warm-up pass first, sent again with the same traits.
 cat >"$work/identities.lua" <<'LUA'
 local counter = 0
 request = function()
-  counter = (counter + 1) % 2000
+  counter = (counter + 1) % 500
   local body = string.format('{"identifier":"bench-user-%d","traits":[{"trait_key":"plan","trait_value":"pro"},{"trait_key":"seats","trait_value":%d},{"trait_key":"ratio","trait_value":0.5},{"trait_key":"beta","trait_value":true},{"trait_key":"country","trait_value":"DE"}]}', counter, counter)
+  return wrk.format("POST", "/api/v1/identities/", { ["Content-Type"] = "application/json", ["X-Environment-Key"] = "BenchClientKey00000000" }, body)
+end
+LUA
+# New identities: an identifier never sent before on every request (each wrk thread and run has its own prefix).
+cat >"$work/new-identities.lua" <<'LUA'
+start_time = os.time()
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local counter = 0
+request = function()
+  local prefix = string.format("new-%d-%d", start_time, id)
+  counter = counter + 1
+  local body = string.format('{"identifier":"%s-%d","traits":[{"trait_key":"plan","trait_value":"pro"},{"trait_key":"seats","trait_value":%d},{"trait_key":"ratio","trait_value":0.5},{"trait_key":"beta","trait_value":true},{"trait_key":"country","trait_value":"DE"}]}', prefix, counter, counter)
   return wrk.format("POST", "/api/v1/identities/", { ["Content-Type"] = "application/json", ["X-Environment-Key"] = "BenchClientKey00000000" }, body)
 end
 LUA
@@ -77,7 +95,14 @@ wrk -t1 -c4 -d2s "http://127.0.0.1:$BASE_PORT/api/v1/flags/" >/dev/null
 run baseline "http://127.0.0.1:$BASE_PORT/api/v1/flags/"
 run flags-200 -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
 run flags-304 -H "X-Environment-Key: $key" -H "If-None-Match: $etag" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
-run identities-post-5-traits -s "$work/identities.lua" "http://127.0.0.1:$APP_PORT"
+identity_runs() { # label (the GC setting): new and returning identities, side by side
+  wrk -t2 -c8 -d3s -s "$work/identities.lua" "http://127.0.0.1:$APP_PORT" >/dev/null # creates the returning ones
+  run "identities-new-$1" -s "$work/new-identities.lua" "http://127.0.0.1:$APP_PORT"
+  run "identities-returning-$1" -s "$work/identities.lua" "http://127.0.0.1:$APP_PORT"
+  awk -v n="$(cat "$work/identities-new-$1.rps")" -v r="$(cat "$work/identities-returning-$1.rps")" -v gc="$1" \
+    'BEGIN { printf "POST identities/ (5 traits, %s GC): new %.0f/s | returning %.0f/s\n", gc, n, r }'
+}
+identity_runs server
 awk -v a="$(cat "$work/flags-200.rps")" -v b="$(cat "$work/baseline.rps")" 'BEGIN { printf "GET flags/ at %.1f %% of the baseline\n", 100 * a / b }'
 
 # The same app with usage recording switched off, for the cost of recording on the hot path.
@@ -88,3 +113,11 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/health" >/dev/null 
 wrk -t1 -c4 -d2s -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/" >/dev/null
 run flags-200-recording-off -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
 awk -v on="$(cat "$work/flags-200.rps")" -v off="$(cat "$work/flags-200-recording-off.rps")" 'BEGIN { printf "usage recording costs %.1f %% of GET flags/ throughput\n", 100 * (off - on) / off }'
+
+# The identity path again with the workstation GC (DOTNET_gcServer=0 overrides the web SDK's server GC), the
+# comparison behind the GC setting the app ships with.
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+(cd FlagDashboard && DOTNET_gcServer=0 exec dotnet "../$app" --urls "http://127.0.0.1:$APP_PORT") >"$work/app-wks.log" 2>&1 &
+pids[0]=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/health" >/dev/null && break; sleep 0.2; done
+identity_runs workstation

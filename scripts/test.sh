@@ -26,6 +26,14 @@ if [ "$has_initdb" = no ]; then
 fi
 # nginx runs deploy/nginx.conf, the scale-out example's proxy, in front of two instances.
 [ -x /usr/sbin/nginx ] || install nginx-light || echo "Could not install nginx: the proxy test is skipped and says why."
+# curl and jq run the README's admin API example as a reader would copy it.
+readme_tools=()
+for tool in curl jq; do command -v "$tool" >/dev/null || readme_tools+=("$tool"); done
+if [ ${#readme_tools[@]} -gt 0 ]; then
+  install "${readme_tools[@]}" || echo "Could not install ${readme_tools[*]}: the README example test is skipped and says why."
+fi
+# stress-ng keeps every core busy while the engine's REGEX answers are checked under load (RegexUnderLoadTests).
+[ -x /usr/bin/stress-ng ] || install stress-ng || echo "Could not install stress-ng: the REGEX-under-load test is skipped and says why."
 # podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines);
 # catatonit is the init of the pause container that `podman kube play` puts in every pod (the Kubernetes check).
 # Without them the container checks are skipped and counted as skipped, so a failed install does not stop the run.

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using FlagDashboard.Core.Engine.JsonPath;
 using FlagDashboard.Core.Segments;
 
@@ -51,7 +50,7 @@ internal sealed class CompiledCondition
     private readonly string _semverText = "";
     private readonly HashSet<string>? _inSet;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _inLookup;
-    private readonly Regex? _regex;
+    private readonly CompiledRegex? _regex;
     private readonly bool _moduloOk;
     private readonly double _divisor;
     private readonly double _remainder;
@@ -60,7 +59,7 @@ internal sealed class CompiledCondition
     private readonly double _threshold;
     private readonly int _splitSlot = -1;
 
-    public CompiledCondition(ConditionContext condition, string segmentKey, CompilationScope compilation)
+    public CompiledCondition(ConditionContext condition, SegmentContext segment, CompilationScope compilation)
     {
         Property = condition.Property;
         Operator = ParseOperator(condition.Operator);
@@ -80,7 +79,7 @@ internal sealed class CompiledCondition
                 break;
             case ConditionOperator.PercentageSplit:
                 _thresholdOk = _valueIsText && PythonText.TryParseFloat(_value, out _threshold);
-                _splitPrefix = Encoding.UTF8.GetBytes(segmentKey + ",");
+                _splitPrefix = Encoding.UTF8.GetBytes(segment.Key + ",");
                 if (Access == PropertyAccess.IdentityKeyAsIs && _thresholdOk && _threshold is >= 0 and < 100)
                 {
                     _splitSlot = compilation.IdentityKeySplitPrefixes.Count;
@@ -89,7 +88,8 @@ internal sealed class CompiledCondition
                 Cost = 50;
                 break;
             case ConditionOperator.Regex:
-                _regex = _valueIsText ? PythonRegex.TryCreate(_value, compilation.CompileRegexes) : null;
+                var pattern = _valueIsText ? PythonRegex.TryCreate(_value, compilation.Options.CompileRegexes, compilation.Options.BacktrackingLimit) : null;
+                _regex = pattern is null ? null : new CompiledRegex(pattern, segment, Property, compilation.Logger);
                 Cost = 10;
                 break;
             case ConditionOperator.Modulo:
@@ -283,13 +283,13 @@ internal sealed class CompiledCondition
     {
         if (cv.Kind == EngineValueKind.String)
         {
-            return PythonRegex.MatchesAtStart(_regex!, cv.AsString);
+            return _regex!.Matches(cv.AsString);
         }
 
         Span<char> text = stackalloc char[64];
         return cv.TryFormatPython(text, out var written)
-            ? PythonRegex.MatchesAtStart(_regex!, text[..written])
-            : PythonRegex.MatchesAtStart(_regex!, cv.ToPythonString());
+            ? _regex!.Matches(text[..written])
+            : _regex!.Matches(cv.ToPythonString());
     }
 
     private double SplitPercentage(EngineValue cv)

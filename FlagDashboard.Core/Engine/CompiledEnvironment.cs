@@ -21,7 +21,7 @@ public sealed class CompiledEnvironment
     private readonly FlagResult[] _environmentFlags;
     private readonly byte[] _environmentKeyPrefix;
 
-    private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides, bool compileRegexes)
+    private CompiledEnvironment(EvaluationContext context, IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides, CompileOptions options)
     {
         Context = context;
         _environmentKeyPrefix = Encoding.UTF8.GetBytes(context.Environment.Key + "_");
@@ -58,7 +58,7 @@ public sealed class CompiledEnvironment
             _staticMembers.Add(new("features", PathNode.Object([.. context.Features.Select(f => new KeyValuePair<string, PathNode>(f.Name, FeatureNode(f)))])));
         }
 
-        var compilation = new CompilationScope(PathNode.Object(_staticMembers), compileRegexes);
+        var compilation = new CompilationScope(PathNode.Object(_staticMembers), options);
         var overrides = new List<CompiledOverride>();
         _segments = [.. context.Segments.Select(s => new CompiledSegment(s, compilation, _featureIndexByName, overrides))];
         _overrides = [.. overrides];
@@ -75,14 +75,21 @@ public sealed class CompiledEnvironment
     /// <param name="context">The environment, segments and features (its identity, if any, is not used here).</param>
     /// <param name="identityOverrides">Identity overrides by exact identifier, applied on top of segments.</param>
     /// <param name="compileRegexes">
-    /// Compile REGEX patterns to IL (slower to prepare, faster to run): right for an environment evaluated many
-    /// times, wasteful for a single evaluation.
+    /// Compile backtracking REGEX patterns to IL (slower to prepare, faster to run): right for an environment
+    /// evaluated many times, wasteful for a single evaluation.
     /// </param>
     public static CompiledEnvironment Compile(
         EvaluationContext context,
         IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides = null,
         bool compileRegexes = true) =>
-        new(context, identityOverrides, compileRegexes);
+        new(context, identityOverrides, compileRegexes ? CompileOptions.Default : CompileOptions.Default with { CompileRegexes = false });
+
+    /// <summary>Prepares a context for evaluation, with options (where REGEX timeouts are logged, among others).</summary>
+    public static CompiledEnvironment Compile(
+        EvaluationContext context,
+        CompileOptions options,
+        IReadOnlyDictionary<string, IReadOnlyList<FeatureContext>>? identityOverrides = null) =>
+        new(context, identityOverrides, options);
 
     /// <summary>Evaluates a context once, with its own identity (what the <c>evaluate</c> command does per file).</summary>
     public static EvaluationResult EvaluateContext(EvaluationContext context) =>
@@ -101,6 +108,46 @@ public sealed class CompiledEnvironment
     /// </summary>
     public EvaluationResult Evaluate(IdentityContext? identity, IReadOnlyList<FeatureContext>? identityOverrides)
     {
+        var flags = new FlagResult[_features.Length];
+        int[]? rentedMatches = null;
+        var matched = _segments.Length <= 256 ? stackalloc int[_segments.Length] : (rentedMatches = ArrayPool<int>.Shared.Rent(_segments.Length)).AsSpan(0, _segments.Length);
+        var matchedCount = Evaluate(identity, identityOverrides, flags, matched);
+        var segments = matchedCount == 0 ? [] : new SegmentResult[matchedCount];
+        for (var i = 0; i < matchedCount; i++)
+        {
+            segments[i] = _segments[matched[i]].Result;
+        }
+
+        if (rentedMatches is not null)
+        {
+            ArrayPool<int>.Shared.Return(rentedMatches);
+        }
+
+        return new EvaluationResult(flags, segments, _featureIndexByName);
+    }
+
+    /// <summary>How many flags an evaluation answers (one per feature, in feature order).</summary>
+    public int FeatureCount => _features.Length;
+
+    /// <summary>How many segments an evaluation can match.</summary>
+    public int SegmentCount => _segments.Length;
+
+    /// <summary>The feature index of a flag name, as the spans of <see cref="Evaluate(IdentityContext?, IReadOnlyList{FeatureContext}?, Span{FlagResult}, Span{int})"/> are laid out.</summary>
+    public bool TryGetFeatureIndex(string name, out int index) => _featureIndexByName.TryGetValue(name, out index);
+
+    /// <summary>The answer of a segment matched by index.</summary>
+    public SegmentResult SegmentResultAt(int index) => _segments[index].Result;
+
+    /// <summary>
+    /// Evaluates into the caller's buffers, allocating nothing on the usual path (the server's identity
+    /// answer writes straight from them). <paramref name="flags"/>[i] gets feature i's answer;
+    /// <paramref name="matchedSegments"/> gets the indexes of the matched segments in order.
+    /// </summary>
+    /// <returns>How many segments matched.</returns>
+    public int Evaluate(IdentityContext? identity, IReadOnlyList<FeatureContext>? identityOverrides, Span<FlagResult> flags, Span<int> matchedSegments)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(flags.Length, _features.Length, nameof(flags));
+        ArgumentOutOfRangeException.ThrowIfLessThan(matchedSegments.Length, _segments.Length, nameof(matchedSegments));
         byte[]? rentedKey = null;
         var keyLength = identity is null ? 0 : IdentityKeyMaxByteCount(identity);
         var keyBuffer = keyLength <= 256 ? stackalloc byte[keyLength] : (rentedKey = ArrayPool<byte>.Shared.Rent(keyLength));
@@ -119,8 +166,6 @@ public sealed class CompiledEnvironment
         picks.Fill(-1);
 
         var segmentCount = _segments.Length;
-        int[]? rentedMatches = null;
-        var matched = segmentCount <= 256 ? stackalloc int[segmentCount] : (rentedMatches = ArrayPool<int>.Shared.Rent(segmentCount)).AsSpan(0, segmentCount);
         var matchedCount = 0;
 
         for (var s = 0; s < segmentCount; s++)
@@ -131,7 +176,7 @@ public sealed class CompiledEnvironment
                 continue;
             }
 
-            matched[matchedCount++] = s;
+            matchedSegments[matchedCount++] = s;
             foreach (var segmentOverride in segment.Overrides)
             {
                 var f = segmentOverride.FeatureIndex;
@@ -143,7 +188,6 @@ public sealed class CompiledEnvironment
             }
         }
 
-        var flags = new FlagResult[featureCount];
         var batch = default(VariantBatch);
         for (var f = 0; f < featureCount; f++)
         {
@@ -176,21 +220,10 @@ public sealed class CompiledEnvironment
             }
         }
 
-        var segments = matchedCount == 0 ? [] : new SegmentResult[matchedCount];
-        for (var i = 0; i < matchedCount; i++)
-        {
-            segments[i] = _segments[matched[i]].Result;
-        }
-
         if (rentedPicks is not null)
         {
             ArrayPool<int>.Shared.Return(rentedPicks);
             ArrayPool<double>.Shared.Return(rentedPriorities!);
-        }
-
-        if (rentedMatches is not null)
-        {
-            ArrayPool<int>.Shared.Return(rentedMatches);
         }
 
         if (rentedKey is not null)
@@ -203,7 +236,7 @@ public sealed class CompiledEnvironment
             ArrayPool<double>.Shared.Return(rentedSplits);
         }
 
-        return new EvaluationResult(flags, segments, _featureIndexByName);
+        return matchedCount;
     }
 
     /// <summary>The identity's key: its own when set and non-empty, else <c>{environment key}_{identifier}</c>.</summary>
@@ -426,7 +459,7 @@ internal sealed class CompiledSegment
     public CompiledSegment(SegmentContext segment, CompilationScope compilation, IReadOnlyDictionary<string, int> featureIndexByName, List<CompiledOverride> allOverrides)
     {
         Result = new SegmentResult(segment.Name) { Metadata = CompiledEnvironment.NonEmptyMetadata(segment.Metadata) };
-        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment.Key, compilation)));
+        _rules = CompiledRule.Order(segment.Rules.Select(r => new CompiledRule(r, segment, compilation)));
         var reason = EvaluationReasons.TargetingMatch(segment.Name);
         var overrides = new List<CompiledOverride>();
         foreach (var o in segment.Overrides)
@@ -487,7 +520,7 @@ internal struct VariantBatch
     }
 
     /// <summary>Hashes the waiting features and writes their answers; a lone one is hashed on its own.</summary>
-    public void Resolve(FlagResult[] flags, ReadOnlySpan<byte> identityKeyUtf8)
+    public void Resolve(Span<FlagResult> flags, ReadOnlySpan<byte> identityKeyUtf8)
     {
         if (Count == 1)
         {

@@ -18,7 +18,7 @@ internal sealed class CompiledRule
     private readonly CompiledCondition[] _conditions;
     private readonly CompiledRule[] _rules;
 
-    public CompiledRule(RuleContext rule, string segmentKey, CompilationScope compilation)
+    public CompiledRule(RuleContext rule, SegmentContext segment, CompilationScope compilation)
     {
         _type = rule.Type switch
         {
@@ -28,9 +28,9 @@ internal sealed class CompiledRule
             _ => RuleType.Other,
         };
         _conditions = [.. rule.Conditions
-            .Select(c => new CompiledCondition(c, segmentKey, compilation))
+            .Select(c => new CompiledCondition(c, segment, compilation))
             .OrderBy(c => c.Cost)];
-        _rules = Order(rule.Rules.Select(r => new CompiledRule(r, segmentKey, compilation)));
+        _rules = Order(rule.Rules.Select(r => new CompiledRule(r, segment, compilation)));
         Cost = _conditions.Sum(c => c.Cost) + _rules.Sum(r => r.Cost);
     }
 

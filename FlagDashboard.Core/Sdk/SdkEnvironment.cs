@@ -18,15 +18,24 @@ public sealed class SdkEnvironment
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
     private readonly byte[][] _featureJson;
+    // Data.Features[i] answered by the engine's flag _flagIndexes[i] (-1: none).
+    private readonly int[] _flagIndexes;
+
+    // One writer per thread, pointed at each response in turn: the answer is written synchronously into the
+    // response's buffers, so a writer is never shared between two answers at once.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
     private readonly Dictionary<string, int> _featureIndexByName;
     private Task<SdkDocument?>? _document;
 
-    public SdkEnvironment(EnvironmentData data)
+    /// <param name="compileOptions">Where REGEX timeouts are logged; regexes are compiled and warmed here, before the first request.</param>
+    public SdkEnvironment(EnvironmentData data, CompileOptions? compileOptions = null)
     {
         Data = data;
-        Engine = CompiledEnvironment.Compile(data.Context);
+        Engine = CompiledEnvironment.Compile(data.Context, compileOptions ?? CompileOptions.Default);
         _featureJson = data.Features.Select(FeatureJson).ToArray();
         _featureIndexByName = data.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        _flagIndexes = [.. data.Features.Select(f => Engine.TryGetFeatureIndex(f.Name, out var index) ? index : -1)];
         FlagsJson = Serialize(writer => WriteFlags(writer, Engine.EnvironmentFlags(), identityId: null));
         FlagsETag = ETagOf(FlagsJson);
         UpdatedAtHeader = UpdatedAtSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -86,37 +95,129 @@ public sealed class SdkEnvironment
     /// <summary>Writes the SDK flag objects of an evaluation, leaving out disabled flags when the project hides them.</summary>
     public void WriteFlags(Utf8JsonWriter writer, EvaluationResult result, int? identityId)
     {
+        var flags = new FlagResult[Engine.FeatureCount];
+        for (var i = 0; i < flags.Length; i++)
+        {
+            flags[i] = result.Flags[i];
+        }
+
+        WriteFlags(writer, flags, identityId);
+    }
+
+    /// <summary>
+    /// Evaluates an identity and writes the whole answer of <c>GET</c>/<c>POST identities/</c> (identifier, flags,
+    /// traits) into <paramref name="output"/>, the response's own buffers: no copy of the answer is made, and
+    /// the evaluation itself allocates nothing beyond the identity's view.
+    /// </summary>
+    public void WriteIdentityAnswer(IBufferWriter<byte> output, SdkIdentity identity)
+    {
+        var flags = ArrayPool<FlagResult>.Shared.Rent(Engine.FeatureCount);
+        var writer = t_writer ??= new Utf8JsonWriter(NoOutput.Instance, WriterOptions);
+        try
+        {
+            Span<int> matched = Engine.SegmentCount <= 256 ? stackalloc int[Engine.SegmentCount] : new int[Engine.SegmentCount];
+            Engine.Evaluate(identity.ToContext(), identity.Overrides, flags, matched);
+            writer.Reset(output);
+            writer.WriteStartObject();
+            writer.WriteString(IdentifierName, identity.Identifier);
+            writer.WritePropertyName(FlagsName);
+            WriteFlags(writer, flags, identity.IdentityId);
+            writer.WriteStartArray(TraitsName);
+            var traits = identity.Traits;
+            for (var i = 0; i < traits.Count; i++)
+            {
+                var trait = traits[i];
+                writer.WriteStartObject();
+                writer.WriteString(TraitKeyName, trait.Key);
+                writer.WritePropertyName(TraitValueName);
+                trait.Value.WriteTo(writer);
+                if (trait.Transient)
+                {
+                    writer.WriteBoolean(TransientName, true);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.Flush();
+        }
+        finally
+        {
+            // Neither the response nor the answers stay reachable from the pooled writer and array.
+            writer.Reset(NoOutput.Instance);
+            Array.Clear(flags, 0, Engine.FeatureCount);
+            ArrayPool<FlagResult>.Shared.Return(flags);
+        }
+    }
+
+    private void WriteFlags(Utf8JsonWriter writer, ReadOnlySpan<FlagResult> flags, int? identityId)
+    {
         writer.WriteStartArray();
         for (var i = 0; i < Data.Features.Count; i++)
         {
-            var feature = Data.Features[i];
-            if (!result.TryGetFlag(feature.Name, out var flag) || (Data.HideDisabledFlags && !flag.Enabled))
+            var index = _flagIndexes[i];
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var flag = flags[index];
+            if (Data.HideDisabledFlags && !flag.Enabled)
             {
                 continue;
             }
 
             writer.WriteStartObject();
-            writer.WriteNumber("id", feature.StateId);
-            writer.WritePropertyName("feature");
+            writer.WriteNumber(IdName, Data.Features[i].StateId);
+            writer.WritePropertyName(FeatureName);
             writer.WriteRawValue(_featureJson[i], skipInputValidation: true);
-            writer.WritePropertyName("feature_state_value");
+            writer.WritePropertyName(FeatureStateValueName);
             flag.Value.WriteTo(writer);
-            writer.WriteBoolean("enabled", flag.Enabled);
-            writer.WriteNumber("environment", Id);
+            writer.WriteBoolean(EnabledName, flag.Enabled);
+            writer.WriteNumber(EnvironmentName, Id);
             if (identityId is { } id)
             {
-                writer.WriteNumber("identity", id);
+                writer.WriteNumber(IdentityName, id);
             }
             else
             {
-                writer.WriteNull("identity");
+                writer.WriteNull(IdentityName);
             }
 
-            writer.WriteNull("feature_segment");
+            writer.WriteNull(FeatureSegmentName);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
+    }
+
+    // Property names encoded once, not on every answer.
+    private static readonly JsonEncodedText IdentifierName = JsonEncodedText.Encode("identifier");
+    private static readonly JsonEncodedText FlagsName = JsonEncodedText.Encode("flags");
+    private static readonly JsonEncodedText TraitsName = JsonEncodedText.Encode("traits");
+    private static readonly JsonEncodedText TraitKeyName = JsonEncodedText.Encode("trait_key");
+    private static readonly JsonEncodedText TraitValueName = JsonEncodedText.Encode("trait_value");
+    private static readonly JsonEncodedText TransientName = JsonEncodedText.Encode("transient");
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText FeatureName = JsonEncodedText.Encode("feature");
+    private static readonly JsonEncodedText FeatureStateValueName = JsonEncodedText.Encode("feature_state_value");
+    private static readonly JsonEncodedText EnabledName = JsonEncodedText.Encode("enabled");
+    private static readonly JsonEncodedText EnvironmentName = JsonEncodedText.Encode("environment");
+    private static readonly JsonEncodedText IdentityName = JsonEncodedText.Encode("identity");
+    private static readonly JsonEncodedText FeatureSegmentName = JsonEncodedText.Encode("feature_segment");
+
+    /// <summary>Where the pooled writer points between answers.</summary>
+    private sealed class NoOutput : IBufferWriter<byte>
+    {
+        public static readonly NoOutput Instance = new();
+
+        public void Advance(int count) => throw new InvalidOperationException("The pooled writer has no output between answers.");
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => throw new InvalidOperationException("The pooled writer has no output between answers.");
+
+        public Span<byte> GetSpan(int sizeHint = 0) => throw new InvalidOperationException("The pooled writer has no output between answers.");
     }
 
     public static byte[] Serialize(Action<Utf8JsonWriter> write)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Engine;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Import;
 using Microsoft.EntityFrameworkCore;
@@ -16,8 +17,12 @@ namespace FlagDashboard.Core.Sdk;
 public sealed class SdkEnvironmentStore(
     IDbContextFactory<FlagDashboardDbContext> dbFactory,
     EnvironmentDocumentExporter exporter,
-    ILogger<SdkEnvironmentStore> logger)
+    ILogger<SdkEnvironmentStore> logger,
+    ILoggerFactory loggerFactory)
 {
+    // REGEX conditions that run past their limit report here, by segment and condition.
+    private readonly CompileOptions _compileOptions = new() { Logger = loggerFactory.CreateLogger(EngineMetrics.MeterName) };
+
     private readonly ConcurrentDictionary<string, int> _environmentIdByKey = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, Task<SdkEnvironment?>> _environments = new();
     private Func<int, Task<SdkEnvironment?>>? _load;
@@ -136,7 +141,7 @@ public sealed class SdkEnvironmentStore(
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var data = await EnvironmentContextMapper.LoadAsync(db, environmentId, CancellationToken.None);
-        return data is null ? null : new SdkEnvironment(data);
+        return data is null ? null : new SdkEnvironment(data, _compileOptions);
     }
 
     /// <summary>The environment document for SDKs in local evaluation, kept with the environment's version.</summary>

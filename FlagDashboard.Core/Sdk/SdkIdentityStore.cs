@@ -14,21 +14,32 @@ public sealed record SdkTrait(string Key, FlagValue Value, bool Transient = fals
 /// <summary>What an identity evaluation needs: its traits (stored and transient) and its overrides.</summary>
 public sealed record SdkIdentity(int? IdentityId, string Identifier, IReadOnlyList<SdkTrait> Traits, IReadOnlyList<FeatureContext> Overrides)
 {
-    public IdentityContext ToContext(string environmentKey)
-    {
-        var traits = new Dictionary<string, EngineValue>(Traits.Count, StringComparer.Ordinal);
-        foreach (var trait in Traits)
-        {
-            traits[trait.Key] = trait.Value.ToEngineValue();
-        }
-
-        return new IdentityContext(Identifier) { Key = $"{environmentKey}_{Identifier}", Traits = traits };
-    }
+    /// <summary>
+    /// The identity as the engine evaluates it. Its key is left to the engine, which makes it from the
+    /// environment's key (the client key) as <c>{key}_{identifier}</c> without building the string.
+    /// </summary>
+    public IdentityContext ToContext() => new(Identifier) { Traits = new SdkTraitView(Traits) };
 }
 
 /// <summary>Reads and writes one identity for an SDK request, and nothing else.</summary>
 public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> dbFactory, TimeProvider clock)
 {
+    // Compiled once: every SDK identity call runs it, and translating it each time (cache lookup, parameter
+    // extraction from the expression tree) cost more than the query on SQLite.
+    private static readonly Func<FlagDashboardDbContext, int, string, CancellationToken, Task<StoredIdentity?>> FindIdentity =
+        EF.CompileAsyncQuery((FlagDashboardDbContext db, int environmentId, string identifier, CancellationToken cancellationToken) =>
+            db.Identities.AsNoTracking()
+                .Where(i => i.EnvironmentId == environmentId && i.Identifier == identifier)
+                .Select(i => new StoredIdentity(
+                    i.Id,
+                    i.Traits.OrderBy(t => t.Id).Select(t => new SdkTrait(t.Key, t.Value, false)).ToList(),
+                    db.FeatureStates.Where(s => s.IdentityId == i.Id).Select(s => new StoredOverride(s, s.Feature!.Name)).ToList()))
+                .SingleOrDefault());
+
+    private sealed record StoredIdentity(int Id, List<SdkTrait> Traits, List<StoredOverride> Overrides);
+
+    private sealed record StoredOverride(FeatureState State, string FeatureName);
+
     /// <summary>
     /// Applies an SDK's traits to an identity and returns what to evaluate it with. Unless
     /// <paramref name="transient"/>, a missing identity is created and non-transient traits are stored;
@@ -64,27 +75,43 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
     private async Task<SdkIdentity> IdentifyOnceAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // One read, untracked: most SDK calls find the identity as it was and write nothing.
-        var stored = await db.Identities.AsNoTracking()
-            .Where(i => i.EnvironmentId == environmentId && i.Identifier == identifier)
-            .Select(i => new
-            {
-                i.Id,
-                Traits = i.Traits.OrderBy(t => t.Id).ToList(),
-                Overrides = db.FeatureStates.Where(s => s.IdentityId == i.Id).Select(s => new { State = s, FeatureName = s.Feature!.Name }).ToList(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+        // One read, untracked, straight into the answer's traits: most SDK calls find the identity as it
+        // was and write nothing, so its traits go from the query to the answer without a copy.
+        var stored = await FindIdentity(db, environmentId, identifier, cancellationToken);
 
         var storedTraits = stored?.Traits ?? [];
         var identityId = stored?.Id;
         if (!transient)
         {
-            (identityId, storedTraits) = await StoreAsync(db, environmentId, identifier, stored?.Id, storedTraits, traits.Where(t => !t.Transient).ToList(), cancellationToken);
+            (identityId, storedTraits) = await StoreAsync(db, environmentId, identifier, stored?.Id, storedTraits, traits, cancellationToken);
         }
 
-        var result = storedTraits.Select(t => new SdkTrait(t.Key, t.Value)).ToList();
-        foreach (var trait in transient ? traits : traits.Where(t => t.Transient))
+        IReadOnlyList<FeatureContext> overrides = stored?.Overrides is { Count: > 0 } found
+            ? [.. found.Select(o => EnvironmentContextMapper.IdentityOverride(o.State, o.FeatureName))]
+            : [];
+        return new SdkIdentity(identityId, identifier, Overlay(storedTraits, traits, transient), overrides);
+    }
+
+    /// <summary>
+    /// The stored traits, then the request's transient ones (every one of a transient identity) in place of any
+    /// of the same key. Without any such trait, the stored list itself.
+    /// </summary>
+    internal static List<SdkTrait> Overlay(List<SdkTrait> stored, IReadOnlyList<TraitInput> requested, bool transient)
+    {
+        if (!transient && !AnyTransient(requested))
         {
+            return stored;
+        }
+
+        var result = new List<SdkTrait>(stored.Count + requested.Count);
+        result.AddRange(stored);
+        foreach (var trait in requested)
+        {
+            if (!transient && !trait.Transient)
+            {
+                continue;
+            }
+
             result.RemoveAll(t => t.Key == trait.Key);
             if (!trait.Value.IsNone)
             {
@@ -92,27 +119,55 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
             }
         }
 
-        return new SdkIdentity(
-            identityId,
-            identifier,
-            result,
-            (stored?.Overrides ?? []).Select(o => EnvironmentContextMapper.IdentityOverride(o.State, o.FeatureName)).ToList());
+        return result;
     }
 
-    /// <summary>Creates the identity when missing and applies the traits that differ; returns its traits afterwards.</summary>
-    private async Task<(int IdentityId, List<Trait> Traits)> StoreAsync(
-        FlagDashboardDbContext db, int environmentId, string identifier, int? identityId, List<Trait> current, IReadOnlyList<TraitInput> changes, CancellationToken cancellationToken)
+    private static bool AnyTransient(IReadOnlyList<TraitInput> traits)
     {
-        var traits = current.ToList();
+        for (var i = 0; i < traits.Count; i++)
+        {
+            if (traits[i].Transient)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Creates the identity when missing and applies the request's stored (non-transient) traits that differ;
+    /// returns its traits afterwards. A returning identity whose traits are as sent writes and reads nothing more.
+    /// </summary>
+    private async Task<(int IdentityId, List<SdkTrait> Traits)> StoreAsync(
+        FlagDashboardDbContext db, int environmentId, string identifier, int? identityId, List<SdkTrait> current, IReadOnlyList<TraitInput> changes, CancellationToken cancellationToken)
+    {
+        if (identityId is { } unchanged && !Differs(current, changes))
+        {
+            return (unchanged, current);
+        }
+
         Identity? created = null;
+        List<Trait> traits;
         if (identityId is null)
         {
             created = new Identity { EnvironmentId = environmentId, Identifier = identifier, CreatedAt = clock.GetUtcNow() };
             db.Identities.Add(created);
+            traits = [];
+        }
+        else
+        {
+            // Tracked this time: some of them change.
+            traits = await db.Traits.Where(t => t.IdentityId == identityId).OrderBy(t => t.Id).ToListAsync(cancellationToken);
         }
 
         foreach (var change in changes)
         {
+            if (change.Transient)
+            {
+                continue;
+            }
+
             var index = traits.FindIndex(t => t.Key == change.Key);
             var existing = index >= 0 ? traits[index] : null;
             if (change.Value.IsNone)
@@ -132,7 +187,6 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
             else if (existing.Value != change.Value)
             {
                 existing.Value = change.Value;
-                db.Traits.Update(existing);
             }
         }
 
@@ -141,6 +195,32 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return (created?.Id ?? identityId!.Value, traits);
+        var result = new List<SdkTrait>(traits.Count);
+        foreach (var trait in traits)
+        {
+            result.Add(new SdkTrait(trait.Key, trait.Value));
+        }
+
+        return (created?.Id ?? identityId!.Value, result);
+    }
+
+    /// <summary>True when applying <paramref name="changes"/> in order would change <paramref name="current"/>.</summary>
+    private static bool Differs(List<SdkTrait> current, IReadOnlyList<TraitInput> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (change.Transient)
+            {
+                continue;
+            }
+
+            var existing = current.Find(t => t.Key == change.Key);
+            if (change.Value.IsNone ? existing is not null : existing is null || existing.Value != change.Value)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FlagDashboard.Core.Engine;
 
 namespace FlagDashboard.Core.Segments;
 
@@ -110,7 +111,8 @@ public static partial class RuleValidator
     {
         try
         {
-            _ = new Regex(TranslatePython(pattern), RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            // The engine's own reading of Python syntax ((?P<n>, (?P=n), \Z, {,n}), so what it accepts is what runs.
+            _ = new Regex(PythonRegex.Translate(pattern), RegexOptions.None, TimeSpan.FromMilliseconds(100));
             return null;
         }
         catch (ArgumentException exception)
@@ -118,9 +120,6 @@ public static partial class RuleValidator
             return $"Not a valid regular expression: {exception.Message}";
         }
     }
-
-    private static string TranslatePython(string pattern) =>
-        pattern.Replace("(?P<", "(?<", StringComparison.Ordinal).Replace("\\Z", "\\z", StringComparison.Ordinal);
 
     [GeneratedRegex(@"\A(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\z")]
     private static partial Regex SemVerPattern();

@@ -45,7 +45,14 @@ public sealed class AdminApiFixture : IAsyncLifetime
         GlobexKey = await CreateKeyAsync("Globex");
     }
 
-    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // Null when the start failed: that failure is the one to report, not a second one from the clean-up.
+        if (App is { } app)
+        {
+            await app.DisposeAsync();
+        }
+    }
 
     /// <summary>A client acting for Acme (or for the organisation of the key given; none for no key).</summary>
     public HttpClient Client(string? key = "acme")

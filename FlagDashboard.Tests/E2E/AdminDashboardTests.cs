@@ -52,18 +52,14 @@ public sealed class AdminDashboardTests : BrowserTest
         // The SDK API answers the identity from the same data within a second.
         using var sdk = App.CreateClient();
         sdk.DefaultRequestHeaders.Add("X-Environment-Key", ClientKey);
-        string? value = null;
-        for (var attempt = 0; attempt < 20 && value != "gold"; attempt++)
+        await Eventually.GetAsync(async () =>
         {
             var response = await sdk.PostAsJsonAsync(new Uri(App.BaseAddress, "api/v1/identities/"),
                 new { identifier = "vip-1", traits = new[] { new { trait_key = "tier", trait_value = "vip" } } }, Cancel);
             response.EnsureSuccessStatusCode();
             var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!;
-            value = body["flags"]!.AsArray().Single(f => f!["feature"]!["name"]!.GetValue<string>() == "color_scheme")!["feature_state_value"]!.GetValue<string>();
-            await Task.Delay(value == "gold" ? 0 : 250, Cancel);
-        }
-
-        Assert.Equal("gold", value);
+            return body["flags"]!.AsArray().Single(f => f!["feature"]!["name"]!.GetValue<string>() == "color_scheme")!["feature_state_value"]!.GetValue<string>();
+        }, value => value == "gold", "the SDK to answer the segment override's value");
 
         await AdminPages.FillAsync(page.Locator("input[data-testid=test-identifier]"), "vip-2");
         await AdminPages.FillAsync(page.Locator("input[data-testid=test-trait-key]"), "tier");
@@ -108,14 +104,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await ciRow.GetByTestId("revoke-server-side-key").ClickAsync();
         await admin.ConfirmAsync("Revoke");
         await Assertions.Expect(ciRow).ToContainTextAsync("revoked");
-        var status = 200;
-        for (var attempt = 0; attempt < 20 && status == 200; attempt++)
-        {
-            await Task.Delay(250, Cancel);
-            status = await FlagsStatusAsync(ciKey);
-        }
-
-        Assert.Equal(403, status);
+        await Eventually.GetAsync(() => FlagsStatusAsync(ciKey), status => status == 403, "the revoked key to be refused");
 
         await table.Locator("tr", new() { HasText = "Staging copy" }).GetByTestId("delete-environment").ClickAsync();
         await admin.ConfirmAsync("Delete");
@@ -211,14 +200,7 @@ public sealed class AdminDashboardTests : BrowserTest
 
         await web.Locator("input[data-testid=hide-disabled-flags]").UncheckAsync();
         await Assertions.Expect(admin.SnackbarSaying("SDKs receive every flag of Web again")).ToBeVisibleAsync();
-        var served = false;
-        for (var attempt = 0; attempt < 20 && !served; attempt++)
-        {
-            await Task.Delay(250, Cancel);
-            served = (await FlagNamesAsync()).Contains("dark_mode");
-        }
-
-        Assert.True(served, "dark_mode (disabled) is still hidden from SDKs");
+        await Eventually.TrueAsync(async () => (await FlagNamesAsync()).Contains("dark_mode"), "dark_mode (disabled) to be served to SDKs");
 
         await web.GetByTestId("rename-project").ClickAsync();
         await admin.AnswerNameDialogAsync("Web shop", pressEnter: true);
@@ -234,14 +216,7 @@ public sealed class AdminDashboardTests : BrowserTest
         await Assertions.Expect(page.GetByTestId("empty-state")).ToContainTextAsync("No projects yet");
         await Assertions.Expect(page.GetByTestId("project-picker")).Not.ToContainTextAsync("Web");
         // The SDK API forgets the deleted project's environment on its next look at the database.
-        var status = 200;
-        for (var attempt = 0; attempt < 40 && status == 200; attempt++)
-        {
-            status = await FlagsStatusAsync(ClientKey);
-            await Task.Delay(status == 200 ? 250 : 0, Cancel);
-        }
-
-        Assert.Equal(403, status);
+        await Eventually.GetAsync(() => FlagsStatusAsync(ClientKey), status => status == 403, "the SDK API to refuse the deleted project's key");
     }
 
     private async Task<List<string>> FlagNamesAsync()

@@ -14,6 +14,8 @@ public static class Browser
             throw new InvalidOperationException($"{ChromiumPath} is missing: the README's test command installs Debian's chromium package.");
         }
 
+        // A page that renders later on a busy machine is still right: assertions wait as long as Eventually does.
+        Assertions.SetDefaultExpectTimeout((float)Eventually.Deadline.TotalMilliseconds);
         var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

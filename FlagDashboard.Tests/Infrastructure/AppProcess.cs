@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 namespace FlagDashboard.Tests.Infrastructure;
 
 /// <summary>
-/// The real FlagDashboard executable, started as its own process on a free loopback port with a fresh data
-/// directory, and stopped (and its data removed) at the end.
+/// The real FlagDashboard executable, started as its own process on loopback port 0 (the port it got is read from
+/// its "Now listening on" line) with a fresh data directory, and stopped (and its data removed) at the end.
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
@@ -18,14 +18,17 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private bool _keepData;
 
-    private AppProcess(Process process, Uri baseAddress, string dataDirectory)
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(3);
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Uri? _baseAddress;
+
+    private AppProcess(Process process, string dataDirectory)
     {
         _process = process;
-        BaseAddress = baseAddress;
         DataDirectory = dataDirectory;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("The app has not said where it listens yet.");
 
     public string DataDirectory { get; }
 
@@ -43,12 +46,11 @@ public sealed class AppProcess : IAsyncDisposable
     /// <param name="dataDirectory">An existing data directory, to start again on the data of an earlier run.</param>
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null)
     {
-        var port = FreePort();
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "flagdashboard-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { AppPaths.AppAssembly, "--urls", $"http://127.0.0.1:{port}" },
+            ArgumentList = { AppPaths.AppAssembly, "--urls", "http://127.0.0.1:0" },
             WorkingDirectory = AppPaths.AppProjectDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -56,20 +58,22 @@ public sealed class AppProcess : IAsyncDisposable
         };
         start.Environment["Database__DataDirectory"] = dataDirectory;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The address is read from the host's start-up line, so that line must be logged whatever a test sets.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start FlagDashboard.");
-        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);
+        var app = new AppProcess(process, dataDirectory);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            await app.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+            await app.WaitUntilHealthyAsync(StartDeadline);
         }
         catch
         {
@@ -142,36 +146,63 @@ public sealed class AppProcess : IAsyncDisposable
         {
             _log.AppendLine(line);
         }
+
+        var listening = ListeningLine.Match(line);
+        if (listening.Success && _baseAddress is null)
+        {
+            _baseAddress = new Uri(listening.Groups["address"].Value.TrimEnd('/') + "/");
+            _listening.TrySetResult(_baseAddress);
+        }
     }
 
+    private static readonly System.Text.RegularExpressions.Regex ListeningLine =
+        new(@"Now listening on: (?<address>http://127\.0\.0\.1:\d+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Waits for the app to listen and answer /health with 200; a slow answer is asked again, not given up on.</summary>
     private async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
+        using (var stopWaiting = new CancellationTokenSource(timeout))
+        {
+            var exited = _process.WaitForExitAsync(stopWaiting.Token);
+            var first = await Task.WhenAny(_listening.Task, exited);
+            if (first != _listening.Task)
+            {
+                throw _process.HasExited ? Exited() : new TimeoutException($"FlagDashboard did not say where it listens within {timeout}:\n{Log}");
+            }
+
+            await stopWaiting.CancelAsync();
+        }
+
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"FlagDashboard exited with code {_process.ExitCode}:\n{Log}");
+                throw Exited();
             }
 
+            using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
-                if ((await client.GetAsync("health")).StatusCode == HttpStatusCode.OK)
+                using var response = await client.GetAsync("health", attempt.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
-                // Not listening yet.
+                // Not answering yet, or too slowly on a busy machine: ask again until the deadline.
             }
 
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"FlagDashboard did not answer /health within {timeout}:\n{Log}");
+        throw new TimeoutException($"FlagDashboard did not answer /health with 200 within {timeout}:\n{Log}");
     }
+
+    private InvalidOperationException Exited() => new($"FlagDashboard exited with code {_process.ExitCode}:\n{Log}");
 
     public static int FreePort()
     {

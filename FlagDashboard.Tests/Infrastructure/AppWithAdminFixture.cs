@@ -18,5 +18,12 @@ public sealed class AppWithAdminFixture : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // Null when the start failed: that failure is the one to report, not a second one from the clean-up.
+        if (App is { } app)
+        {
+            await app.DisposeAsync();
+        }
+    }
 }

@@ -29,6 +29,22 @@ public sealed class LoadBalancer : IAsyncDisposable
     public static async Task<LoadBalancer> StartAsync(Uri first, Uri second)
     {
         Assert.SkipUnless(File.Exists(NginxPath), $"{NginxPath} is missing: scripts/test.sh installs Debian's nginx package.");
+        // nginx cannot listen on port 0 and say which port it got: a free port is picked, and picked again when
+        // another process took it in between.
+        for (var attempt = 1; ; attempt++)
+        {
+            var balancer = await TryStartAsync(first, second);
+            if (await balancer.WaitListeningAsync() || attempt == 3)
+            {
+                return balancer;
+            }
+
+            await balancer.DisposeAsync();
+        }
+    }
+
+    private static async Task<LoadBalancer> TryStartAsync(Uri first, Uri second)
+    {
         var directory = Path.Combine(Path.GetTempPath(), "flagdashboard-tests", $"nginx-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         var port = AppProcess.FreePort();
@@ -63,34 +79,36 @@ public sealed class LoadBalancer : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        var balancer = new LoadBalancer(process, directory, new Uri($"http://127.0.0.1:{port}/"));
-        await balancer.WaitListeningAsync(port);
-        return balancer;
+        return new LoadBalancer(process, directory, new Uri($"http://127.0.0.1:{port}/"));
     }
 
-    private async Task WaitListeningAsync(int port)
+    /// <summary>True once nginx accepts connections; false if it exited because its port was taken.</summary>
+    private async Task<bool> WaitListeningAsync()
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        var deadline = DateTime.UtcNow + Eventually.Deadline;
+        while (true)
         {
             if (_process.HasExited)
             {
+                if (ErrorLog.Contains("Address already in use", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
                 throw new InvalidOperationException($"nginx exited with {_process.ExitCode}:\n{await _process.StandardError.ReadToEndAsync()}{ErrorLog}");
             }
 
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return;
+                await client.ConnectAsync("127.0.0.1", BaseAddress.Port);
+                return true;
             }
-            catch (SocketException)
+            catch (SocketException) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }
         }
-
-        throw new TimeoutException($"nginx did not listen on {port}:\n{ErrorLog}");
     }
 
     public async ValueTask DisposeAsync()

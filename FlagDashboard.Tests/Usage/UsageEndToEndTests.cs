@@ -35,12 +35,9 @@ public sealed class UsageEndToEndTests
         Assert.Equal(HttpStatusCode.OK, analytics.StatusCode);
 
         using var admin = AdminClient(app, apiKey);
-        JsonNode? byResource = null;
-        for (var attempt = 0; attempt < 50 && byResource?["total"]?.GetValue<long>() != 11; attempt++)
-        {
-            await Task.Delay(200, Cancel);
-            byResource = JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?metric=api_calls&scope=environment&id={environmentId}&group=resource", Cancel));
-        }
+        var byResource = await Eventually.GetAsync(
+            async () => JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?metric=api_calls&scope=environment&id={environmentId}&group=resource", Cancel))!,
+            series => series["total"]?.GetValue<long>() == 11, "the flusher to store the 11 calls");
 
         var byStatus = JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?scope=environment&id={environmentId}&group=status&window=1m&from={Iso(-60)}&to={Iso(1)}", Cancel))!;
         var flags = JsonNode.Parse(await admin.GetStringAsync($"api/usage/flags?environment={environmentId}", Cancel))!.AsArray();

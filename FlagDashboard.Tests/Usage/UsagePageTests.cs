@@ -137,14 +137,9 @@ public sealed class UsagePageTests : BrowserTest
         Assert.True(key.ExitCode == 0, key.Error);
         using var admin = App.CreateClient();
         admin.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Api-Key {key.Output.TrimEnd().Split('\n')[^1]}");
-        long total = -1;
-        for (var attempt = 0; attempt < 50 && total != expected; attempt++)
-        {
-            await Task.Delay(200, Cancel);
-            total = JsonNode.Parse(await admin.GetStringAsync("api/usage/series?metric=api_calls&scope=organisation", Cancel))!["total"]!.GetValue<long>();
-        }
-
-        Assert.Equal(expected, total);
+        await Eventually.GetAsync(
+            async () => JsonNode.Parse(await admin.GetStringAsync("api/usage/series?metric=api_calls&scope=organisation", Cancel))!["total"]!.GetValue<long>(),
+            total => total == expected, $"the flusher to store {expected} calls");
     }
 
     private sealed class UsagePage(IPage page)

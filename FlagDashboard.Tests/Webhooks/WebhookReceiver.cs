@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FlagDashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,13 +10,15 @@ using Microsoft.Extensions.Logging;
 
 namespace FlagDashboard.Tests.Webhooks;
 
-public sealed record ReceivedWebhook(string Body, byte[] RawBody, string? Signature, string? ContentType);
+/// <param name="ArrivedAt">A <see cref="System.Diagnostics.Stopwatch"/> timestamp, to order events, never to bound them.</param>
+public sealed record ReceivedWebhook(string Body, byte[] RawBody, string? Signature, string? ContentType, long ArrivedAt);
 
 /// <summary>A webhook receiver on a loopback port that records what it gets; it can fail the first requests or never answer.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
+    private readonly ConcurrentQueue<long> _abandoned = new();
     private int _failuresLeft;
 
     private WebhookReceiver(WebApplication app, int failFirst, bool hang)
@@ -27,10 +30,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
             var raw = buffer.ToArray();
-            _received.Enqueue(new ReceivedWebhook(System.Text.Encoding.UTF8.GetString(raw), raw, context.Request.Headers["X-Flagsmith-Signature"].FirstOrDefault(), context.Request.ContentType));
+            _received.Enqueue(new ReceivedWebhook(System.Text.Encoding.UTF8.GetString(raw), raw, context.Request.Headers["X-Flagsmith-Signature"].FirstOrDefault(), context.Request.ContentType, System.Diagnostics.Stopwatch.GetTimestamp()));
             if (hang)
             {
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    _abandoned.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+                    throw;
+                }
             }
 
             return Interlocked.Decrement(ref _failuresLeft) >= 0 ? Results.StatusCode(503) : Results.Ok();
@@ -40,6 +51,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
+
+    /// <summary>When the sender gave up on a hanging request (Stopwatch timestamps).</summary>
+    public IReadOnlyList<long> Abandoned => [.. _abandoned];
 
     public static async Task<WebhookReceiver> StartAsync(int failFirst = 0, bool hang = false)
     {
@@ -53,16 +67,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     /// <summary>Waits until at least <paramref name="count"/> requests have arrived.</summary>
-    public async Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(int count, TimeSpan timeout)
+    public async Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(int count)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (_received.Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-
-        Assert.True(_received.Count >= count, $"Expected {count} webhook requests within {timeout}, got {_received.Count}.");
+        await Eventually.GetAsync(() => Task.FromResult(_received.Count), received => received >= count, $"{count} webhook requests");
         return Received;
+    }
+
+    /// <summary>Waits until the sender has given up on at least <paramref name="count"/> hanging requests.</summary>
+    public async Task<IReadOnlyList<long>> WaitForAbandonedAsync(int count)
+    {
+        await Eventually.GetAsync(() => Task.FromResult(_abandoned.Count), abandoned => abandoned >= count, $"{count} hanging requests to be given up");
+        return Abandoned;
     }
 
     public async ValueTask DisposeAsync()

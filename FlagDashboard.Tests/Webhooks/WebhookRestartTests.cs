@@ -32,7 +32,7 @@ public sealed class WebhookRestartTests
 
         await using var second = await AppProcess.StartAsync(new Dictionary<string, string>(settings) { ["Webhooks__PollInterval"] = "00:00:00.100" }, dataDirectory);
 
-        var received = await receiver.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        var received = await receiver.WaitForAsync(1);
         Assert.Equal("kept", JsonNode.Parse(received[0].Body)!["data"]!["new_state"]!.Str("value"));
     }
 

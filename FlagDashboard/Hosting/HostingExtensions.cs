@@ -126,6 +126,7 @@ public static class HostingExtensions
         app.MapUsageApi();
         app.MapRealtimeApi();
         app.StartRealtimeHub();
+        app.MapHealthDetail();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

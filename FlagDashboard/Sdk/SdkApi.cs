@@ -184,34 +184,21 @@ public static class SdkApi
 
     private static IResult IdentityAnswer(HttpContext http, SdkCaller caller, SdkIdentity identity)
     {
-        var environment = caller.Environment;
-        var result = environment.Engine.Evaluate(identity.ToContext(environment.Data.ClientKey), identity.Overrides);
-        var answer = SdkEnvironment.Serialize(writer =>
+        http.Response.Headers[UpdatedAtHeaderName] = caller.Environment.UpdatedAtHeader;
+        return new IdentityAnswerResult(caller.Environment, identity);
+    }
+
+    /// <summary>The identity answer, evaluated and written straight into the response's buffers (no copy of the JSON).</summary>
+    private sealed class IdentityAnswerResult(SdkEnvironment environment, SdkIdentity identity) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            writer.WriteStartObject();
-            writer.WriteString("identifier", identity.Identifier);
-            writer.WritePropertyName("flags");
-            environment.WriteFlags(writer, result, identity.IdentityId);
-            writer.WriteStartArray("traits");
-            foreach (var trait in identity.Traits)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("trait_key", trait.Key);
-                writer.WritePropertyName("trait_value");
-                trait.Value.WriteTo(writer);
-                if (trait.Transient)
-                {
-                    writer.WriteBoolean("transient", true);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
-        http.Response.Headers[UpdatedAtHeaderName] = environment.UpdatedAtHeader;
-        return TypedResults.Bytes(answer, "application/json");
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json";
+            environment.WriteIdentityAnswer(response.BodyWriter, identity);
+            return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+        }
     }
 
     private static IResult TraitsAnswer(SdkTrait trait, string identifier) =>

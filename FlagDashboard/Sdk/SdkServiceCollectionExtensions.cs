@@ -1,6 +1,7 @@
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Sdk;
 using FlagDashboard.Core.Usage;
+using FlagDashboard.Hosting;
 
 namespace FlagDashboard.Sdk;
 
@@ -14,6 +15,7 @@ internal static class SdkServiceCollectionExtensions
         services.AddSingleton<SdkEnvironmentStore>();
         services.AddSingleton<SdkIdentityStore>();
         services.AddSingleton<RealtimeHub>();
+        services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
         if (provider == DatabaseProvider.Postgres)
         {
             services.AddHostedService<EnvironmentChangeListener>();

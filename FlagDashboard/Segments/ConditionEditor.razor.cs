@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Engine;
 using FlagDashboard.Core.Segments;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
@@ -24,12 +25,34 @@ public partial class ConditionEditor
     public EventCallback Changed { get; set; }
 
     private string _item = "";
+    private string? _checkedPattern;
+    private bool _needsBacktracking;
 
     private string? PropertyError => ErrorOf("property");
 
     private string? OperatorError => ErrorOf("operator");
 
     private string? ValueError => ErrorOf("value");
+
+    /// <summary>True for a valid REGEX pattern that only the backtracking engine runs (checked once per pattern, not per render).</summary>
+    private bool NeedsBacktracking
+    {
+        get
+        {
+            if (Condition.Operator != Operators.Regex)
+            {
+                return false;
+            }
+
+            if (!string.Equals(_checkedPattern, Condition.Value, StringComparison.Ordinal))
+            {
+                _checkedPattern = Condition.Value;
+                _needsBacktracking = PythonRegex.NeedsBacktracking(Condition.Value);
+            }
+
+            return _needsBacktracking;
+        }
+    }
 
     private string? ErrorOf(string field) => Errors.TryGetValue($"{Path}.{field}", out var messages) ? string.Join(" ", messages) : null;
 
