@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace FlagDashboard.Usage;
 
 /// <summary>
-/// Flushes usage counts to the store every <see cref="UsageOptions.FlushInterval"/>, prunes the embedded
-/// store by its retention every hour, and flushes once more when the app stops.
+/// Flushes usage counts to the store every <see cref="UsageOptions.FlushInterval"/>, rolls the embedded
+/// store's closed windows up after each flush and prunes it by its retention every hour, and flushes once
+/// more when the app stops.
 /// </summary>
 internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IOptions<UsageOptions> options, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
 {
@@ -30,10 +31,15 @@ internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IO
                     logger.LogError(exception, "Flushing usage counts failed");
                 }
 
-                if (store is EmbeddedUsageStore embedded && clock.GetUtcNow() >= nextPrune)
+                if (store is EmbeddedUsageStore embedded)
                 {
-                    nextPrune = clock.GetUtcNow() + PruneInterval;
-                    await PruneAsync(embedded, stoppingToken);
+                    // A write rolls up what it finds due; with no traffic, windows still close.
+                    await RollUpAsync(embedded, stoppingToken);
+                    if (clock.GetUtcNow() >= nextPrune)
+                    {
+                        nextPrune = clock.GetUtcNow() + PruneInterval;
+                        await PruneAsync(embedded, stoppingToken);
+                    }
                 }
             }
         }
@@ -56,6 +62,18 @@ internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IO
         catch (OperationCanceledException)
         {
             logger.LogError("The shutdown timeout ended the last usage flush; {PendingCount} counts were not written", flushing.PendingCount);
+        }
+    }
+
+    private async Task RollUpAsync(EmbeddedUsageStore embedded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await embedded.RollUpAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Rolling usage windows up failed; the next flush tries again");
         }
     }
 

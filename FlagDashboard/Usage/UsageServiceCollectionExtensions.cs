@@ -17,8 +17,6 @@ internal static class UsageServiceCollectionExtensions
         }
 
         services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.Windows.OneMinuteUpTo > TimeSpan.Zero && o.Windows.FifteenMinutesUpTo > o.Windows.OneMinuteUpTo,
-                "Usage:Windows: OneMinuteUpTo must be positive and less than FifteenMinutesUpTo.")
             .Validate(o => UsageWindows.All.All(w => o.Retention.For(w) > TimeSpan.Zero), "Usage:Retention: every retention must be positive.")
             .ValidateOnStart();
         services.AddOptions<InfluxUsageOptions>().BindConfiguration(InfluxUsageOptions.SectionName);

@@ -24,7 +24,7 @@ internal static class InfluxLineProtocol
     {
         var line = new StringBuilder(160).Append(InfluxFlux.FlagEvaluations);
         Tag(line, "environment", InfluxFlux.Id(key.EnvironmentId));
-        Tag(line, "feature", key.FeatureName);
+        Tag(line, "feature", InfluxFlux.Id(key.FeatureId));
         Tag(line, "instance", instance);
         Tag(line, "organisation", InfluxFlux.Id(key.OrganisationId));
         Tag(line, "project", InfluxFlux.Id(key.ProjectId));

@@ -206,6 +206,43 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
         return InfluxUsageLines.FromTables(tables, query);
     }
 
+    public async Task<IReadOnlyList<UsageTotal>> TotalsAsync(UsageQuery query, CancellationToken cancellationToken)
+    {
+        var groupTag = InfluxFlux.GroupTag(query.Metric, query.Grouping);
+        var tables = await _client.GetQueryApi().QueryAsync(InfluxFlux.Totals(_options, query), _options.Organisation, cancellationToken);
+        return tables.SelectMany(t => t.Records)
+            .Select(r => new UsageTotal(
+                groupTag is null ? UsageGrid.TotalKey : r.GetValueByKey(groupTag)?.ToString() ?? InfluxLineProtocol.Unknown,
+                r.GetValue() is { } value ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0))
+            .Where(t => t.Count != 0)
+            .GroupBy(t => t.Key, StringComparer.Ordinal)
+            .Select(g => new UsageTotal(g.Key, g.Sum(t => t.Count)))
+            .OrderByDescending(t => t.Count).ThenBy(t => t.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<FeatureLastEvaluation>> LastEvaluationsAsync(int organisationId, int projectId, CancellationToken cancellationToken)
+    {
+        var last = new Dictionary<(int, int), DateTimeOffset>();
+        foreach (var window in new[] { UsageWindow.OneMinute, UsageWindow.OneHour })
+        {
+            var flux = InfluxFlux.LastEvaluations(_options, window, Retention(window), organisationId, projectId);
+            foreach (var record in (await _client.GetQueryApi().QueryAsync(flux, _options.Organisation, cancellationToken)).SelectMany(t => t.Records))
+            {
+                // Points from before evaluations were tagged by id carry a name: they have no id to report.
+                if (int.TryParse(record.GetValueByKey("feature")?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var feature)
+                    && int.TryParse(record.GetValueByKey("environment")?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var environment)
+                    && record.GetTime() is { } time)
+                {
+                    var at = time.ToDateTimeOffset();
+                    last[(feature, environment)] = last.TryGetValue((feature, environment), out var seen) && seen > at ? seen : at;
+                }
+            }
+        }
+
+        return last.Select(l => new FeatureLastEvaluation(l.Key.Item1, l.Key.Item2, l.Value)).OrderBy(l => l.FeatureId).ThenBy(l => l.EnvironmentId).ToList();
+    }
+
     public void Dispose() => _client.Dispose();
 
     internal long NextTimestamp(DateTimeOffset minute)
@@ -257,6 +294,7 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
         return _organisationId = organisation.Id;
     }
 
+    /// <summary>The 1-day window is read from the 1-hour bucket, so it is kept as long.</summary>
     public TimeSpan Retention(UsageWindow window) => window switch
     {
         UsageWindow.OneMinute => _options.OneMinuteRetention,

@@ -9,23 +9,23 @@ public sealed class InfluxFluxTests
     private static readonly DateTimeOffset To = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
     private static readonly InfluxUsageOptions Options = new() { Url = "http://127.0.0.1:8086", Token = "t", Organisation = "acme" };
 
-    private static readonly string[] QueryPipeline = ["from", "range", "filter", "filter", "group", "aggregateWindow", "fill", "yield"];
+    private static readonly string[] QueryPipeline = ["from", "range", "filter", "aggregateWindow", "group", "sum", "group", "yield"];
 
     [Fact]
     public async Task EveryChartQueryParsesWithoutErrorsAsOnePipeline()
     {
         var queries = (
             from window in Enum.GetValues<UsageWindow>()
-            from shape in new (UsageMetric Metric, UsageGrouping Grouping, string? Feature)[]
+            from shape in new (UsageMetric Metric, UsageGrouping Grouping, int? Feature)[]
             {
                 (UsageMetric.ApiCalls, UsageGrouping.None, null),
                 (UsageMetric.ApiCalls, UsageGrouping.Resource, null),
                 (UsageMetric.ApiCalls, UsageGrouping.Status, null),
                 (UsageMetric.ApiCalls, UsageGrouping.Environment, null),
                 (UsageMetric.FlagEvaluations, UsageGrouping.Feature, null),
-                (UsageMetric.FlagEvaluations, UsageGrouping.Environment, "banner"),
+                (UsageMetric.FlagEvaluations, UsageGrouping.Environment, 12),
             }
-            select InfluxFlux.Query(Options, new UsageQuery(shape.Metric, 1, 2, 3, shape.Feature, To.AddDays(-7), To, window, shape.Grouping))).ToList();
+            select InfluxFlux.Query(Options, new UsageQuery(shape.Metric, 1, 2, 3, shape.Feature, To.AddDays(-7), To, window, shape.Grouping) { LegacyFeatureName = shape.Feature is null ? null : "banner" })).ToList();
 
         var parsed = await FluxParser.ParseAsync(queries);
 
@@ -60,7 +60,7 @@ public sealed class InfluxFluxTests
     [InlineData("new\nline \"and\" tab\t")]
     public async Task AFeatureNameThatLooksLikeFluxStaysOneStringLiteral(string feature)
     {
-        var query = InfluxFlux.Query(Options, new UsageQuery(UsageMetric.FlagEvaluations, 1, 2, 3, feature, To.AddHours(-1), To, UsageWindow.OneMinute, UsageGrouping.Environment));
+        var query = InfluxFlux.Query(Options, new UsageQuery(UsageMetric.FlagEvaluations, 1, 2, 3, 12, To.AddHours(-1), To, UsageWindow.OneMinute, UsageGrouping.Environment) { LegacyFeatureName = feature });
 
         var parsed = Assert.Single(await FluxParser.ParseAsync(query));
 
