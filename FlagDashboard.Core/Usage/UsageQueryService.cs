@@ -50,6 +50,11 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
             throw new ValidationException("step", "The step must be a whole number of windows.");
         }
 
+        if (request.Window is { } window && request.From < clock.GetUtcNow() - store.Retention(window))
+        {
+            throw new ValidationException("window", $"{window.Label()} windows are kept for {store.Retention(window).TotalDays:0.##} days; 'from' is earlier than that.");
+        }
+
         var plan = UsageSteps.Choose(request.From, request.To, clock.GetUtcNow(), store.Retention, request.Window, request.Step);
         if (plan.Points > MaxPointsPerLine)
         {

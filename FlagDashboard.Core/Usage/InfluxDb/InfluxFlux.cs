@@ -67,18 +67,17 @@ internal static class InfluxFlux
     /// step right after the filter (InfluxDB pushes that down to storage, one sum per series and step), and
     /// only then the grouping: the per-series sums of one step and group are added up. <c>timeSrc: "_start"</c>
     /// stamps each point with its step's start (the default is the stop). Steps without counts are left out
-    /// and read as 0.
+    /// and read as 0. From <paramref name="liveFrom"/> on, where the window's task has not run yet, the raw
+    /// bucket is read instead, so the chart is live.
     /// </summary>
-    public static string Query(InfluxUsageOptions options, UsageQuery query)
+    public static string Query(InfluxUsageOptions options, UsageQuery query, DateTimeOffset? liveFrom = null)
     {
         var groupTag = GroupTag(query.Metric, query.Grouping);
         var columns = groupTag is null ? "[\"_time\"]" : $"[\"_time\", {String(groupTag)}]";
         var regroup = groupTag is null ? "group()" : $"group(columns: [{String(groupTag)}])";
+        var window = $"aggregateWindow(every: {Duration(query.StepLength)}, fn: sum, createEmpty: false, timeSrc: \"_start\")";
         return $"""
-            from(bucket: {String(Bucket(options, query.Window))})
-                |> range(start: {Time(query.From)}, stop: {Time(query.To)})
-                |> filter(fn: (r) => {Filter(query)})
-                |> aggregateWindow(every: {Duration(query.StepLength)}, fn: sum, createEmpty: false, timeSrc: "_start")
+            {Source(options, query, liveFrom, window)}
                 |> group(columns: {columns})
                 |> sum()
                 |> {regroup}
@@ -88,22 +87,50 @@ internal static class InfluxFlux
 
     /// <summary>
     /// One sum per group over the whole range: <c>sum()</c> right after the filter (pushed down: one value per
-    /// series), then the series of a group are added up.
+    /// series), then the series of a group are added up. The raw bucket serves the live part as in <see cref="Query"/>.
     /// </summary>
-    public static string Totals(InfluxUsageOptions options, UsageQuery query)
+    public static string Totals(InfluxUsageOptions options, UsageQuery query, DateTimeOffset? liveFrom = null)
     {
         var groupTag = GroupTag(query.Metric, query.Grouping);
         var regroup = groupTag is null ? "group()" : $"group(columns: [{String(groupTag)}])";
         return $"""
-            from(bucket: {String(Bucket(options, query.Window))})
-                |> range(start: {Time(query.From)}, stop: {Time(query.To)})
-                |> filter(fn: (r) => {Filter(query)})
-                |> sum()
+            {Source(options, query, liveFrom, "sum()")}
                 |> {regroup}
                 |> sum()
                 |> yield(name: "totals")
             """;
     }
+
+    /// <summary>The filtered, aggregated rows: from the window's bucket, and from the raw bucket past <paramref name="liveFrom"/> (a union of both when the range spans it).</summary>
+    private static string Source(InfluxUsageOptions options, UsageQuery query, DateTimeOffset? liveFrom, string aggregate)
+    {
+        var filter = Filter(query);
+        string Read(string bucket, DateTimeOffset from, DateTimeOffset to) => $"""
+            from(bucket: {String(bucket)})
+                |> range(start: {Time(from)}, stop: {Time(to)})
+                |> filter(fn: (r) => {filter})
+                |> {aggregate}
+            """;
+
+        if (liveFrom is not { } live || live >= query.To)
+        {
+            return Read(Bucket(options, query.Window), query.From, query.To);
+        }
+
+        if (live <= query.From)
+        {
+            return Read(options.BucketName("raw"), query.From, query.To);
+        }
+
+        return $"""
+            union(tables: [
+                {Indent(Read(Bucket(options, query.Window), query.From, live))},
+                {Indent(Read(options.BucketName("raw"), live, query.To))},
+            ])
+            """;
+    }
+
+    private static string Indent(string text) => text.ReplaceLineEndings("\n    ");
 
     /// <summary>The last point of each feature's series in one bucket, per environment.</summary>
     public static string LastEvaluations(InfluxUsageOptions options, UsageWindow window, TimeSpan lookback, int organisationId, int projectId) => $"""

@@ -41,22 +41,27 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
             _server.Tasks.Values.Select(t => ((string)t["name"]!, (string)t["every"]!)));
         Assert.Equal(
             """
-            option task = {name: "flagdashboard_raw_to_1m", every: 1m}
+            option task = {name: "flagdashboard_raw_to_1m", every: 1m, offset: 20s}
 
             from(bucket: "flagdashboard_raw")
-                |> range(start: -6m)
+                |> range(start: -2m)
                 |> filter(fn: (r) => (r._measurement == "api_calls" or r._measurement == "flag_evaluations") and r._field == "count")
                 |> aggregateWindow(every: 1m, fn: sum, createEmpty: false, timeSrc: "_start")
+                |> group(columns: ["instance", "_value"], mode: "except")
+                |> sum()
                 |> to(bucket: "flagdashboard_1m")
 
             """,
             (string)tasks[0]["flux"]!);
         Assert.Contains("""from(bucket: "flagdashboard_1m")""", (string)tasks[1]["flux"]!);
-        Assert.Contains("|> range(start: -30m)", (string)tasks[1]["flux"]!);
+        // Each coarser task runs after the finer runs it reads (offsets), so it reads its own window only.
+        Assert.Contains("every: 15m, offset: 100s}", (string)tasks[1]["flux"]!);
+        Assert.Contains("|> range(start: -15m)", (string)tasks[1]["flux"]!);
         Assert.Contains("|> aggregateWindow(every: 15m, fn: sum, createEmpty: false, timeSrc: \"_start\")", (string)tasks[1]["flux"]!);
         Assert.Contains("""to(bucket: "flagdashboard_15m")""", (string)tasks[1]["flux"]!);
         Assert.Contains("""from(bucket: "flagdashboard_15m")""", (string)tasks[2]["flux"]!);
-        Assert.Contains("|> range(start: -2h)", (string)tasks[2]["flux"]!);
+        Assert.Contains("every: 1h, offset: 2m}", (string)tasks[2]["flux"]!);
+        Assert.Contains("|> range(start: -1h)", (string)tasks[2]["flux"]!);
         Assert.Contains("""to(bucket: "flagdashboard_1h")""", (string)tasks[2]["flux"]!);
     }
 
@@ -119,11 +124,12 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         using var second = CreateStore(o => o.LatePointTolerance = TimeSpan.FromMinutes(10));
         await second.InitializeAsync(TestContext.Current.CancellationToken);
 
-        // 10 minutes late: the 1 m task now reads back 11m; the 15 m task still 30m and the 1 h task still 2h.
-        var patch = Assert.Single(_server.RequestsTo("PATCH", "/api/v2/tasks/"));
+        // 10 minutes late: the 1 m task now reads back 11m, and the coarser tasks run later to follow it.
+        var patches = _server.RequestsTo("PATCH", "/api/v2/tasks/");
         var task = _server.Tasks.Values.Single(t => (string?)t["name"] == "flagdashboard_raw_to_1m");
-        Assert.Equal($"/api/v2/tasks/{task["id"]}", patch.Path);
-        Assert.Contains("|> range(start: -11m)", (string)JsonNode.Parse(patch.Body)!["flux"]!);
+        Assert.Equal(3, patches.Count);
+        Assert.Equal($"/api/v2/tasks/{task["id"]}", patches[0].Path);
+        Assert.Contains("|> range(start: -11m)", (string)JsonNode.Parse(patches[0].Body)!["flux"]!);
         Assert.Contains("|> range(start: -11m)", (string)task["flux"]!);
         Assert.Empty(_server.RequestsTo("POST", "/api/v2/"));
         Assert.Empty(_server.RequestsTo("PATCH", "/api/v2/buckets/"));
@@ -216,7 +222,7 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CountsOlderThanTheRawRetentionAreLeftOutSoTheRestAreWritten()
+    public async Task CountsOlderThanTheRawRetentionGoStraightToTheFinestBucketThatKeepsThemAndRollUpFromThere()
     {
         using var store = CreateStore();
         var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
@@ -224,12 +230,21 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         await store.WriteAsync(
         [
             new UsageBatch(Minute.AddDays(-2), new Dictionary<ApiCall, long> { [call] = 9 }, new Dictionary<EvaluationKey, long>()),
+            new UsageBatch(Minute.AddDays(-800), new Dictionary<ApiCall, long> { [call] = 4 }, new Dictionary<EvaluationKey, long>()),
             new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 1 }, new Dictionary<EvaluationKey, long>()),
         ], TestContext.Current.CancellationToken);
 
-        var body = Assert.Single(_server.RequestsTo("POST", "/api/v2/write")).Body;
-        Assert.Single(body.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("count=1i", body);
+        var writes = _server.RequestsTo("POST", "/api/v2/write").ToDictionary(w => w.Query["bucket"]!, w => w.Body);
+        Assert.Equal(["flagdashboard_1m", "flagdashboard_raw"], writes.Keys.Order());
+        Assert.Contains("count=1i", writes["flagdashboard_raw"]);
+        // Inside its minute and without an instance: a point of its own that adds to the window's sum.
+        Assert.StartsWith("api_calls,environment=3,organisation=1,project=2,resource=flags,status=2xx count=9i ", writes["flagdashboard_1m"]);
+        Assert.DoesNotContain("count=4i", string.Concat(writes.Values));
+        var flux = _server.RequestsTo("POST", "/api/v2/query").Select(r => (string)JsonNode.Parse(r.Body)!["query"]!).ToList();
+        Assert.Equal(2, flux.Count);
+        Assert.Contains("to(bucket: \"flagdashboard_15m\")", flux[0]);
+        Assert.Contains("range(start: 2026-11-23T10:00:00Z, stop: 2026-11-23T10:15:00Z)", flux[0]);
+        Assert.Contains("to(bucket: \"flagdashboard_1h\")", flux[1]);
     }
 
     [Fact]
@@ -259,26 +274,24 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         Assert.Empty(_server.Requests);
     }
 
-    [Theory]
-    [InlineData(UsageWindow.OneMinute, "flagdashboard_1m", "1m")]
-    [InlineData(UsageWindow.FifteenMinutes, "flagdashboard_15m", "15m")]
-    [InlineData(UsageWindow.OneHour, "flagdashboard_1h", "1h")]
-    public async Task AQueryReadsTheBucketOfItsWindowAndSumsGroupsAndFillsGapsInTheServer(UsageWindow window, string bucket, string every)
+    [Fact]
+    public async Task AQueryWindowsFirstInTheBucketOfItsWindowThenGroupsAndSums()
     {
         using var store = CreateStore();
-        var query = new UsageQuery(UsageMetric.ApiCalls, 1, 2, 3, null, Minute.AddHours(-6), Minute, window, UsageGrouping.Resource);
+        var query = new UsageQuery(UsageMetric.ApiCalls, 1, 2, 3, null, Minute.AddHours(-6), Minute, UsageWindow.OneMinute, UsageGrouping.Resource) { Step = TimeSpan.FromMinutes(3) };
 
         await store.QueryAsync(query, TestContext.Current.CancellationToken);
 
         var request = Assert.Single(_server.RequestsTo("POST", "/api/v2/query"));
         Assert.Equal(FakeInfluxServer.OrganisationName, request.Query["org"]);
         var body = JsonNode.Parse(request.Body)!;
+        // The clock stands at 10:01:10: the 1-minute task has summed up to 10:00, so no raw tail is read.
         Assert.Equal(
-            $"""
-            from(bucket: "{bucket}")
+            """
+            from(bucket: "flagdashboard_1m")
                 |> range(start: 2026-11-25T04:00:00Z, stop: 2026-11-25T10:00:00Z)
                 |> filter(fn: (r) => r._measurement == "api_calls" and r._field == "count" and r.organisation == "1" and r.project == "2" and r.environment == "3")
-                |> aggregateWindow(every: {every}, fn: sum, createEmpty: false, timeSrc: "_start")
+                |> aggregateWindow(every: 3m, fn: sum, createEmpty: false, timeSrc: "_start")
                 |> group(columns: ["_time", "resource"])
                 |> sum()
                 |> group(columns: ["resource"])
@@ -286,6 +299,23 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
             """.ReplaceLineEndings("\n"),
             ((string)body["query"]!).ReplaceLineEndings("\n"));
         Assert.Equal(["datatype", "group", "default"], body["dialect"]!["annotations"]!.AsArray().Select(a => (string)a!));
+    }
+
+    [Theory]
+    [InlineData(UsageWindow.FifteenMinutes, "flagdashboard_15m", "2026-11-25T09:45:00Z")]
+    [InlineData(UsageWindow.OneHour, "flagdashboard_1h", "2026-11-25T09:00:00Z")]
+    [InlineData(UsageWindow.OneDay, "flagdashboard_1h", "2026-11-25T09:00:00Z")]
+    public async Task TheWindowsItsTaskHasNotSummedYetAreReadFromTheRawBucket(UsageWindow window, string bucket, string liveFrom)
+    {
+        using var store = CreateStore();
+        var query = new UsageQuery(UsageMetric.ApiCalls, 1, null, null, null, Minute.AddDays(-2), Minute, window, UsageGrouping.None) { Step = TimeSpan.FromHours(1) };
+
+        await store.QueryAsync(query, TestContext.Current.CancellationToken);
+
+        var flux = ((string)JsonNode.Parse(Assert.Single(_server.RequestsTo("POST", "/api/v2/query")).Body)!["query"]!).ReplaceLineEndings("\n");
+        Assert.StartsWith("union(tables: [", flux);
+        Assert.Contains($"from(bucket: \"{bucket}\")\n        |> range(start: 2026-11-23T10:00:00Z, stop: {liveFrom})", flux);
+        Assert.Contains($"from(bucket: \"flagdashboard_raw\")\n        |> range(start: {liveFrom}, stop: 2026-11-25T10:00:00Z)", flux);
     }
 
     [Theory]
