@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace FlagDashboard.Benchmarks;
 
 /// <summary>
-/// The embedded store's chart queries over 90 days of evaluations of 50 flags in 3 environments, written
-/// as flushes write them (1-minute rows) and rolled up, at every zoom of the usage page and over 730 days,
+/// The embedded store's chart queries over 90 days of evaluations of 50 flags in 3 environments, in the
+/// tables as flushes and roll-ups leave them, at every zoom of the usage page and over 730 days,
 /// each with the window and step the query service would choose: median and worst of 20 runs, and points
 /// per line. Then the cost of flushing 10,000 distinct series in one batch.
 /// </summary>
@@ -36,9 +36,8 @@ internal static class UsageQueryBenchmark
             var store = new EmbeddedUsageStore(factory, options, clock);
 
             var seeding = Stopwatch.StartNew();
-            var rows = await SeedAsync(store);
-            await store.PruneAsync(CancellationToken.None);
-            Console.WriteLine($"Seeded {rows:N0} 1-minute counts over 90 days ({Features} flags x {Environments} environments), rolled up and pruned, in {seeding.Elapsed.TotalSeconds:F0} s");
+            var rows = await SeedAsync(factory, options.Value);
+            Console.WriteLine($"Seeded {rows:N0} rows over 90 days ({Features} flags x {Environments} environments, every window of every tier) in {seeding.Elapsed.TotalSeconds:F0} s");
             await using (var db = await factory.CreateDbContextAsync())
             {
                 Console.WriteLine($"Rows: {await db.UsageEvaluations.CountAsync():N0} by environment, {await db.UsageProjectEvaluations.CountAsync():N0} by project; database {new FileInfo(Path.Combine(directory, "usage.db")).Length / 1024 / 1024} MB");
@@ -108,36 +107,43 @@ internal static class UsageQueryBenchmark
         Console.WriteLine($"Flush of 10,000 distinct series: median {times[5]:F0} ms, worst {times[^1]:F0} ms");
     }
 
-    /// <summary>Every minute of the last 2 days, every 15 minutes before that (as flushes would have written them), then rolled up.</summary>
-    private static async Task<long> SeedAsync(EmbeddedUsageStore store)
+    /// <summary>
+    /// Every window of every tier as the flushes and roll-ups leave them after 90 days (1-minute rows for the
+    /// 1-minute retention, 15-minute, 1-hour and 1-day rows for 90 days, by environment and by project),
+    /// inserted by SQL in bulk: writing 90 days through flushes takes hours on a small machine, and the flush
+    /// path is timed on its own below.
+    /// </summary>
+    private static async Task<long> SeedAsync(IDbContextFactory<FlagDashboardDbContext> factory, UsageOptions options)
     {
-        var written = 0L;
-        var batches = new List<UsageBatch>();
-        for (var minute = End - TimeSpan.FromDays(90); minute < End;)
+        await using var db = await factory.CreateDbContextAsync();
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+        var rows = 0L;
+        foreach (var window in UsageWindows.All)
         {
-            var recent = minute >= End - TimeSpan.FromDays(2);
-            var evaluations = new Dictionary<EvaluationKey, long>();
-            for (var environment = 1; environment <= Environments; environment++)
-            {
-                for (var feature = 0; feature < Features; feature++)
-                {
-                    evaluations[new EvaluationKey(1, 1, environment, feature)] = 1 + ((minute.Minute + feature + environment) % 9);
-                }
-            }
-
-            batches.Add(new UsageBatch(minute, new Dictionary<ApiCall, long>(), evaluations));
-            written += evaluations.Count;
-            minute += recent ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(15);
-            if (batches.Count == 100)
-            {
-                await store.WriteAsync(batches, CancellationToken.None);
-                batches.Clear();
-            }
+            var length = window.Length().Ticks;
+            var from = window.Floor(End - Min(options.Retention.For(window), TimeSpan.FromDays(90))).UtcTicks;
+            rows += await db.Database.ExecuteSqlRawAsync(
+                """
+                WITH RECURSIVE t(s) AS (SELECT {0} UNION ALL SELECT s + {1} FROM t WHERE s + {1} < {2}),
+                    f(id) AS (SELECT 0 UNION ALL SELECT id + 1 FROM f WHERE id < {3}),
+                    e(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM e WHERE id < {4})
+                INSERT INTO "UsageEvaluationCounts" ("Window", "OrganisationId", "ProjectId", "EnvironmentId", "WindowStart", "FeatureId", "Count")
+                SELECT {5}, 1, 1, e.id, t.s, f.id, 1 + ((t.s / 600000000 + f.id + e.id) % 9) FROM t, f, e
+                """,
+                [from, length, End.UtcTicks, Features - 1, Environments, (int)window]);
+            rows += await db.Database.ExecuteSqlRawAsync(
+                """
+                INSERT INTO "UsageProjectEvaluationCounts" ("Window", "OrganisationId", "ProjectId", "WindowStart", "FeatureId", "Count")
+                SELECT "Window", "OrganisationId", "ProjectId", "WindowStart", "FeatureId", SUM("Count") FROM "UsageEvaluationCounts"
+                WHERE "Window" = {0} GROUP BY "Window", "OrganisationId", "ProjectId", "WindowStart", "FeatureId"
+                """,
+                [(int)window]);
         }
 
-        await store.WriteAsync(batches, CancellationToken.None);
-        return written;
+        return rows;
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {

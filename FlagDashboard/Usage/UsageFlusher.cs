@@ -1,22 +1,25 @@
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Core.Usage.Embedded;
+using FlagDashboard.Core.Usage.InfluxDb;
 using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Usage;
 
 /// <summary>
 /// Flushes usage counts to the store every <see cref="UsageOptions.FlushInterval"/>, rolls the embedded
-/// store's closed windows up after each flush and prunes it by its retention every hour, and flushes once
-/// more when the app stops.
+/// store's closed windows up after each flush and prunes it by its retention every hour, reconciles
+/// InfluxDB's downsampling tasks at start and every 5 minutes, and flushes once more when the app stops.
 /// </summary>
 internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IOptions<UsageOptions> options, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
 {
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.FlushInterval, clock);
         var nextPrune = clock.GetUtcNow();
+        var nextReconcile = clock.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -29,6 +32,12 @@ internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IO
                 {
                     // Whatever went wrong, the loop goes on: a background failure must not stop the app.
                     logger.LogError(exception, "Flushing usage counts failed");
+                }
+
+                if (store is InfluxUsageStore influx && clock.GetUtcNow() >= nextReconcile)
+                {
+                    nextReconcile = clock.GetUtcNow() + ReconcileInterval;
+                    await ReconcileAsync(influx, stoppingToken);
                 }
 
                 if (store is EmbeddedUsageStore embedded)
@@ -62,6 +71,18 @@ internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IO
         catch (OperationCanceledException)
         {
             logger.LogError("The shutdown timeout ended the last usage flush; {PendingCount} counts were not written", flushing.PendingCount);
+        }
+    }
+
+    private async Task ReconcileAsync(InfluxUsageStore influx, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await influx.ReconcileAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Checking the InfluxDB downsampling tasks failed; trying again in {Interval}", ReconcileInterval);
         }
     }
 

@@ -1,6 +1,7 @@
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Core.Usage.Embedded;
 using FlagDashboard.Core.Usage.InfluxDb;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Usage;
@@ -35,6 +36,7 @@ internal static class UsageServiceCollectionExtensions
         services.AddSingleton<UsageFlushing>();
         services.AddScoped<UsageQueryService>();
         services.AddHostedService<UsageFlusher>();
+        services.AddHealthChecks().AddCheck<UsageTasksHealthCheck>("usage-tasks", HealthStatus.Degraded);
         return services;
     }
 }

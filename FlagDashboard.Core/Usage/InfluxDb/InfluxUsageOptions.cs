@@ -122,3 +122,12 @@ public sealed class InfluxUsageOptionsValidator : IValidateOptions<InfluxUsageOp
         }
     }
 }
+
+/// <summary>A downsampling task's state as last seen: its last run's status (<c>success</c>, <c>failed</c>, …) and time, and the failed runs whose windows the app recomputed.</summary>
+public sealed record UsageTaskHealth(string Task, string LastRun, DateTimeOffset? LastRunScheduledFor, int FailedRunsReconciled)
+{
+    public const string Missing = "missing";
+    public const string NoRuns = "none";
+
+    public bool Healthy => LastRun is not (Missing or "failed");
+}

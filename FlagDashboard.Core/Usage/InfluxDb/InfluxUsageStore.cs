@@ -23,6 +23,8 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     private readonly Lock _offsetsLock = new();
     private readonly Dictionary<long, long> _lastOffsets = [];
     private string? _organisationId;
+    private IReadOnlyList<UsageTaskHealth> _taskHealth = [];
+    private DateTimeOffset? _reconciledUntil;
 
     private readonly ILogger _logger;
 
@@ -283,6 +285,72 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
         }
 
         return last.Select(l => new FeatureLastEvaluation(l.Key.Item1, l.Key.Item2, l.Value)).OrderBy(l => l.FeatureId).ThenBy(l => l.EnvironmentId).ToList();
+    }
+
+    /// <summary>What <see cref="ReconcileAsync"/> last found about each downsampling task.</summary>
+    public IReadOnlyList<UsageTaskHealth> TaskHealth => _taskHealth;
+
+    /// <summary>
+    /// Looks at each downsampling task's runs since the last look (at first, the raw bucket's retention:
+    /// older windows cannot be redone) and recomputes the windows of every failed run, with the windows
+    /// above them, the same way the run would have. Records each task's last run for health checks.
+    /// </summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var since = _reconciledUntil ?? now - _options.RawRetention;
+        var organisationId = await GetOrganisationIdAsync(cancellationToken);
+        var tasks = _client.GetTasksApi();
+        var tiers = InfluxDownsampling.Tiers(_options);
+        var health = new List<UsageTaskHealth>();
+        for (var i = 0; i < tiers.Count; i++)
+        {
+            var tier = tiers[i];
+            var previous = _taskHealth.FirstOrDefault(h => h.Task == tier.Name);
+            var task = (await tasks.FindTasksAsync(orgId: organisationId, name: tier.Name, cancellationToken: cancellationToken)).FirstOrDefault(t => t.Name == tier.Name);
+            if (task is null)
+            {
+                health.Add(new UsageTaskHealth(tier.Name, UsageTaskHealth.Missing, null, 0));
+                continue;
+            }
+
+            var runs = (await tasks.GetRunsAsync(task.Id, since.UtcDateTime, null, 500, cancellationToken))
+                .Where(r => r.ScheduledFor is not null)
+                .Select(r => (Status: r.Status, Scheduled: new DateTimeOffset(DateTime.SpecifyKind(r.ScheduledFor!.Value, DateTimeKind.Utc))))
+                .OrderBy(r => r.Scheduled)
+                .ToList();
+            var failed = runs.Where(r => r.Status == Run.StatusEnum.Failed).ToList();
+            foreach (var run in failed)
+            {
+                var end = UsageWindows.Floor(tier.Every, run.Scheduled);
+                _logger.LogWarning("Task {Task} failed its run of {Scheduled}; recomputing its windows", tier.Name, run.Scheduled);
+                await BackfillAsync(tiers, i, end - tier.Lookback, end, cancellationToken);
+            }
+
+            health.Add(runs.Count == 0 && previous is not null
+                ? previous with { FailedRunsReconciled = previous.FailedRunsReconciled }
+                : new UsageTaskHealth(
+                    tier.Name,
+                    runs.Count == 0 ? UsageTaskHealth.NoRuns : runs[^1].Status?.ToString().ToLowerInvariant() ?? UsageTaskHealth.NoRuns,
+                    runs.Count == 0 ? null : runs[^1].Scheduled,
+                    (previous?.FailedRunsReconciled ?? 0) + failed.Count));
+        }
+
+        _taskHealth = health;
+        _reconciledUntil = now;
+    }
+
+    /// <summary>Recomputes the windows of tier <paramref name="first"/> from <paramref name="from"/> to <paramref name="to"/>, then those of every coarser tier holding them.</summary>
+    private async Task BackfillAsync(IReadOnlyList<InfluxDownsampling.Tier> tiers, int first, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var query = _client.GetQueryApi();
+        for (var i = first; i < tiers.Count; i++)
+        {
+            var every = tiers[i].Every;
+            var start = UsageWindows.Floor(every, from);
+            var end = UsageWindows.Floor(every, to) < to ? UsageWindows.Floor(every, to) + every : to;
+            await query.QueryAsync(InfluxDownsampling.BackfillFlux(_options, tiers[i], start, end), _options.Organisation, cancellationToken);
+        }
     }
 
     public void Dispose() => _client.Dispose();

@@ -248,6 +248,45 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReconcileRecomputesTheWindowsOfAFailedTaskRunAndReportsEachTasksLastRun()
+    {
+        using var store = CreateStore();
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        var minuteTask = _server.Tasks.Values.Single(t => (string?)t["name"] == "flagdashboard_raw_to_1m");
+        _server.Runs[(string)minuteTask["id"]!] =
+        [
+            Run("r1", "success", "2026-11-25T09:58:00Z"),
+            Run("r2", "failed", "2026-11-25T09:59:00Z"),
+            Run("r3", "success", "2026-11-25T10:00:00Z"),
+        ];
+        var hourTask = _server.Tasks.Values.Single(t => (string?)t["name"] == "flagdashboard_15m_to_1h");
+        _server.Runs[(string)hourTask["id"]!] = [Run("r4", "failed", "2026-11-25T10:00:00Z")];
+        _server.ClearRequests();
+
+        await store.ReconcileAsync(TestContext.Current.CancellationToken);
+
+        // The failed minute run read 09:57 to 09:59: those minutes again, then the quarter and the hour above them.
+        var flux = _server.RequestsTo("POST", "/api/v2/query").Select(r => ((string)JsonNode.Parse(r.Body)!["query"]!).ReplaceLineEndings("\n")).ToList();
+        Assert.Equal(4, flux.Count);
+        Assert.Contains("range(start: 2026-11-25T09:57:00Z, stop: 2026-11-25T09:59:00Z)", flux[0]);
+        Assert.Contains("to(bucket: \"flagdashboard_1m\")", flux[0]);
+        Assert.Contains("range(start: 2026-11-25T09:45:00Z, stop: 2026-11-25T10:00:00Z)", flux[1]);
+        Assert.Contains("range(start: 2026-11-25T09:00:00Z, stop: 2026-11-25T10:00:00Z)", flux[2]);
+        Assert.Contains("to(bucket: \"flagdashboard_1h\")", flux[3]);
+        Assert.Contains("range(start: 2026-11-25T09:00:00Z, stop: 2026-11-25T10:00:00Z)", flux[3]);
+        Assert.Equal(
+            [("flagdashboard_raw_to_1m", "success", 1, true), ("flagdashboard_1m_to_15m", "none", 0, true), ("flagdashboard_15m_to_1h", "failed", 1, false)],
+            store.TaskHealth.Select(h => (h.Task, h.LastRun, h.FailedRunsReconciled, h.Healthy)));
+    }
+
+    private static JsonObject Run(string id, string status, string scheduledFor) => new()
+    {
+        ["id"] = id,
+        ["status"] = status,
+        ["scheduledFor"] = scheduledFor,
+    };
+
+    [Fact]
     public async Task AStoreRestartedInTheSameMinuteDoesNotReuseTheFirstRunsTimestamp()
     {
         var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
