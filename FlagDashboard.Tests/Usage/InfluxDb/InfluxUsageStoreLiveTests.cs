@@ -90,6 +90,43 @@ public sealed class InfluxUsageStoreLiveTests
         }
     }
 
+    [Fact]
+    public async Task LateCountsOfTwoInstancesBecomeOneSeriesWithoutInstanceInTheDownsampledBucketsAndTheTasksAreHealthy()
+    {
+        var options = LiveOptions();
+        var second = LiveOptions();
+        second.BucketPrefix = options.BucketPrefix;
+        second.Instance = "live-test-2";
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            using var store = new InfluxUsageStore(Options.Create(options), TimeProvider.System);
+            using var other = new InfluxUsageStore(Options.Create(second), TimeProvider.System);
+            await store.InitializeAsync(cancellationToken);
+            var now = DateTimeOffset.UtcNow;
+            // Older than the 1-minute task re-reads: the app rolls these windows up itself.
+            var minute = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(-5);
+            var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
+            await store.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long> { [call] = 5 }, new Dictionary<EvaluationKey, long>())], cancellationToken);
+            await other.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long> { [call] = 2 }, new Dictionary<EvaluationKey, long>())], cancellationToken);
+
+            using var client = Client(options);
+            var tables = await client.GetQueryApi().QueryAsync(
+                $"from(bucket: \"{options.BucketPrefix}_1m\") |> range(start: -1h) |> filter(fn: (r) => r._measurement == \"api_calls\")", options.Organisation, cancellationToken);
+            var table = Assert.Single(tables);
+            Assert.DoesNotContain(table.Columns, c => c.Label == "instance");
+            Assert.Equal(7L, Convert.ToInt64(Assert.Single(table.Records).GetValue(), System.Globalization.CultureInfo.InvariantCulture));
+
+            await store.ReconcileAsync(cancellationToken);
+            Assert.Equal(3, store.TaskHealth.Count);
+            Assert.DoesNotContain(store.TaskHealth, h => h.LastRun == UsageTaskHealth.Missing);
+        }
+        finally
+        {
+            await CleanUpAsync(options);
+        }
+    }
+
     private static InfluxUsageOptions LiveOptions()
     {
         var url = System.Environment.GetEnvironmentVariable("INFLUX_URL");
