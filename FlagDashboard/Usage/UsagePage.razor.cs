@@ -4,6 +4,7 @@ using FlagDashboard.Core;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Usage;
+using FlagDashboard.Core.Usage.InfluxDb;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
@@ -52,6 +53,12 @@ public sealed partial class UsagePage
 
     [Inject]
     private UsageQueryService Usage { get; set; } = null!;
+
+    [Inject]
+    private IUsageStore Store { get; set; } = null!;
+
+    /// <summary>InfluxDB's downsampling tasks that are missing or whose last run failed, as the last reconcile saw them.</summary>
+    private IReadOnlyList<UsageTaskHealth> UnhealthyTasks => Store is InfluxUsageStore influx ? [.. influx.TaskHealth.Where(t => !t.Healthy)] : [];
 
     [Inject]
     private ProjectService Projects { get; set; } = null!;
