@@ -10,13 +10,16 @@ using Microsoft.Extensions.Options;
 namespace FlagDashboard.Benchmarks;
 
 /// <summary>
-/// The embedded store's chart queries over 90 days of evaluations of 50 flags in 3 environments (every
-/// window written as the flusher writes it), timed with a Stopwatch: median and worst of 20 runs per zoom.
+/// The embedded store's chart queries over 90 days of evaluations of 50 flags in 3 environments, in the
+/// tables as flushes and roll-ups leave them, at every zoom of the usage page and over 730 days,
+/// each with the window and step the query service would choose: median and worst of 20 runs, and points
+/// per line. Then the cost of flushing 10,000 distinct series in one batch.
 /// </summary>
 internal static class UsageQueryBenchmark
 {
     private const int Features = 50;
     private const int Environments = 3;
+    private const int Runs = 20;
     private static readonly DateTimeOffset End = UsageWindow.OneHour.Floor(DateTimeOffset.UtcNow);
 
     public static async Task RunAsync()
@@ -29,45 +32,51 @@ internal static class UsageQueryBenchmark
                 .UseSqlite($"Data Source={Path.Combine(directory, "usage.db")}").Options);
             await DatabaseInitializer.MigrateAsync(factory, NullLogger.Instance);
             var options = Options.Create(new UsageOptions());
-            var store = new EmbeddedUsageStore(factory, options, new FixedClock(End));
+            var clock = new FixedClock(End);
+            var store = new EmbeddedUsageStore(factory, options, clock);
 
             var seeding = Stopwatch.StartNew();
-            var rows = await SeedAsync(store);
-            Console.WriteLine($"Seeded {rows:N0} counts over 90 days ({Features} flags x {Environments} environments) in {seeding.Elapsed.TotalSeconds:F0} s");
+            var rows = await SeedAsync(factory, options.Value);
+            Console.WriteLine($"Seeded {rows:N0} rows over 90 days ({Features} flags x {Environments} environments, every window of every tier) in {seeding.Elapsed.TotalSeconds:F0} s");
             await using (var db = await factory.CreateDbContextAsync())
             {
-                Console.WriteLine($"Rows: {await db.UsageEvaluations.CountAsync():N0} evaluation rows, database {new FileInfo(Path.Combine(directory, "usage.db")).Length / 1024 / 1024} MB");
+                Console.WriteLine($"Rows: {await db.UsageEvaluations.CountAsync():N0} by environment, {await db.UsageProjectEvaluations.CountAsync():N0} by project; database {new FileInfo(Path.Combine(directory, "usage.db")).Length / 1024 / 1024} MB");
             }
 
-            var queries = new (string Name, TimeSpan Range, UsageGrouping Grouping, string? Feature)[]
+            var zooms = new (string Name, TimeSpan Range)[]
             {
-                ("last hour, 1m windows, by feature", TimeSpan.FromHours(1), UsageGrouping.Feature, null),
-                ("last 6 h, 1m windows, one feature by environment", TimeSpan.FromHours(6), UsageGrouping.Environment, "flag_7"),
-                ("last 24 h, 15m windows, by feature", TimeSpan.FromHours(24), UsageGrouping.Feature, null),
-                ("last 7 d, 15m windows, by environment", TimeSpan.FromDays(7), UsageGrouping.Environment, null),
-                ("last 30 d, 1h windows, by feature", TimeSpan.FromDays(30), UsageGrouping.Feature, null),
-                ("last 90 d, 1h windows, by feature", TimeSpan.FromDays(90), UsageGrouping.Feature, null),
-                ("last 90 d, 1h windows, one feature by environment", TimeSpan.FromDays(90), UsageGrouping.Environment, "flag_7"),
+                ("1 h", TimeSpan.FromHours(1)), ("6 h", TimeSpan.FromHours(6)), ("24 h", TimeSpan.FromHours(24)),
+                ("7 d", TimeSpan.FromDays(7)), ("30 d", TimeSpan.FromDays(30)), ("90 d", TimeSpan.FromDays(90)), ("730 d", TimeSpan.FromDays(730)),
+            };
+            var shapes = new (string Name, int? Environment, int? Feature, UsageGrouping Grouping)[]
+            {
+                ("project, by feature", null, null, UsageGrouping.Feature),
+                ("one environment, by feature", 2, null, UsageGrouping.Feature),
+                ("one feature, by environment", null, 7, UsageGrouping.Environment),
             };
 
-            foreach (var (name, range, grouping, feature) in queries)
+            Console.WriteLine($"{"zoom",-6} {"query",-28} {"window",6} {"step",5} {"points/line",12} {"lines",6} {"median",10} {"worst",10}");
+            foreach (var (zoom, range) in zooms)
             {
-                var window = options.Value.Windows.Choose(range);
-                var query = new UsageQuery(UsageMetric.FlagEvaluations, 1, null, null, feature, window.Floor(End - range), End, window, grouping);
-                await store.QueryAsync(query, CancellationToken.None);
-                var times = new List<double>();
-                var points = 0;
-                for (var i = 0; i < 20; i++)
+                var plan = UsageSteps.Choose(End - range, End, End, options.Value.Retention.For);
+                foreach (var (shape, environment, feature, grouping) in shapes)
                 {
-                    var stopwatch = Stopwatch.StartNew();
+                    var query = new UsageQuery(UsageMetric.FlagEvaluations, 1, 1, environment, feature, plan.From, plan.To, plan.Window, grouping) { Step = plan.Step };
                     var lines = await store.QueryAsync(query, CancellationToken.None);
-                    times.Add(stopwatch.Elapsed.TotalMilliseconds);
-                    points = lines.Sum(l => l.Points.Count);
-                }
+                    var times = new List<double>();
+                    for (var i = 0; i < Runs; i++)
+                    {
+                        var stopwatch = Stopwatch.StartNew();
+                        lines = await store.QueryAsync(query, CancellationToken.None);
+                        times.Add(stopwatch.Elapsed.TotalMilliseconds);
+                    }
 
-                times.Sort();
-                Console.WriteLine($"{name,-52} median {times[10],7:F1} ms   worst {times[^1],7:F1} ms   {points:N0} points");
+                    times.Sort();
+                    Console.WriteLine($"{zoom,-6} {shape,-28} {plan.Window.Label(),6} {UsageWindows.StepLabel(plan.Step),5} {lines[0].Points.Count,12:N0} {lines.Count,6} {times[Runs / 2],7:F1} ms {times[^1],7:F1} ms");
+                }
             }
+
+            await FlushCostAsync(store);
         }
         finally
         {
@@ -76,36 +85,65 @@ internal static class UsageQueryBenchmark
         }
     }
 
-    /// <summary>Every minute of the last 7 days (the 1m retention) and every 15 minutes before that, as flushes would have written them.</summary>
-    private static async Task<long> SeedAsync(EmbeddedUsageStore store)
+    /// <summary>One flush of 10,000 distinct series (evaluations of 10,000 feature/environment pairs in one minute), ledger and roll-up queue included.</summary>
+    private static async Task FlushCostAsync(EmbeddedUsageStore store)
     {
-        var written = 0L;
-        var batches = new List<UsageBatch>();
-        for (var minute = End - TimeSpan.FromDays(90); minute < End;)
+        var times = new List<double>();
+        for (var run = 0; run < 10; run++)
         {
-            var recent = minute >= End - TimeSpan.FromDays(7);
             var evaluations = new Dictionary<EvaluationKey, long>();
-            for (var environment = 1; environment <= Environments; environment++)
+            for (var series = 0; series < 10_000; series++)
             {
-                for (var feature = 0; feature < Features; feature++)
-                {
-                    evaluations[new EvaluationKey(1, 1, environment, $"flag_{feature}")] = 1 + ((minute.Minute + feature + environment) % 9);
-                }
+                evaluations[new EvaluationKey(2, 2, 100 + (series % 10), 1000 + (series / 10))] = 1 + run;
             }
 
-            batches.Add(new UsageBatch(minute, new Dictionary<ApiCall, long>(), evaluations));
-            written += evaluations.Count;
-            minute += recent ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(15);
-            if (batches.Count == 60)
-            {
-                await store.WriteAsync(batches, CancellationToken.None);
-                batches.Clear();
-            }
+            var batch = new UsageBatch(End - TimeSpan.FromMinutes(run + 1), new Dictionary<ApiCall, long>(), evaluations);
+            var stopwatch = Stopwatch.StartNew();
+            await store.WriteAsync([batch], CancellationToken.None);
+            times.Add(stopwatch.Elapsed.TotalMilliseconds);
         }
 
-        await store.WriteAsync(batches, CancellationToken.None);
-        return written;
+        times.Sort();
+        Console.WriteLine($"Flush of 10,000 distinct series: median {times[5]:F0} ms, worst {times[^1]:F0} ms");
     }
+
+    /// <summary>
+    /// Every window of every tier as the flushes and roll-ups leave them after 90 days (1-minute rows for the
+    /// 1-minute retention, 15-minute, 1-hour and 1-day rows for 90 days, by environment and by project),
+    /// inserted by SQL in bulk: writing 90 days through flushes takes hours on a small machine, and the flush
+    /// path is timed on its own below.
+    /// </summary>
+    private static async Task<long> SeedAsync(IDbContextFactory<FlagDashboardDbContext> factory, UsageOptions options)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+        var rows = 0L;
+        foreach (var window in UsageWindows.All)
+        {
+            var length = window.Length().Ticks;
+            var from = window.Floor(End - Min(options.Retention.For(window), TimeSpan.FromDays(90))).UtcTicks;
+            rows += await db.Database.ExecuteSqlRawAsync(
+                """
+                WITH RECURSIVE t(s) AS (SELECT {0} UNION ALL SELECT s + {1} FROM t WHERE s + {1} < {2}),
+                    f(id) AS (SELECT 0 UNION ALL SELECT id + 1 FROM f WHERE id < {3}),
+                    e(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM e WHERE id < {4})
+                INSERT INTO "UsageEvaluationCounts" ("Window", "OrganisationId", "ProjectId", "EnvironmentId", "WindowStart", "FeatureId", "Count")
+                SELECT {5}, 1, 1, e.id, t.s, f.id, 1 + ((t.s / 600000000 + f.id + e.id) % 9) FROM t, f, e
+                """,
+                [from, length, End.UtcTicks, Features - 1, Environments, (int)window]);
+            rows += await db.Database.ExecuteSqlRawAsync(
+                """
+                INSERT INTO "UsageProjectEvaluationCounts" ("Window", "OrganisationId", "ProjectId", "WindowStart", "FeatureId", "Count")
+                SELECT "Window", "OrganisationId", "ProjectId", "WindowStart", "FeatureId", SUM("Count") FROM "UsageEvaluationCounts"
+                WHERE "Window" = {0} GROUP BY "Window", "OrganisationId", "ProjectId", "WindowStart", "FeatureId"
+                """,
+                [(int)window]);
+        }
+
+        return rows;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {

@@ -49,6 +49,12 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
 
     public DbSet<EvaluationCount> UsageEvaluations => Set<EvaluationCount>();
 
+    public DbSet<ProjectEvaluationCount> UsageProjectEvaluations => Set<ProjectEvaluationCount>();
+
+    public DbSet<UsageBatchRecord> UsageBatches => Set<UsageBatchRecord>();
+
+    public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+
     public DbSet<PendingUsage> PendingUsage => Set<PendingUsage>();
 
     /// <summary>The keys that protect sign-in cookies, shared by every instance on the same database.</summary>

@@ -25,8 +25,8 @@ public interface IUsageRecorder
 {
     void RecordApiCall(in ApiCall call);
 
-    /// <summary>Evaluation counts an SDK reported for one feature (by name) in an environment.</summary>
-    void RecordEvaluations(int organisationId, int projectId, int environmentId, string featureName, long count);
+    /// <summary>Evaluation counts an SDK reported for one feature (by id; SDKs report names, the caller looks them up) in an environment.</summary>
+    void RecordEvaluations(int organisationId, int projectId, int environmentId, int featureId, long count);
 }
 
 /// <summary>The recorder when usage analytics are switched off (<c>Usage:Enabled=false</c>): counts nothing.</summary>
@@ -36,7 +36,7 @@ public sealed class NoUsageRecorder : IUsageRecorder
     {
     }
 
-    public void RecordEvaluations(int organisationId, int projectId, int environmentId, string featureName, long count)
+    public void RecordEvaluations(int organisationId, int projectId, int environmentId, int featureId, long count)
     {
     }
 }

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 
 namespace FlagDashboard.Core.Usage;
 
-public readonly record struct EvaluationKey(int OrganisationId, int ProjectId, int EnvironmentId, string FeatureName);
+/// <summary>Evaluations are keyed by the feature's id: a rename keeps its history.</summary>
+public readonly record struct EvaluationKey(int OrganisationId, int ProjectId, int EnvironmentId, int FeatureId);
 
 /// <summary>
 /// Counts SDK calls and reported evaluations in memory, per minute, without locks on the request path.
@@ -16,11 +17,11 @@ public sealed class UsageCounters(TimeProvider clock) : IUsageRecorder
     public void RecordApiCall(in ApiCall call) =>
         Interlocked.Increment(ref _apiCalls.GetOrAdd((CurrentMinute(), call), static _ => new Counter()).Value);
 
-    public void RecordEvaluations(int organisationId, int projectId, int environmentId, string featureName, long count)
+    public void RecordEvaluations(int organisationId, int projectId, int environmentId, int featureId, long count)
     {
         if (count > 0)
         {
-            var key = (CurrentMinute(), new EvaluationKey(organisationId, projectId, environmentId, featureName));
+            var key = (CurrentMinute(), new EvaluationKey(organisationId, projectId, environmentId, featureId));
             Interlocked.Add(ref _evaluations.GetOrAdd(key, static _ => new Counter()).Value, count);
         }
     }

@@ -150,20 +150,23 @@ public sealed class UsageFlushing(
     private static long Count(UsageBatch batch) => batch.ApiCalls.Values.Sum() + batch.Evaluations.Values.Sum();
 
     /// <summary>A batch as JSON, for the spill table.</summary>
-    private sealed record SpilledBatch(DateTimeOffset Minute, long? Stamp, List<SpilledCall> Calls, List<SpilledEvaluation> Evaluations, string? Instance = null)
+    private sealed record SpilledBatch(DateTimeOffset Minute, long? Stamp, List<SpilledCall> Calls, List<SpilledEvaluation> Evaluations, string? Instance = null, Guid? Id = null)
     {
         public static string Serialize(UsageBatch batch) => JsonSerializer.Serialize(new SpilledBatch(
             batch.Minute,
             batch.Stamp,
             batch.ApiCalls.Select(c => new SpilledCall(c.Key, c.Value)).ToList(),
             batch.Evaluations.Select(e => new SpilledEvaluation(e.Key, e.Value)).ToList(),
-            batch.Instance), JsonOptions.Compact);
+            batch.Instance,
+            batch.Id), JsonOptions.Compact);
 
         public static UsageBatch Deserialize(string json)
         {
             var spilled = JsonSerializer.Deserialize<SpilledBatch>(json, JsonOptions.Compact)!;
             return new UsageBatch(spilled.Minute, spilled.Calls.ToDictionary(c => c.Call, c => c.Count), spilled.Evaluations.ToDictionary(e => e.Key, e => e.Count))
             {
+                // Spilled before batches had ids: a fresh one (such a batch was never counted by the embedded store's ledger).
+                Id = spilled.Id ?? Guid.NewGuid(),
                 Stamp = spilled.Stamp,
                 Instance = spilled.Instance,
             };

@@ -1,6 +1,6 @@
 namespace FlagDashboard.Core.Usage;
 
-/// <summary>Turns summed rows into chart lines: one point per window start in the range, gaps as zero.</summary>
+/// <summary>Turns summed rows into chart lines: one point per step start in the range, gaps as zero; rows within a step add up.</summary>
 public static class UsageGrid
 {
     public const string TotalKey = "total";
@@ -9,7 +9,7 @@ public static class UsageGrid
 
     public static IReadOnlyList<UsageLine> Lines(UsageQuery query, IEnumerable<Row> rows)
     {
-        var length = query.Window.Length();
+        var length = query.StepLength;
         var slots = (int)((query.To - query.From).Ticks / length.Ticks);
         var lines = new Dictionary<string, long[]>(StringComparer.Ordinal);
         foreach (var row in rows)

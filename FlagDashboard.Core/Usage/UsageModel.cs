@@ -1,11 +1,12 @@
 namespace FlagDashboard.Core.Usage;
 
-/// <summary>The windows counts are kept in; a chart reads the coarsest one that still gives enough points.</summary>
+/// <summary>The windows counts are kept in; a chart reads the coarsest one its step is a whole number of.</summary>
 public enum UsageWindow
 {
     OneMinute,
     FifteenMinutes,
     OneHour,
+    OneDay,
 }
 
 public enum UsageMetric
@@ -34,6 +35,12 @@ public sealed record UsageBatch(
     IReadOnlyDictionary<EvaluationKey, long> Evaluations)
 {
     /// <summary>
+    /// Names the batch for good: kept when it is retried or spilled and replayed, so a store that records
+    /// the batches it took (the embedded store's ledger) counts a batch handed in twice only once.
+    /// </summary>
+    public Guid Id { get; init; } = Guid.NewGuid();
+
+    /// <summary>
     /// The point in time an external store wrote this batch at, set on its first write and kept when the
     /// batch is retried or spilled and replayed: a retry then overwrites what a failed-looking write may
     /// have stored, rather than adding it again.
@@ -49,22 +56,38 @@ public sealed record UsageBatch(
 
 /// <summary>
 /// What a chart asks for. The organisation is always given (a key sees only its own); project,
-/// environment and feature narrow it. <see cref="From"/> and <see cref="To"/> are already widened to whole windows.
+/// environment and feature narrow it. <see cref="Window"/> is the bucket read, <see cref="Step"/> the
+/// distance between points (a whole number of windows; the window's length when not set).
+/// <see cref="From"/> and <see cref="To"/> are already widened to whole steps.
 /// </summary>
 public sealed record UsageQuery(
     UsageMetric Metric,
     int OrganisationId,
     int? ProjectId,
     int? EnvironmentId,
-    string? FeatureName,
+    int? FeatureId,
     DateTimeOffset From,
     DateTimeOffset To,
     UsageWindow Window,
-    UsageGrouping Grouping);
+    UsageGrouping Grouping)
+{
+    public TimeSpan Step { get; init; }
+
+    /// <summary>The feature's name when <see cref="FeatureId"/> is set: InfluxDB data written before tags held ids is read under it too.</summary>
+    public string? LegacyFeatureName { get; init; }
+
+    public TimeSpan StepLength => Step > TimeSpan.Zero ? Step : Window.Length();
+}
+
+/// <summary>Counts summed over a whole range, one per key (see <see cref="UsageQuery"/>; its window, step and range are used as given).</summary>
+public sealed record UsageTotal(string Key, long Count);
+
+/// <summary>When a feature was last evaluated in an environment: the start of the finest window that still holds it.</summary>
+public sealed record FeatureLastEvaluation(int FeatureId, int EnvironmentId, DateTimeOffset LastEvaluated);
 
 public sealed record UsagePoint(DateTimeOffset Time, long Count);
 
-/// <summary>One line of a chart: its key (a resource, a status class "2xx", an environment id, a feature name, or "total").</summary>
+/// <summary>One line of a chart: its key (a resource, a status class "2xx", an environment id, a feature id in a store and its name once read, or "total").</summary>
 public sealed record UsageLine(string Key, IReadOnlyList<UsagePoint> Points)
 {
     public long Total => Points.Sum(p => p.Count);
@@ -85,6 +108,12 @@ public interface IUsageStore
     /// <summary>How far back the store still holds <paramref name="window"/>'s counts.</summary>
     TimeSpan Retention(UsageWindow window);
 
-    /// <summary>One line per group, one point per window start from <c>From</c> to <c>To</c> (gaps as zero), lines in descending total.</summary>
+    /// <summary>One line per group, one point per step start from <c>From</c> to <c>To</c> (gaps as zero), lines in descending total.</summary>
     Task<IReadOnlyList<UsageLine>> QueryAsync(UsageQuery query, CancellationToken cancellationToken);
+
+    /// <summary>One sum per group over the whole range, summed by the store (largest first); groups with none are left out.</summary>
+    Task<IReadOnlyList<UsageTotal>> TotalsAsync(UsageQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The last window each feature of the project was evaluated in, per environment (only those ever evaluated within retention).</summary>
+    Task<IReadOnlyList<FeatureLastEvaluation>> LastEvaluationsAsync(int organisationId, int projectId, CancellationToken cancellationToken);
 }

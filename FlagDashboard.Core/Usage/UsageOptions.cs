@@ -26,30 +26,7 @@ public sealed class UsageOptions
     [Range(1_000, 10_000_000)]
     public int MaxPendingCounts { get; set; } = 200_000;
 
-    public UsageWindowOptions Windows { get; set; } = new();
-
     public UsageRetentionOptions Retention { get; set; } = new();
-}
-
-/// <summary>The longest range each window serves; longer ranges read the next coarser window.</summary>
-public sealed class UsageWindowOptions
-{
-    public TimeSpan OneMinuteUpTo { get; set; } = TimeSpan.FromHours(6);
-
-    public TimeSpan FifteenMinutesUpTo { get; set; } = TimeSpan.FromDays(7);
-
-    public UsageWindow Choose(TimeSpan range) =>
-        range <= OneMinuteUpTo ? UsageWindow.OneMinute
-        : range <= FifteenMinutesUpTo ? UsageWindow.FifteenMinutes
-        : UsageWindow.OneHour;
-
-    /// <summary>
-    /// The window for a range ending now or in the past: the one its length calls for, unless that window's
-    /// counts from <paramref name="from"/> are already gone (a short zoom into last month), then the finest that still holds them.
-    /// </summary>
-    public UsageWindow Choose(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, Func<UsageWindow, TimeSpan> retention) =>
-        UsageWindows.All.Where(window => window >= Choose(to - from))
-            .FirstOrDefault(window => from >= now - retention(window), UsageWindow.OneHour);
 }
 
 /// <summary>How long each window's counts are kept.</summary>
@@ -61,38 +38,55 @@ public sealed class UsageRetentionOptions
 
     public TimeSpan OneHour { get; set; } = TimeSpan.FromDays(730);
 
+    public TimeSpan OneDay { get; set; } = TimeSpan.FromDays(730);
+
     public TimeSpan For(UsageWindow window) => window switch
     {
         UsageWindow.OneMinute => OneMinute,
         UsageWindow.FifteenMinutes => FifteenMinutes,
-        _ => OneHour,
+        UsageWindow.OneHour => OneHour,
+        _ => OneDay,
     };
 }
 
 public static class UsageWindows
 {
-    public static IReadOnlyList<UsageWindow> All { get; } = [UsageWindow.OneMinute, UsageWindow.FifteenMinutes, UsageWindow.OneHour];
+    public static IReadOnlyList<UsageWindow> All { get; } = [UsageWindow.OneMinute, UsageWindow.FifteenMinutes, UsageWindow.OneHour, UsageWindow.OneDay];
 
     public static TimeSpan Length(this UsageWindow window) => window switch
     {
         UsageWindow.OneMinute => TimeSpan.FromMinutes(1),
         UsageWindow.FifteenMinutes => TimeSpan.FromMinutes(15),
-        _ => TimeSpan.FromHours(1),
+        UsageWindow.OneHour => TimeSpan.FromHours(1),
+        _ => TimeSpan.FromDays(1),
     };
 
     public static string Label(this UsageWindow window) => window switch
     {
         UsageWindow.OneMinute => "1m",
         UsageWindow.FifteenMinutes => "15m",
-        _ => "1h",
+        UsageWindow.OneHour => "1h",
+        _ => "1d",
     };
 
+    /// <summary>The window counts of this one are rolled up from (none for 1 minute: flushes write it).</summary>
+    public static UsageWindow? Source(this UsageWindow window) => window == UsageWindow.OneMinute ? null : window - 1;
+
     /// <summary>The start of the window holding <paramref name="time"/>.</summary>
-    public static DateTimeOffset Floor(this UsageWindow window, DateTimeOffset time)
+    public static DateTimeOffset Floor(this UsageWindow window, DateTimeOffset time) => Floor(window.Length(), time);
+
+    /// <summary>The start of the step of <paramref name="length"/> holding <paramref name="time"/>, steps counted from the Unix epoch (as InfluxDB's windows are).</summary>
+    public static DateTimeOffset Floor(TimeSpan length, DateTimeOffset time)
     {
-        var ticks = time.UtcTicks;
-        return new DateTimeOffset(ticks - (ticks % window.Length().Ticks), TimeSpan.Zero);
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return DateTimeOffset.UnixEpoch.AddTicks(ticks - (((ticks % length.Ticks) + length.Ticks) % length.Ticks));
     }
+
+    /// <summary>A step as the API writes it: <c>5m</c>, <c>4h</c>, <c>2d</c>.</summary>
+    public static string StepLabel(TimeSpan step) =>
+        step.Ticks % TimeSpan.TicksPerDay == 0 ? FormattableString.Invariant($"{(long)step.TotalDays}d")
+        : step.Ticks % TimeSpan.TicksPerHour == 0 ? FormattableString.Invariant($"{(long)step.TotalHours}h")
+        : FormattableString.Invariant($"{(long)step.TotalMinutes}m");
 
     public static string ResourceTag(this SdkResource resource) => resource switch
     {

@@ -1,6 +1,6 @@
+using System.Globalization;
 using FlagDashboard.Core.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Core.Usage;
 
@@ -12,7 +12,10 @@ public enum UsageScope
     Feature,
 }
 
-/// <summary>A chart's question: a metric over a scope and a range, grouped one way; the window is chosen unless forced.</summary>
+/// <summary>
+/// A chart's question: a metric over a scope and a range, grouped one way; the window (bucket) and the
+/// step between points are chosen unless forced.
+/// </summary>
 public sealed record UsageSeriesRequest(
     UsageMetric Metric,
     UsageScope Scope,
@@ -21,71 +24,58 @@ public sealed record UsageSeriesRequest(
     DateTimeOffset From,
     DateTimeOffset To,
     UsageGrouping Grouping,
-    UsageWindow? Window = null);
+    UsageWindow? Window = null,
+    TimeSpan? Step = null);
 
-/// <summary>The answer: the window used, the range widened to whole windows, the lines and their total.</summary>
-public sealed record UsageSeries(UsageWindow Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageLine> Series, long Total);
+/// <summary>The answer: the window read, the step between points, the range widened to whole steps, the lines and their total.</summary>
+public sealed record UsageSeries(UsageWindow Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageLine> Series, long Total)
+{
+    public TimeSpan Step { get; init; } = Window.Length();
+}
 
 public sealed record FlagUsage(int Id, string Name, long Count);
 
-/// <summary>The one way usage is read, by the dashboard's charts and by <c>/api/usage</c>.</summary>
-public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagDashboardDbContext> dbFactory, IOptions<UsageOptions> options, TimeProvider clock)
+/// <summary>The one way usage is read, by the dashboard's charts, by <c>/api/usage</c> and by limits and stale-flag checks.</summary>
+public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagDashboardDbContext> dbFactory, TimeProvider clock)
 {
-    /// <summary>The most points one line may have: a chart shows no more, and it bounds the memory of an answer.</summary>
+    /// <summary>The most points one line may have when a step is forced: it bounds the memory of an answer.</summary>
     public const int MaxPointsPerLine = 10_000;
 
     public async Task<UsageSeries> SeriesAsync(int organisationId, UsageSeriesRequest request, CancellationToken cancellationToken = default)
     {
         Validate(request.From, request.To);
         ValidateGrouping(request.Metric, request.Grouping);
-        var window = request.Window ?? options.Value.Windows.Choose(request.From, request.To, clock.GetUtcNow(), store.Retention);
-        var (from, to) = Widen(window, request.From, request.To);
-        ValidatePoints(window, from, to);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = request.Scope switch
+        if (request.Step is { } forcedStep && (forcedStep <= TimeSpan.Zero || (request.Window is { } forcedWindow && forcedStep.Ticks % forcedWindow.Length().Ticks != 0)))
         {
-            UsageScope.Organisation => Query(organisationId, null, null, null),
-            UsageScope.Project => Query(organisationId, await ProjectOfOrganisationAsync(db, organisationId, request.Id, cancellationToken), null, null),
-            UsageScope.Environment => await EnvironmentQueryAsync(db, organisationId, request.Id, cancellationToken),
-            _ => await FeatureQueryAsync(db, organisationId, request, cancellationToken),
+            throw new ValidationException("step", "The step must be a whole number of windows.");
+        }
+
+        if (request.Window is { } window && request.From < clock.GetUtcNow() - store.Retention(window))
+        {
+            throw new ValidationException("window", $"{window.Label()} windows are kept for {store.Retention(window).TotalDays:0.##} days; 'from' is earlier than that.");
+        }
+
+        var plan = UsageSteps.Choose(request.From, request.To, clock.GetUtcNow(), store.Retention, request.Window, request.Step);
+        if (plan.Points > MaxPointsPerLine)
+        {
+            throw new ValidationException("step", $"A {UsageWindows.StepLabel(plan.Step)} step over this range gives more than {MaxPointsPerLine} points; choose a longer step or a shorter range.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var scope = await ScopeAsync(db, organisationId, request.Metric, request.Scope, request.Id, request.EnvironmentId, cancellationToken);
+        var query = new UsageQuery(request.Metric, organisationId, scope.ProjectId, scope.EnvironmentId, scope.FeatureId, plan.From, plan.To, plan.Window, request.Grouping)
+        {
+            Step = plan.Step,
+            LegacyFeatureName = scope.FeatureName,
         };
 
         var lines = await store.QueryAsync(query, cancellationToken);
-        return new UsageSeries(window, from, to, lines, lines.Sum(l => l.Total));
-
-        UsageQuery Query(int organisation, int? project, int? environment, string? feature) =>
-            new(request.Metric, organisation, project, environment, feature, from, to, window, request.Grouping);
-
-        async Task<UsageQuery> EnvironmentQueryAsync(FlagDashboardDbContext db, int organisation, int? id, CancellationToken token)
+        if (request.Grouping == UsageGrouping.Feature)
         {
-            var environment = await EnvironmentOfOrganisationAsync(db, organisation, id, "id", token);
-            return Query(organisation, environment.ProjectId, environment.Id, null);
+            lines = NameFeatures(lines, await FeatureNamesAsync(db, organisationId, scope.ProjectId, cancellationToken));
         }
 
-        async Task<UsageQuery> FeatureQueryAsync(FlagDashboardDbContext db, int organisation, UsageSeriesRequest r, CancellationToken token)
-        {
-            if (r.Metric != UsageMetric.FlagEvaluations)
-            {
-                throw new ValidationException("scope", "A feature scope is for the flag_evaluations metric.");
-            }
-
-            var feature = await db.Features.AsNoTracking().Where(f => f.Id == r.Id && f.Project!.OrganisationId == organisation)
-                .Select(f => new { f.Name, f.ProjectId }).SingleOrDefaultAsync(token)
-                ?? throw new ValidationException("id", $"Feature {r.Id} is not in this organisation.");
-            int? environmentId = null;
-            if (r.EnvironmentId is not null)
-            {
-                var environment = await EnvironmentOfOrganisationAsync(db, organisation, r.EnvironmentId, "environment", token);
-                if (environment.ProjectId != feature.ProjectId)
-                {
-                    throw new ValidationException("environment", $"Environment {r.EnvironmentId} is not in the feature's project.");
-                }
-
-                environmentId = environment.Id;
-            }
-
-            return Query(organisation, feature.ProjectId, environmentId, feature.Name);
-        }
+        return new UsageSeries(plan.Window, plan.From, plan.To, lines, lines.Sum(l => l.Total)) { Step = plan.Step };
     }
 
     /// <summary>Every feature of the environment's project with its evaluations in the range, most first; none is 0 (candidates for removal).</summary>
@@ -94,14 +84,142 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
         Validate(from, to);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await EnvironmentOfOrganisationAsync(db, organisationId, environmentId, "environment", cancellationToken);
-        var window = options.Value.Windows.Choose(from, to, clock.GetUtcNow(), store.Retention);
-        (from, to) = Widen(window, from, to);
-        var lines = await store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, organisationId, environment.ProjectId, environment.Id, null, from, to, window, UsageGrouping.Feature), cancellationToken);
-        var counts = lines.ToDictionary(l => l.Key, l => l.Total, StringComparer.Ordinal);
+        var totals = await TotalsAsync(new UsageQuery(UsageMetric.FlagEvaluations, organisationId, environment.ProjectId, environment.Id, null, from, to, UsageWindow.OneMinute, UsageGrouping.Feature), cancellationToken);
         var features = await db.Features.AsNoTracking().Where(f => f.ProjectId == environment.ProjectId).Select(f => new { f.Id, f.Name }).ToListAsync(cancellationToken);
+        var names = features.ToDictionary(f => f.Id.ToString(CultureInfo.InvariantCulture), f => f.Name, StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var total in totals)
+        {
+            var name = names.GetValueOrDefault(total.Key, total.Key);
+            counts[name] = counts.GetValueOrDefault(name) + total.Count;
+        }
+
         return features.Select(f => new FlagUsage(f.Id, f.Name, counts.GetValueOrDefault(f.Name)))
             .OrderByDescending(f => f.Count).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// The total of a metric over a period for an organisation, or one of its projects or environments:
+    /// summed by the store, each part of the range from the coarsest window it is a whole number of.
+    /// </summary>
+    public async Task<long> TotalAsync(int organisationId, UsageMetric metric, int? projectId, int? environmentId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        Validate(from, to);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (environmentId is { } environment)
+        {
+            var found = await EnvironmentOfOrganisationAsync(db, organisationId, environment, "environment", cancellationToken);
+            if (projectId is not null && projectId != found.ProjectId)
+            {
+                throw new ValidationException("environment", $"Environment {environment} is not in project {projectId}.");
+            }
+
+            projectId = found.ProjectId;
+        }
+        else if (projectId is { } project)
+        {
+            await ProjectOfOrganisationAsync(db, organisationId, project, cancellationToken);
+        }
+
+        var totals = await TotalsAsync(new UsageQuery(metric, organisationId, projectId, environmentId, null, from, to, UsageWindow.OneMinute, UsageGrouping.None), cancellationToken);
+        return totals.Sum(t => t.Count);
+    }
+
+    /// <summary>The calendar month so far (UTC) for an organisation, project or environment.</summary>
+    public Task<long> MonthTotalAsync(int organisationId, UsageMetric metric, int? projectId, int? environmentId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        return TotalAsync(organisationId, metric, projectId, environmentId, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), now, cancellationToken);
+    }
+
+    /// <summary>When each feature of the project was last evaluated, per environment (features never evaluated within retention are absent).</summary>
+    public async Task<IReadOnlyList<FeatureLastEvaluation>> LastEvaluationsAsync(int organisationId, int projectId, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await ProjectOfOrganisationAsync(db, organisationId, projectId, cancellationToken);
+        }
+
+        return await store.LastEvaluationsAsync(organisationId, projectId, cancellationToken);
+    }
+
+    /// <summary>Sums a query's range in parts, each read from the coarsest window it is whole windows of (see <see cref="UsageRanges"/>).</summary>
+    private async Task<IReadOnlyList<UsageTotal>> TotalsAsync(UsageQuery query, CancellationToken cancellationToken)
+    {
+        var finest = UsageWindows.All.Where(w => query.From >= clock.GetUtcNow() - store.Retention(w)).DefaultIfEmpty(UsageWindow.OneDay).First();
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (window, from, to) in UsageRanges.Split(query.From, query.To, finest))
+        {
+            foreach (var total in await store.TotalsAsync(query with { Window = window, From = from, To = to }, cancellationToken))
+            {
+                sums[total.Key] = sums.GetValueOrDefault(total.Key) + total.Count;
+            }
+        }
+
+        return sums.Select(s => new UsageTotal(s.Key, s.Value)).OrderByDescending(s => s.Count).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();
+    }
+
+    private sealed record Scope(int? ProjectId, int? EnvironmentId, int? FeatureId, string? FeatureName);
+
+    private static async Task<Scope> ScopeAsync(FlagDashboardDbContext db, int organisation, UsageMetric metric, UsageScope scope, int? id, int? environmentId, CancellationToken cancellationToken)
+    {
+        switch (scope)
+        {
+            case UsageScope.Organisation:
+                return new Scope(null, null, null, null);
+            case UsageScope.Project:
+                return new Scope(await ProjectOfOrganisationAsync(db, organisation, id, cancellationToken), null, null, null);
+            case UsageScope.Environment:
+                var environment = await EnvironmentOfOrganisationAsync(db, organisation, id, "id", cancellationToken);
+                return new Scope(environment.ProjectId, environment.Id, null, null);
+        }
+
+        if (metric != UsageMetric.FlagEvaluations)
+        {
+            throw new ValidationException("scope", "A feature scope is for the flag_evaluations metric.");
+        }
+
+        var feature = await db.Features.AsNoTracking().Where(f => f.Id == id && f.Project!.OrganisationId == organisation)
+            .Select(f => new { f.Id, f.Name, f.ProjectId }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new ValidationException("id", $"Feature {id} is not in this organisation.");
+        if (environmentId is null)
+        {
+            return new Scope(feature.ProjectId, null, feature.Id, feature.Name);
+        }
+
+        var found = await EnvironmentOfOrganisationAsync(db, organisation, environmentId, "environment", cancellationToken);
+        if (found.ProjectId != feature.ProjectId)
+        {
+            throw new ValidationException("environment", $"Environment {environmentId} is not in the feature's project.");
+        }
+
+        return new Scope(feature.ProjectId, found.Id, feature.Id, feature.Name);
+    }
+
+    private static async Task<Dictionary<string, string>> FeatureNamesAsync(FlagDashboardDbContext db, int organisationId, int? projectId, CancellationToken cancellationToken)
+    {
+        var features = db.Features.AsNoTracking().Where(f => f.Project!.OrganisationId == organisationId);
+        if (projectId is { } project)
+        {
+            features = features.Where(f => f.ProjectId == project);
+        }
+
+        return await features.ToDictionaryAsync(f => f.Id.ToString(CultureInfo.InvariantCulture), f => f.Name, StringComparer.Ordinal, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores key evaluations by feature id; the chart shows today's names. A key that is not a known id is
+    /// a name (InfluxDB data written before ids) or a deleted feature's id, kept as it is; lines that end up
+    /// with the same name are added together.
+    /// </summary>
+    private static IReadOnlyList<UsageLine> NameFeatures(IReadOnlyList<UsageLine> lines, Dictionary<string, string> names) =>
+        lines.GroupBy(line => names.GetValueOrDefault(line.Key, line.Key), StringComparer.Ordinal)
+            .Select(group => group.Count() == 1
+                ? group.First() with { Key = group.Key }
+                : new UsageLine(group.Key, group.First().Points.Select((point, i) => point with { Count = group.Sum(l => l.Points[i].Count) }).ToList()))
+            .OrderByDescending(line => line.Total)
+            .ThenBy(line => line.Key, StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>Checks a range: in order, not empty, within what the longest-kept window holds, not far in the future.</summary>
     public void Validate(DateTimeOffset from, DateTimeOffset to)
@@ -112,8 +230,8 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
             throw new ValidationException("to", "'to' must be after 'from'.");
         }
 
-        var longest = options.Value.Retention.OneHour;
-        if (from < now - longest - TimeSpan.FromHours(1))
+        var longest = UsageWindows.All.Max(store.Retention);
+        if (from < now - longest - TimeSpan.FromDays(1))
         {
             throw new ValidationException("from", $"Usage is kept for {longest.TotalDays:0} days; 'from' is earlier than that.");
         }
@@ -135,21 +253,6 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
                 ? "API calls are grouped by resource, status, environment or none."
                 : "Flag evaluations are grouped by feature, environment or none.");
         }
-    }
-
-    private static void ValidatePoints(UsageWindow window, DateTimeOffset from, DateTimeOffset to)
-    {
-        if ((to - from).Ticks / window.Length().Ticks > MaxPointsPerLine)
-        {
-            throw new ValidationException("window", $"{window.Label()} windows over this range give more than {MaxPointsPerLine} points; choose a coarser window or a shorter range.");
-        }
-    }
-
-    private static (DateTimeOffset From, DateTimeOffset To) Widen(UsageWindow window, DateTimeOffset from, DateTimeOffset to)
-    {
-        var start = window.Floor(from);
-        var end = window.Floor(to);
-        return (start, end < to ? end + window.Length() : end);
     }
 
     private static async Task<int> ProjectOfOrganisationAsync(FlagDashboardDbContext db, int organisationId, int? projectId, CancellationToken cancellationToken) =>

@@ -105,10 +105,11 @@ public sealed class FeaturesPageTests : DashboardComponentTest
     {
         var (project, _) = await SeedAsync();
         var minute = UsageWindow.OneMinute.Floor(Core.Clock.GetUtcNow().AddHours(-2));
+        var featureId = (await Core.Features.ListAsync(project.ProjectId, cancellationToken: Token)).Single(f => f.Name == "new_checkout").Id;
         await UsageStore.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long>(), new Dictionary<EvaluationKey, long>
         {
-            [new EvaluationKey(project.OrganisationId, project.ProjectId, project.EnvironmentIds[0], "new_checkout")] = 5,
-            [new EvaluationKey(project.OrganisationId, project.ProjectId, project.EnvironmentIds[1], "new_checkout")] = 7,
+            [new EvaluationKey(project.OrganisationId, project.ProjectId, project.EnvironmentIds[0], featureId)] = 5,
+            [new EvaluationKey(project.OrganisationId, project.ProjectId, project.EnvironmentIds[1], featureId)] = 7,
         })], Token);
 
         var page = RenderInLayout<FeaturesPage>();

@@ -98,5 +98,11 @@ public sealed class SpilledUsageReplayTests
 
         public Task<IReadOnlyList<UsageLine>> QueryAsync(UsageQuery query, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<UsageLine>>([]);
+
+        public Task<IReadOnlyList<UsageTotal>> TotalsAsync(UsageQuery query, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<UsageTotal>>([]);
+
+        public Task<IReadOnlyList<FeatureLastEvaluation>> LastEvaluationsAsync(int organisationId, int projectId, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<FeatureLastEvaluation>>([]);
     }
 }

@@ -60,16 +60,18 @@ public sealed class EmbeddedUsageStoreTests
         var store = Store(database, new ManualClock(Ten));
         await store.WriteAsync([new UsageBatch(Ten, new Dictionary<ApiCall, long>(), new Dictionary<EvaluationKey, long>
         {
-            [new EvaluationKey(1, 2, 3, "banner")] = 10,
-            [new EvaluationKey(1, 2, 3, "checkout, new")] = 4,
-            [new EvaluationKey(1, 2, 9, "banner")] = 1,
-            [new EvaluationKey(7, 8, 9, "banner")] = 100,
+            [new EvaluationKey(1, 2, 3, 21)] = 10,
+            [new EvaluationKey(1, 2, 3, 22)] = 4,
+            [new EvaluationKey(1, 2, 9, 21)] = 1,
+            [new EvaluationKey(7, 8, 9, 21)] = 100,
         })], Cancel);
 
         var byFeature = await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(1), UsageGrouping.Feature, UsageMetric.FlagEvaluations) with { EnvironmentId = 3 }, Cancel);
-        var oneFeature = await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(1), UsageGrouping.Environment, UsageMetric.FlagEvaluations) with { FeatureName = "banner" }, Cancel);
+        var oneFeature = await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(1), UsageGrouping.Environment, UsageMetric.FlagEvaluations) with { FeatureId = 21 }, Cancel);
+        var allEnvironments = await store.QueryAsync(Query(UsageWindow.OneMinute, Ten, Ten.AddMinutes(1), UsageGrouping.Feature, UsageMetric.FlagEvaluations), Cancel);
 
-        Assert.Equal([("banner", 10L), ("checkout, new", 4L)], byFeature.Select(l => (l.Key, l.Total)));
+        Assert.Equal([("21", 10L), ("22", 4L)], byFeature.Select(l => (l.Key, l.Total)));
+        Assert.Equal([("21", 11L), ("22", 4L)], allEnvironments.Select(l => (l.Key, l.Total)));
         Assert.Equal([("3", 10L), ("9", 1L)], oneFeature.Select(l => (l.Key, l.Total)));
     }
 
@@ -102,13 +104,19 @@ public sealed class EmbeddedUsageStoreTests
     }
 
     [Theory]
-    [InlineData(60, UsageWindow.OneMinute)]
-    [InlineData(6 * 60, UsageWindow.OneMinute)]
-    [InlineData(6 * 60 + 1, UsageWindow.FifteenMinutes)]
-    [InlineData(7 * 24 * 60, UsageWindow.FifteenMinutes)]
-    [InlineData(7 * 24 * 60 + 1, UsageWindow.OneHour)]
-    public void TheWindowFollowsTheRangeAtTheThresholds(int minutes, UsageWindow expected) =>
-        Assert.Equal(expected, new UsageWindowOptions().Choose(TimeSpan.FromMinutes(minutes)));
+    [InlineData(60, UsageWindow.OneMinute, 1, 60)]
+    [InlineData(6 * 60, UsageWindow.OneMinute, 1, 360)]
+    [InlineData(24 * 60, UsageWindow.OneMinute, 3, 480)]
+    [InlineData(7 * 24 * 60, UsageWindow.FifteenMinutes, 30, 336)]
+    [InlineData(30 * 24 * 60, UsageWindow.OneHour, 120, 360)]
+    [InlineData(90 * 24 * 60, UsageWindow.OneHour, 240, 541)]
+    [InlineData(730 * 24 * 60, UsageWindow.OneDay, 2 * 24 * 60, 366)]
+    public void TheStepGivesAtMostSixHundredPointsAndTheWindowIsTheCoarsestItIsAWholeNumberOf(int minutes, UsageWindow window, int stepMinutes, int points)
+    {
+        var plan = UsageSteps.Choose(Ten.AddMinutes(-minutes), Ten, Ten, new UsageRetentionOptions().For);
+
+        Assert.Equal((window, TimeSpan.FromMinutes(stepMinutes), points), (plan.Window, plan.Step, plan.Points));
+    }
 
     [Theory]
     [InlineData(0, 60, UsageWindow.OneMinute)]
@@ -116,13 +124,11 @@ public sealed class EmbeddedUsageStoreTests
     [InlineData(8 * 24 * 60, 60, UsageWindow.FifteenMinutes)]
     [InlineData(8 * 24 * 60, 2 * 24 * 60, UsageWindow.FifteenMinutes)]
     [InlineData(100 * 24 * 60, 60, UsageWindow.OneHour)]
-    [InlineData(0, 30 * 24 * 60, UsageWindow.OneHour)]
     public void AShortRangeOlderThanAWindowsRetentionReadsTheFinestWindowThatStillHoldsIt(int endsMinutesAgo, int minutes, UsageWindow expected)
     {
-        var retention = new UsageRetentionOptions();
         var to = Ten.AddMinutes(-endsMinutesAgo);
 
-        Assert.Equal(expected, new UsageWindowOptions().Choose(to.AddMinutes(-minutes), to, Ten, retention.For));
+        Assert.Equal(expected, UsageSteps.Choose(to.AddMinutes(-minutes), to, Ten, new UsageRetentionOptions().For).Window);
     }
 
     [Fact]
@@ -134,7 +140,7 @@ public sealed class EmbeddedUsageStoreTests
         var lastMonth = Ten.AddDays(-30);
         await store.WriteAsync([Batch(lastMonth, (Call(SdkResource.Flags, 2), 5))], Cancel);
         await store.PruneAsync(Cancel);
-        var usage = new UsageQueryService(store, database, Options.Create(new UsageOptions()), clock);
+        var usage = new UsageQueryService(store, database, clock);
 
         var series = await usage.SeriesAsync(1, new UsageSeriesRequest(UsageMetric.ApiCalls, UsageScope.Organisation, null, null,
             lastMonth.AddMinutes(-30), lastMonth.AddMinutes(30), UsageGrouping.None), Cancel);

@@ -14,10 +14,10 @@ public sealed class UsageCountersTests
         var counters = new UsageCounters(clock);
         counters.RecordApiCall(FlagsOk);
         counters.RecordApiCall(FlagsOk with { StatusClass = 4 });
-        counters.RecordEvaluations(1, 2, 3, "banner", 5);
+        counters.RecordEvaluations(1, 2, 3, 11, 5);
         clock.Advance(TimeSpan.FromSeconds(45));
         counters.RecordApiCall(FlagsOk);
-        counters.RecordEvaluations(1, 2, 3, "banner", 2);
+        counters.RecordEvaluations(1, 2, 3, 11, 2);
 
         var batches = counters.Drain();
         var again = counters.Drain();
@@ -25,9 +25,9 @@ public sealed class UsageCountersTests
         Assert.Equal([new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 25, 10, 1, 0, TimeSpan.Zero)], batches.Select(b => b.Minute));
         Assert.Equal(1, batches[0].ApiCalls[FlagsOk]);
         Assert.Equal(1, batches[0].ApiCalls[FlagsOk with { StatusClass = 4 }]);
-        Assert.Equal(5, batches[0].Evaluations[new EvaluationKey(1, 2, 3, "banner")]);
+        Assert.Equal(5, batches[0].Evaluations[new EvaluationKey(1, 2, 3, 11)]);
         Assert.Equal(1, batches[1].ApiCalls[FlagsOk]);
-        Assert.Equal(2, batches[1].Evaluations[new EvaluationKey(1, 2, 3, "banner")]);
+        Assert.Equal(2, batches[1].Evaluations[new EvaluationKey(1, 2, 3, 11)]);
         Assert.Empty(again);
     }
 
@@ -64,7 +64,7 @@ public sealed class UsageCountersTests
     public void ZeroEvaluationCountsAreIgnored()
     {
         var counters = new UsageCounters(TimeProvider.System);
-        counters.RecordEvaluations(1, 2, 3, "banner", 0);
+        counters.RecordEvaluations(1, 2, 3, 11, 0);
 
         Assert.Empty(counters.Drain());
     }

@@ -46,7 +46,9 @@ public sealed class UsageEndToEndTests
 
         // The seeding read the environment document once with the server-side key: that call counts too.
         Assert.Equal(11, byResource!["total"]!.GetValue<long>());
-        Assert.Equal("15m", byResource["window"]!.GetValue<string>());
+        // The last 24 hours: 3-minute steps of the 1-minute window (480 points, one more when now is inside a step).
+        Assert.Equal(("1m", "3m"), (byResource["window"]!.GetValue<string>(), byResource["step"]!.GetValue<string>()));
+        Assert.InRange(byResource["series"]![0]!["points"]!.AsArray().Count, 480, 481);
         Assert.Equal(new Dictionary<string, long> { ["flags"] = 5, ["identities"] = 3, ["environment_document"] = 2, ["analytics"] = 1 }, Totals(byResource));
         Assert.Equal("1m", byStatus["window"]!.GetValue<string>());
         Assert.Equal(61, byStatus["series"]![0]!["points"]!.AsArray().Count);

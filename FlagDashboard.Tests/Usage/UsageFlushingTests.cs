@@ -165,5 +165,10 @@ public sealed class UsageFlushingTests
         }
 
         public Task<IReadOnlyList<UsageLine>> QueryAsync(UsageQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<UsageTotal>> TotalsAsync(UsageQuery query, CancellationToken cancellationToken) => inner.TotalsAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<FeatureLastEvaluation>> LastEvaluationsAsync(int organisationId, int projectId, CancellationToken cancellationToken) =>
+            inner.LastEvaluationsAsync(organisationId, projectId, cancellationToken);
     }
 }

@@ -67,11 +67,11 @@ public sealed class UsagePageTests : BrowserTest
         await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 2}", new() { Timeout = 25000 });
 
         await usage.Range("7d").ClickAsync();
-        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
+        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("30m steps of 15-minute windows");
         await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 2}");
 
         await usage.Range("24h").ClickAsync();
-        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
+        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("3m steps of 1-minute windows");
         await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
 
         // The chart redraws its plot when the 24 h series arrive; a drag that lands mid-redraw selects nothing.
@@ -92,17 +92,17 @@ public sealed class UsagePageTests : BrowserTest
         await Browser.SaveScreenshotAsync(page, "usage-zoomed");
 
         await page.Locator(".apexcharts-reset-icon").ClickAsync();
-        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("15-minute windows");
+        await Assertions.Expect(usage.WindowLabel).ToHaveTextAsync("3m steps of 1-minute windows");
         await Assertions.Expect(usage.ZoomedRange).Not.ToBeVisibleAsync();
         await Assertions.Expect(usage.Range("24h")).ToHaveAttributeAsync("aria-pressed", "true");
         await Assertions.Expect(usage.Total).ToHaveTextAsync($"{FlagsCalls + IdentityCalls + 2}");
 
-        // The series shown, as CSV: one row per window and resource, adding up to the total.
+        // The series shown, as CSV: one row per step and resource, adding up to the total.
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
         var csv = (await File.ReadAllLinesAsync(await download.PathAsync(), Cancel)).ToList();
         Assert.Equal("time,key,count", csv[0]);
         Assert.Equal(FlagsCalls + IdentityCalls + 2, csv.Skip(1).Sum(row => long.Parse(row.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.EndsWith("-15m.csv", download.SuggestedFilename);
+        Assert.EndsWith("-3m.csv", download.SuggestedFilename);
 
         // The chart follows the dashboard's dark mode.
         await shell.DarkModeToggle.ClickAsync();

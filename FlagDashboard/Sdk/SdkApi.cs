@@ -161,9 +161,9 @@ public static class SdkApi
         // made-up names would grow the series without bound.
         foreach (var (feature, count) in counts)
         {
-            if (environment.TryGetFeature(feature, out _))
+            if (environment.TryGetFeature(feature, out var known))
             {
-                usage.RecordEvaluations(environment.Data.OrganisationId, environment.Data.ProjectId, environment.Id, feature, count);
+                usage.RecordEvaluations(environment.Data.OrganisationId, environment.Data.ProjectId, environment.Id, known.Id, count);
             }
         }
 

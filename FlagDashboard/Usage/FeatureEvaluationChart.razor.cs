@@ -93,7 +93,7 @@ public sealed partial class FeatureEvaluationChart
     private List<ApexSeries> ChartLines(UsageSeries series)
     {
         var lines = series.Series.Select(line => new ApexSeries(LineName(line.Key), [.. line.Points.Select(p => (p.Time, p.Count))])).ToList();
-        var length = series.Window.Length();
+        var length = series.Step;
         var slots = (int)((series.To - series.From).Ticks / length.Ticks);
         foreach (var (id, name) in EnvironmentNames.OrderBy(e => e.Key))
         {

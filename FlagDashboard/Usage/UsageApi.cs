@@ -12,26 +12,27 @@ namespace FlagDashboard.Usage;
 /// <summary><c>/api/usage/…</c>: the series the charts draw, for automation with an admin API key (its own organisation only).</summary>
 public static class UsageApi
 {
-    public sealed record SeriesResponse(string Window, string From, string To, IReadOnlyList<LineResponse> Series, long Total);
+    public sealed record SeriesResponse(string Window, string Step, string From, string To, IReadOnlyList<LineResponse> Series, long Total);
 
     public sealed record LineResponse(string Key, IReadOnlyList<object[]> Points);
 
     private static readonly Dictionary<string, UsageMetric> Metrics = new() { ["api_calls"] = UsageMetric.ApiCalls, ["flag_evaluations"] = UsageMetric.FlagEvaluations };
     private static readonly Dictionary<string, UsageScope> Scopes = new() { ["organisation"] = UsageScope.Organisation, ["project"] = UsageScope.Project, ["environment"] = UsageScope.Environment, ["feature"] = UsageScope.Feature };
     private static readonly Dictionary<string, UsageGrouping> Groupings = new() { ["none"] = UsageGrouping.None, ["resource"] = UsageGrouping.Resource, ["status"] = UsageGrouping.Status, ["environment"] = UsageGrouping.Environment, ["feature"] = UsageGrouping.Feature };
-    private static readonly Dictionary<string, UsageWindow> Windows = new() { ["1m"] = UsageWindow.OneMinute, ["15m"] = UsageWindow.FifteenMinutes, ["1h"] = UsageWindow.OneHour };
+    private static readonly Dictionary<string, UsageWindow> Windows = new() { ["1m"] = UsageWindow.OneMinute, ["15m"] = UsageWindow.FifteenMinutes, ["1h"] = UsageWindow.OneHour, ["1d"] = UsageWindow.OneDay };
+    private static readonly Dictionary<string, TimeSpan> Steps = UsageSteps.Steps.ToDictionary(UsageWindows.StepLabel);
 
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder endpoints)
     {
         var usage = endpoints.MapGroup("/api/usage").RequireAuthorization(AdminApiKeyAuthenticationHandler.PolicyName);
-        usage.MapGet("/series", GetSeries).WithName("GetUsageSeries").WithSummary("API calls or flag evaluations over time, in the window that suits the range.");
+        usage.MapGet("/series", GetSeries).WithName("GetUsageSeries").WithSummary("API calls or flag evaluations over time: 300 to 600 points a line, read from the window that suits the range.");
         usage.MapGet("/flags", GetFlags).WithName("GetFlagUsage").WithSummary("Each feature's evaluations in a range, most first; unevaluated ones with 0.");
         return endpoints;
     }
 
     private static async Task<IResult> GetSeries(
         HttpContext http, ClaimsPrincipal user, UsageQueryService usage, TimeProvider clock,
-        string? metric, string? scope, int? id, int? environment, string? from, string? to, string? group, string? window, string? format)
+        string? metric, string? scope, int? id, int? environment, string? from, string? to, string? group, string? window, string? step, string? format)
     {
         try
         {
@@ -40,15 +41,16 @@ public static class UsageApi
             var parsedScope = Parse(scope ?? "organisation", "scope", Scopes);
             var parsedGroup = Parse(group ?? "none", "group", Groupings);
             UsageWindow? parsedWindow = window is null ? null : Parse(window, "window", Windows);
+            TimeSpan? parsedStep = step is null ? null : Parse(step, "step", Steps);
             if (parsedScope != UsageScope.Organisation && id is null)
             {
                 throw new ValidationException("id", $"A {scope} scope needs the id of the {scope}.");
             }
 
-            var series = await usage.SeriesAsync(OrganisationsApi.OrganisationId(user), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow), http.RequestAborted);
+            var series = await usage.SeriesAsync(OrganisationsApi.OrganisationId(user), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow, parsedStep), http.RequestAborted);
             return WantsCsv(http, format)
                 ? TypedResults.Text(UsageCsv.Write(series), "text/csv", Encoding.UTF8)
-                : TypedResults.Ok(new SeriesResponse(series.Window.Label(), Iso(series.From), Iso(series.To),
+                : TypedResults.Ok(new SeriesResponse(series.Window.Label(), UsageWindows.StepLabel(series.Step), Iso(series.From), Iso(series.To),
                     series.Series.Select(l => new LineResponse(l.Key, l.Points.Select(p => new object[] { Iso(p.Time), p.Count }).ToList())).ToList(),
                     series.Total));
         }

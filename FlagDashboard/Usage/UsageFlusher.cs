@@ -1,21 +1,25 @@
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Core.Usage.Embedded;
+using FlagDashboard.Core.Usage.InfluxDb;
 using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Usage;
 
 /// <summary>
-/// Flushes usage counts to the store every <see cref="UsageOptions.FlushInterval"/>, prunes the embedded
-/// store by its retention every hour, and flushes once more when the app stops.
+/// Flushes usage counts to the store every <see cref="UsageOptions.FlushInterval"/>, rolls the embedded
+/// store's closed windows up after each flush and prunes it by its retention every hour, reconciles
+/// InfluxDB's downsampling tasks at start and every 5 minutes, and flushes once more when the app stops.
 /// </summary>
 internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IOptions<UsageOptions> options, TimeProvider clock, ILogger<UsageFlusher> logger) : BackgroundService
 {
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.FlushInterval, clock);
         var nextPrune = clock.GetUtcNow();
+        var nextReconcile = clock.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -30,10 +34,21 @@ internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IO
                     logger.LogError(exception, "Flushing usage counts failed");
                 }
 
-                if (store is EmbeddedUsageStore embedded && clock.GetUtcNow() >= nextPrune)
+                if (store is InfluxUsageStore influx && clock.GetUtcNow() >= nextReconcile)
                 {
-                    nextPrune = clock.GetUtcNow() + PruneInterval;
-                    await PruneAsync(embedded, stoppingToken);
+                    nextReconcile = clock.GetUtcNow() + ReconcileInterval;
+                    await ReconcileAsync(influx, stoppingToken);
+                }
+
+                if (store is EmbeddedUsageStore embedded)
+                {
+                    // A write rolls up what it finds due; with no traffic, windows still close.
+                    await RollUpAsync(embedded, stoppingToken);
+                    if (clock.GetUtcNow() >= nextPrune)
+                    {
+                        nextPrune = clock.GetUtcNow() + PruneInterval;
+                        await PruneAsync(embedded, stoppingToken);
+                    }
                 }
             }
         }
@@ -56,6 +71,30 @@ internal sealed class UsageFlusher(UsageFlushing flushing, IUsageStore store, IO
         catch (OperationCanceledException)
         {
             logger.LogError("The shutdown timeout ended the last usage flush; {PendingCount} counts were not written", flushing.PendingCount);
+        }
+    }
+
+    private async Task ReconcileAsync(InfluxUsageStore influx, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await influx.ReconcileAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Checking the InfluxDB downsampling tasks failed; trying again in {Interval}", ReconcileInterval);
+        }
+    }
+
+    private async Task RollUpAsync(EmbeddedUsageStore embedded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await embedded.RollUpAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Rolling usage windows up failed; the next flush tries again");
         }
     }
 

@@ -4,6 +4,7 @@ using FlagDashboard.Core;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Usage;
+using FlagDashboard.Core.Usage.InfluxDb;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
@@ -54,6 +55,12 @@ public sealed partial class UsagePage
     private UsageQueryService Usage { get; set; } = null!;
 
     [Inject]
+    private IUsageStore Store { get; set; } = null!;
+
+    /// <summary>InfluxDB's downsampling tasks that are missing or whose last run failed, as the last reconcile saw them.</summary>
+    private IReadOnlyList<UsageTaskHealth> UnhealthyTasks => Store is InfluxUsageStore influx ? [.. influx.TaskHealth.Where(t => !t.Healthy)] : [];
+
+    [Inject]
     private ProjectService Projects { get; set; } = null!;
 
     [Inject]
@@ -67,7 +74,7 @@ public sealed partial class UsagePage
 
     private string SdkUrl => Navigation.ToAbsoluteUri("api/v1/").ToString();
 
-    private string WindowLabel => _series is null ? "" : WindowText(_series.Window);
+    private string WindowLabel => _series is null ? "" : StepText(_series);
 
     private static string Count(long? count) => count?.ToString("N0", CultureInfo.InvariantCulture) ?? "…";
 
@@ -75,8 +82,13 @@ public sealed partial class UsagePage
     {
         UsageWindow.OneMinute => "1-minute windows",
         UsageWindow.FifteenMinutes => "15-minute windows",
-        _ => "1-hour windows",
+        UsageWindow.OneHour => "1-hour windows",
+        _ => "1-day windows",
     };
+
+    /// <summary>The distance between points, and the window read when it differs: "4 h steps of 1-hour windows".</summary>
+    public static string StepText(UsageSeries series) =>
+        series.Step == series.Window.Length() ? WindowText(series.Window) : $"{UsageWindows.StepLabel(series.Step)} steps of {WindowText(series.Window)}";
 
     private static string RangeText(DateTimeOffset from, DateTimeOffset to) =>
         $"{from.UtcDateTime.ToString("dd MMM HH:mm", CultureInfo.InvariantCulture)} – {to.UtcDateTime.ToString("dd MMM HH:mm", CultureInfo.InvariantCulture)} UTC";
@@ -103,12 +115,11 @@ public sealed partial class UsagePage
         var now = Clock.GetUtcNow();
         var (from, to) = _zoom ?? (now - _preset.Length, now);
         var (scope, id) = Selection.EnvironmentId is { } environmentId ? (UsageScope.Environment, environmentId) : (UsageScope.Project, projectId);
-        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var load = ++_loads;
         try
         {
             var series = await Usage.SeriesAsync(_organisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, from, to, UsageGrouping.Resource));
-            var month = await Usage.SeriesAsync(_organisationId, new UsageSeriesRequest(UsageMetric.ApiCalls, scope, id, null, monthStart, UsageWindow.OneHour.Floor(now).AddHours(1), UsageGrouping.None, UsageWindow.OneHour));
+            var month = await Usage.MonthTotalAsync(_organisationId, UsageMetric.ApiCalls, projectId, Selection.EnvironmentId);
             // Evaluations are reported per environment: the flag lists need one chosen.
             var flags = Selection.EnvironmentId is { } flagsEnvironment ? await Usage.FlagsAsync(_organisationId, flagsEnvironment, from, to) : null;
             // Clicks can outrun queries: only the latest question's answer is shown.
@@ -118,7 +129,7 @@ public sealed partial class UsagePage
             }
 
             _series = series;
-            _monthTotal = month.Total;
+            _monthTotal = month;
             _flags = flags;
             _chartSeries = [.. series.Series.Select(line => new ApexSeries(line.Key, [.. line.Points.Select(p => (p.Time, p.Count))]))];
         }
@@ -174,7 +185,7 @@ public sealed partial class UsagePage
         }
 
         await using var module = await JS.InvokeAsync<IJSObjectReference>("import", CopyButton.ModulePath);
-        var name = $"api-calls-{_series.From.UtcDateTime:yyyyMMdd-HHmm}-{_series.To.UtcDateTime:yyyyMMdd-HHmm}-{_series.Window.Label()}.csv";
+        var name = $"api-calls-{_series.From.UtcDateTime:yyyyMMdd-HHmm}-{_series.To.UtcDateTime:yyyyMMdd-HHmm}-{UsageWindows.StepLabel(_series.Step)}.csv";
         await module.InvokeVoidAsync("download", name, UsageCsv.Write(_series), "text/csv");
     }
 

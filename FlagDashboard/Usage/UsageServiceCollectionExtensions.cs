@@ -1,6 +1,7 @@
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Core.Usage.Embedded;
 using FlagDashboard.Core.Usage.InfluxDb;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Usage;
@@ -17,8 +18,6 @@ internal static class UsageServiceCollectionExtensions
         }
 
         services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.Windows.OneMinuteUpTo > TimeSpan.Zero && o.Windows.FifteenMinutesUpTo > o.Windows.OneMinuteUpTo,
-                "Usage:Windows: OneMinuteUpTo must be positive and less than FifteenMinutesUpTo.")
             .Validate(o => UsageWindows.All.All(w => o.Retention.For(w) > TimeSpan.Zero), "Usage:Retention: every retention must be positive.")
             .ValidateOnStart();
         services.AddOptions<InfluxUsageOptions>().BindConfiguration(InfluxUsageOptions.SectionName);
@@ -37,6 +36,7 @@ internal static class UsageServiceCollectionExtensions
         services.AddSingleton<UsageFlushing>();
         services.AddScoped<UsageQueryService>();
         services.AddHostedService<UsageFlusher>();
+        services.AddHealthChecks().AddCheck<UsageTasksHealthCheck>("usage-tasks", HealthStatus.Degraded);
         return services;
     }
 }

@@ -4,16 +4,17 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace FlagDashboard.Core.Data.Configurations;
 
+// Count tables have their key as primary key (on SQLite WITHOUT ROWID, see the migration): the key is
+// then the table's order, a chart's query reads one range of it, and the count is at hand.
 internal sealed class ApiCallCountConfiguration : IEntityTypeConfiguration<ApiCallCount>
 {
     public void Configure(EntityTypeBuilder<ApiCallCount> builder)
     {
-        builder.ToTable("UsageApiCalls");
+        builder.ToTable("UsageApiCallCounts");
         builder.Property(c => c.Resource).HasMaxLength(30);
-        // The upsert's conflict target, and the index every chart query walks: window, organisation, time.
-        builder.HasIndex(c => new { c.Window, c.OrganisationId, c.WindowStart, c.ProjectId, c.EnvironmentId, c.Resource, c.StatusClass })
-            .IsUnique()
-            .HasDatabaseName("IX_UsageApiCalls_Key");
+        builder.HasKey(c => new { c.Window, c.OrganisationId, c.ProjectId, c.EnvironmentId, c.WindowStart, c.Resource, c.StatusClass });
+        // Organisation-wide charts, pruning and roll-ups read by time across projects.
+        builder.HasIndex(c => new { c.Window, c.WindowStart }).HasDatabaseName("IX_UsageApiCallCounts_Time");
     }
 }
 
@@ -21,12 +22,39 @@ internal sealed class EvaluationCountConfiguration : IEntityTypeConfiguration<Ev
 {
     public void Configure(EntityTypeBuilder<EvaluationCount> builder)
     {
-        builder.ToTable("UsageEvaluations");
-        builder.Property(c => c.Feature).HasMaxLength(FieldLimits.FeatureName);
-        builder.HasIndex(c => new { c.Window, c.OrganisationId, c.WindowStart, c.ProjectId, c.EnvironmentId, c.Feature })
-            .IsUnique()
-            .HasDatabaseName("IX_UsageEvaluations_Key");
-        builder.HasIndex(c => new { c.Window, c.EnvironmentId, c.WindowStart })
-            .HasDatabaseName("IX_UsageEvaluations_Environment");
+        builder.ToTable("UsageEvaluationCounts");
+        builder.HasKey(c => new { c.Window, c.OrganisationId, c.ProjectId, c.EnvironmentId, c.WindowStart, c.FeatureId });
+        // One feature's chart by environment, and the last evaluation of each feature.
+        builder.HasIndex(c => new { c.Window, c.FeatureId, c.WindowStart }).HasDatabaseName("IX_UsageEvaluationCounts_Feature");
+        builder.HasIndex(c => new { c.Window, c.WindowStart }).HasDatabaseName("IX_UsageEvaluationCounts_Time");
+    }
+}
+
+internal sealed class ProjectEvaluationCountConfiguration : IEntityTypeConfiguration<ProjectEvaluationCount>
+{
+    public void Configure(EntityTypeBuilder<ProjectEvaluationCount> builder)
+    {
+        builder.ToTable("UsageProjectEvaluationCounts");
+        builder.HasKey(c => new { c.Window, c.OrganisationId, c.ProjectId, c.WindowStart, c.FeatureId });
+        builder.HasIndex(c => new { c.Window, c.WindowStart }).HasDatabaseName("IX_UsageProjectEvaluationCounts_Time");
+    }
+}
+
+internal sealed class UsageBatchRecordConfiguration : IEntityTypeConfiguration<UsageBatchRecord>
+{
+    public void Configure(EntityTypeBuilder<UsageBatchRecord> builder)
+    {
+        builder.ToTable("UsageBatches");
+        builder.Property(b => b.Id).ValueGeneratedNever();
+        builder.HasIndex(b => b.WrittenAt);
+    }
+}
+
+internal sealed class UsageRollupConfiguration : IEntityTypeConfiguration<UsageRollup>
+{
+    public void Configure(EntityTypeBuilder<UsageRollup> builder)
+    {
+        builder.ToTable("UsageRollups");
+        builder.HasKey(r => new { r.Window, r.WindowStart });
     }
 }

@@ -58,15 +58,94 @@ internal static class InfluxFlux
         _ => throw new ArgumentException($"{metric} cannot be grouped by {grouping}.", nameof(grouping)),
     };
 
+    /// <summary>The bucket a window is read from: the 1-day window is the 1-hour bucket summed by the query.</summary>
+    public static string Bucket(InfluxUsageOptions options, UsageWindow window) =>
+        options.BucketName(window == UsageWindow.OneDay ? UsageWindow.OneHour.Label() : window.Label());
+
     /// <summary>
-    /// The chart query: the window's bucket, the range, the tag filters, then grouping, summing per window
-    /// and gap filling in the server. <c>timeSrc: "_start"</c> stamps each point with its window's start
-    /// (aggregateWindow's default is the stop); <c>fill</c> turns the empty windows' null sums into 0.
+    /// The chart query: the window's bucket, the range and the tag filters, then <c>aggregateWindow</c> by the
+    /// step right after the filter (InfluxDB pushes that down to storage, one sum per series and step), and
+    /// only then the grouping: the per-series sums of one step and group are added up. <c>timeSrc: "_start"</c>
+    /// stamps each point with its step's start (the default is the stop). Steps without counts are left out
+    /// and read as 0. From <paramref name="liveFrom"/> on, where the window's task has not run yet, the raw
+    /// bucket is read instead, so the chart is live.
     /// </summary>
-    public static string Query(InfluxUsageOptions options, UsageQuery query)
+    public static string Query(InfluxUsageOptions options, UsageQuery query, DateTimeOffset? liveFrom = null)
     {
         var groupTag = GroupTag(query.Metric, query.Grouping);
-        if (query.FeatureName is not null && query.Metric != UsageMetric.FlagEvaluations)
+        var columns = groupTag is null ? "[\"_time\"]" : $"[\"_time\", {String(groupTag)}]";
+        var regroup = groupTag is null ? "group()" : $"group(columns: [{String(groupTag)}])";
+        var window = $"aggregateWindow(every: {Duration(query.StepLength)}, fn: sum, createEmpty: false, timeSrc: \"_start\")";
+        return $"""
+            {Source(options, query, liveFrom, window)}
+                |> group(columns: {columns})
+                |> sum()
+                |> {regroup}
+                |> yield(name: "usage")
+            """;
+    }
+
+    /// <summary>
+    /// One sum per group over the whole range: <c>sum()</c> right after the filter (pushed down: one value per
+    /// series), then the series of a group are added up. The raw bucket serves the live part as in <see cref="Query"/>.
+    /// </summary>
+    public static string Totals(InfluxUsageOptions options, UsageQuery query, DateTimeOffset? liveFrom = null)
+    {
+        var groupTag = GroupTag(query.Metric, query.Grouping);
+        var regroup = groupTag is null ? "group()" : $"group(columns: [{String(groupTag)}])";
+        return $"""
+            {Source(options, query, liveFrom, "sum()")}
+                |> {regroup}
+                |> sum()
+                |> yield(name: "totals")
+            """;
+    }
+
+    /// <summary>The filtered, aggregated rows: from the window's bucket, and from the raw bucket past <paramref name="liveFrom"/> (a union of both when the range spans it).</summary>
+    private static string Source(InfluxUsageOptions options, UsageQuery query, DateTimeOffset? liveFrom, string aggregate)
+    {
+        var filter = Filter(query);
+        string Read(string bucket, DateTimeOffset from, DateTimeOffset to) => $"""
+            from(bucket: {String(bucket)})
+                |> range(start: {Time(from)}, stop: {Time(to)})
+                |> filter(fn: (r) => {filter})
+                |> {aggregate}
+            """;
+
+        if (liveFrom is not { } live || live >= query.To)
+        {
+            return Read(Bucket(options, query.Window), query.From, query.To);
+        }
+
+        if (live <= query.From)
+        {
+            return Read(options.BucketName("raw"), query.From, query.To);
+        }
+
+        return $"""
+            union(tables: [
+                {Indent(Read(Bucket(options, query.Window), query.From, live))},
+                {Indent(Read(options.BucketName("raw"), live, query.To))},
+            ])
+            """;
+    }
+
+    private static string Indent(string text) => text.ReplaceLineEndings("\n    ");
+
+    /// <summary>The last point of each feature's series in one bucket, per environment.</summary>
+    public static string LastEvaluations(InfluxUsageOptions options, UsageWindow window, TimeSpan lookback, int organisationId, int projectId) => $"""
+        from(bucket: {String(Bucket(options, window))})
+            |> range(start: -{Duration(lookback)})
+            |> filter(fn: (r) => r._measurement == {String(FlagEvaluations)} and r._field == {String(CountField)} and r.organisation == {String(Id(organisationId))} and r.project == {String(Id(projectId))})
+            |> last()
+            |> group(columns: ["feature", "environment"])
+            |> max(column: "_time")
+            |> yield(name: "last")
+        """;
+
+    private static string Filter(UsageQuery query)
+    {
+        if (query.FeatureId is not null && query.Metric != UsageMetric.FlagEvaluations)
         {
             throw new ArgumentException("Only flag evaluations can be narrowed to a feature.", nameof(query));
         }
@@ -76,7 +155,13 @@ internal static class InfluxFlux
             throw new ArgumentException($"The range {query.From:O} to {query.To:O} is empty.", nameof(query));
         }
 
-        var tags = new List<string> { $"r.organisation == {String(Id(query.OrganisationId))}" };
+        var measurement = query.Metric == UsageMetric.ApiCalls ? ApiCalls : FlagEvaluations;
+        var tags = new List<string>
+        {
+            $"r._measurement == {String(measurement)}",
+            $"r._field == {String(CountField)}",
+            $"r.organisation == {String(Id(query.OrganisationId))}",
+        };
         if (query.ProjectId is { } project)
         {
             tags.Add($"r.project == {String(Id(project))}");
@@ -87,23 +172,15 @@ internal static class InfluxFlux
             tags.Add($"r.environment == {String(Id(environment))}");
         }
 
-        if (query.FeatureName is { } feature)
+        if (query.FeatureId is { } feature)
         {
-            tags.Add($"r.feature == {String(feature)}");
+            // Points written before evaluations were tagged by id carry the name.
+            tags.Add(query.LegacyFeatureName is { } name
+                ? $"(r.feature == {String(Id(feature))} or r.feature == {String(name)})"
+                : $"r.feature == {String(Id(feature))}");
         }
 
-        var measurement = query.Metric == UsageMetric.ApiCalls ? ApiCalls : FlagEvaluations;
-        var group = groupTag is null ? "group()" : $"group(columns: [{String(groupTag)}])";
-        return $"""
-            from(bucket: {String(options.BucketName(query.Window.Label()))})
-                |> range(start: {Time(query.From)}, stop: {Time(query.To)})
-                |> filter(fn: (r) => r._measurement == {String(measurement)} and r._field == {String(CountField)})
-                |> filter(fn: (r) => {string.Join(" and ", tags)})
-                |> {group}
-                |> aggregateWindow(every: {Duration(query.Window.Length())}, fn: sum, createEmpty: true, timeSrc: "_start")
-                |> fill(value: 0)
-                |> yield(name: "usage")
-            """;
+        return string.Join(" and ", tags);
     }
 
     public static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);

@@ -8,11 +8,16 @@ internal static class InfluxLineProtocol
 {
     public const string Unknown = "unknown";
 
-    public static string ApiCallLine(ApiCall call, long count, string instance, long timestampNs)
+    /// <summary>A line of API calls; <paramref name="instance"/> is left out for points written straight to a downsampled bucket.</summary>
+    public static string ApiCallLine(ApiCall call, long count, string? instance, long timestampNs)
     {
         var line = new StringBuilder(160).Append(InfluxFlux.ApiCalls);
         Tag(line, "environment", Id(call.EnvironmentId));
-        Tag(line, "instance", instance);
+        if (instance is not null)
+        {
+            Tag(line, "instance", instance);
+        }
+
         Tag(line, "organisation", Id(call.OrganisationId));
         Tag(line, "project", Id(call.ProjectId));
         Tag(line, "resource", call.Resource.ResourceTag());
@@ -20,12 +25,16 @@ internal static class InfluxLineProtocol
         return Field(line, count, timestampNs);
     }
 
-    public static string EvaluationLine(EvaluationKey key, long count, string instance, long timestampNs)
+    public static string EvaluationLine(EvaluationKey key, long count, string? instance, long timestampNs)
     {
         var line = new StringBuilder(160).Append(InfluxFlux.FlagEvaluations);
         Tag(line, "environment", InfluxFlux.Id(key.EnvironmentId));
-        Tag(line, "feature", key.FeatureName);
-        Tag(line, "instance", instance);
+        Tag(line, "feature", InfluxFlux.Id(key.FeatureId));
+        if (instance is not null)
+        {
+            Tag(line, "instance", instance);
+        }
+
         Tag(line, "organisation", InfluxFlux.Id(key.OrganisationId));
         Tag(line, "project", InfluxFlux.Id(key.ProjectId));
         return Field(line, count, timestampNs);

@@ -45,10 +45,18 @@ public sealed class InfluxUsageOptions
     public string Instance { get; set; } = System.Environment.MachineName;
 
     /// <summary>
-    /// How late a raw point may arrive (a retried flush) and still be counted in the windows: the
-    /// downsampling tasks re-read this much of the past on every run.
+    /// How much of the past the raw-to-1-minute task re-reads on every run (rounded up to whole minutes).
+    /// Kept short: points later than that (a retried flush, replayed spilled counts) are rolled up by the
+    /// app itself when it writes them.
     /// </summary>
-    public TimeSpan LatePointTolerance { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LatePointTolerance { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long after its scheduled time the raw-to-1-minute task runs: longer than the app's flush interval,
+    /// so a minute's last flush is in before the minute is summed. The coarser tasks run later still, each
+    /// after the finer runs it reads.
+    /// </summary>
+    public TimeSpan TaskOffset { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>The time allowed for one HTTP call to the server.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -77,6 +85,11 @@ public sealed class InfluxUsageOptionsValidator : IValidateOptions<InfluxUsageOp
         if (options.LatePointTolerance <= TimeSpan.Zero)
         {
             failures.Add($"Usage:InfluxDB:LatePointTolerance must be positive (got {options.LatePointTolerance}).");
+        }
+
+        if (options.TaskOffset <= TimeSpan.Zero || options.TaskOffset >= TimeSpan.FromMinutes(1) || options.TaskOffset.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            failures.Add($"Usage:InfluxDB:TaskOffset must be whole seconds between 1 s and 59 s, and longer than Usage:FlushInterval (got {options.TaskOffset}).");
         }
 
         if (options.Timeout <= TimeSpan.Zero)
@@ -108,4 +121,13 @@ public sealed class InfluxUsageOptionsValidator : IValidateOptions<InfluxUsageOp
             failures.Add($"Usage:InfluxDB:{setting} ({retention}) must be longer than the {lookback} its downsampling task reads back on each run (see LatePointTolerance).");
         }
     }
+}
+
+/// <summary>A downsampling task's state as last seen: its last run's status (<c>success</c>, <c>failed</c>, …) and time, and the failed runs whose windows the app recomputed.</summary>
+public sealed record UsageTaskHealth(string Task, string LastRun, DateTimeOffset? LastRunScheduledFor, int FailedRunsReconciled)
+{
+    public const string Missing = "missing";
+    public const string NoRuns = "none";
+
+    public bool Healthy => LastRun is not (Missing or "failed");
 }

@@ -23,6 +23,8 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     private readonly Lock _offsetsLock = new();
     private readonly Dictionary<long, long> _lastOffsets = [];
     private string? _organisationId;
+    private IReadOnlyList<UsageTaskHealth> _taskHealth = [];
+    private DateTimeOffset? _reconciledUntil;
 
     private readonly ILogger _logger;
 
@@ -133,13 +135,18 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
     /// it was first given (<see cref="UsageBatch.Stamp"/>): if the failed write did reach the server, the
     /// retry overwrites those same points instead of counting them twice. A flusher that merges a failed
     /// batch into new counts loses that protection, so retry the batches as they were.
+    /// Counts older than the raw bucket keeps (an outage longer than its retention) go straight to the finest
+    /// downsampled bucket that still holds their minute, as points of their own inside the window (they add
+    /// to the window's sum), and the coarser windows are recomputed from there.
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
     {
-        var lines = new List<string>();
-        // InfluxDB refuses points older than the raw bucket keeps, and would refuse the whole write with them:
-        // such counts (an outage longer than the raw retention) are given up, loudly, so the rest get through.
-        var oldest = _clock.GetUtcNow() - _options.RawRetention + TimeSpan.FromMinutes(10);
+        var now = _clock.GetUtcNow();
+        // Points must be inside a bucket's retention by a margin, or InfluxDB refuses the whole write; two
+        // hours also keep every window a backfill recomputes inside its source bucket's retention.
+        var margin = TimeSpan.FromHours(2);
+        var lines = new Dictionary<string, List<string>>();
+        var late = new List<(int Tier, DateTimeOffset Minute)>();
         foreach (var batch in batches)
         {
             if (batch.ApiCalls.Count == 0 && batch.Evaluations.Count == 0)
@@ -147,63 +154,203 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
                 continue;
             }
 
-            if (batch.Minute < oldest)
+            var tier = Array.FindIndex(Buckets, b => batch.Minute >= now - b.Retention(_options) + margin);
+            if (tier < 0)
             {
                 _logger.LogError(
-                    "Dropped {Count} usage counts of {Minute}: older than the raw bucket's retention ({Retention})",
-                    batch.ApiCalls.Values.Sum() + batch.Evaluations.Values.Sum(), batch.Minute, _options.RawRetention);
+                    "Dropped {Count} usage counts of {Minute}: older than every bucket's retention",
+                    batch.ApiCalls.Values.Sum() + batch.Evaluations.Values.Sum(), batch.Minute);
                 continue;
             }
 
             var timestamp = batch.Stamp ??= NextTimestamp(batch.Minute);
-            var instance = batch.Instance ??= _options.Instance;
+            // Downsampled buckets hold no instance: their series are summed across instances.
+            var instance = tier == 0 ? batch.Instance ??= _options.Instance : null;
+            var bucket = _options.BucketName(Buckets[tier].Suffix);
+            if (!lines.TryGetValue(bucket, out var bucketLines))
+            {
+                lines[bucket] = bucketLines = [];
+            }
+
             foreach (var (call, count) in batch.ApiCalls)
             {
-                lines.Add(InfluxLineProtocol.ApiCallLine(call, count, instance, timestamp));
+                bucketLines.Add(InfluxLineProtocol.ApiCallLine(call, count, instance, timestamp));
             }
 
             foreach (var (key, count) in batch.Evaluations)
             {
-                lines.Add(InfluxLineProtocol.EvaluationLine(key, count, instance, timestamp));
+                bucketLines.Add(InfluxLineProtocol.EvaluationLine(key, count, instance, timestamp));
             }
+
+            late.Add((tier, batch.Minute));
         }
 
-        if (lines.Count > 0)
+        foreach (var (bucket, bucketLines) in lines)
         {
-            await _client.GetWriteApiAsync().WriteRecordsAsync(lines, WritePrecision.Ns, _options.BucketName("raw"), _options.Organisation, cancellationToken);
-            await BackfillLateWindowsAsync(batches, cancellationToken);
+            await _client.GetWriteApiAsync().WriteRecordsAsync(bucketLines, WritePrecision.Ns, bucket, _options.Organisation, cancellationToken);
         }
+
+        await BackfillLateWindowsAsync(late, now, cancellationToken);
     }
+
+    /// <summary>Where counts are written by age: the raw bucket, else the finest downsampled one that still keeps them.</summary>
+    private static readonly (string Suffix, Func<InfluxUsageOptions, TimeSpan> Retention)[] Buckets =
+    [
+        ("raw", o => o.RawRetention),
+        ("1m", o => o.OneMinuteRetention),
+        ("15m", o => o.FifteenMinutesRetention),
+        ("1h", o => o.OneHourRetention),
+    ];
 
     /// <summary>
     /// Points for a minute that the raw-to-1m task no longer re-reads (a retry after an outage, a replay of
-    /// spilled counts) would never reach the windows the charts read: recompute their windows, finest first.
+    /// spilled counts, counts written straight to a downsampled bucket) would never reach the windows above
+    /// them: recompute those windows, finest first, one aligned query per tier over all the late minutes.
     /// </summary>
-    private async Task BackfillLateWindowsAsync(IReadOnlyList<UsageBatch> batches, CancellationToken cancellationToken)
+    private async Task BackfillLateWindowsAsync(List<(int Tier, DateTimeOffset Minute)> written, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tiers = InfluxDownsampling.Tiers(_options);
-        var cutoff = _clock.GetUtcNow() - tiers[0].Lookback;
-        var lateMinutes = batches.Where(b => b.Minute < cutoff && (b.ApiCalls.Count > 0 || b.Evaluations.Count > 0)).Select(b => b.Minute).Distinct().ToList();
-        if (lateMinutes.Count == 0)
+        var cutoff = now - tiers[0].Lookback;
+        var late = written.Where(w => w.Tier > 0 || w.Minute < cutoff).ToList();
+        if (late.Count == 0)
         {
             return;
         }
 
         var query = _client.GetQueryApi();
-        foreach (var (tier, window) in new[] { UsageWindow.OneMinute, UsageWindow.FifteenMinutes, UsageWindow.OneHour }.Select((w, i) => (tiers[i], w)))
+        for (var i = 0; i < tiers.Count; i++)
         {
-            foreach (var start in lateMinutes.Select(minute => window.Floor(minute)).Distinct().Order())
+            // Tier i reads bucket i and writes bucket i + 1: only minutes written at or below its source count.
+            var minutes = late.Where(w => w.Tier <= i).Select(w => w.Minute).ToList();
+            if (minutes.Count > 0)
             {
-                await query.QueryAsync(InfluxDownsampling.BackfillFlux(_options, tier, start), _options.Organisation, cancellationToken);
+                var every = tiers[i].Every;
+                var from = UsageWindows.Floor(every, minutes.Min());
+                var to = UsageWindows.Floor(every, minutes.Max()) + every;
+                await query.QueryAsync(InfluxDownsampling.BackfillFlux(_options, tiers[i], from, to), _options.Organisation, cancellationToken);
             }
         }
     }
 
     public async Task<IReadOnlyList<UsageLine>> QueryAsync(UsageQuery query, CancellationToken cancellationToken)
     {
-        var flux = InfluxFlux.Query(_options, query);
+        var flux = InfluxFlux.Query(_options, query, LiveFrom(query.Window));
         var tables = await _client.GetQueryApi().QueryAsync(flux, _options.Organisation, cancellationToken);
         return InfluxUsageLines.FromTables(tables, query);
+    }
+
+    /// <summary>
+    /// Where a window's bucket may still be missing counts: from the start of the window its task has not
+    /// finished yet (its offset, and one more for the run itself). Charts read from there on in the raw bucket.
+    /// </summary>
+    internal DateTimeOffset LiveFrom(UsageWindow window)
+    {
+        var tiers = InfluxDownsampling.Tiers(_options);
+        var tier = tiers[Math.Min((int)window, tiers.Count - 1)];
+        return UsageWindows.Floor(tier.Every, _clock.GetUtcNow() - tier.Offset - _options.TaskOffset);
+    }
+
+    public async Task<IReadOnlyList<UsageTotal>> TotalsAsync(UsageQuery query, CancellationToken cancellationToken)
+    {
+        var groupTag = InfluxFlux.GroupTag(query.Metric, query.Grouping);
+        var tables = await _client.GetQueryApi().QueryAsync(InfluxFlux.Totals(_options, query, LiveFrom(query.Window)), _options.Organisation, cancellationToken);
+        return tables.SelectMany(t => t.Records)
+            .Select(r => new UsageTotal(
+                groupTag is null ? UsageGrid.TotalKey : r.GetValueByKey(groupTag)?.ToString() ?? InfluxLineProtocol.Unknown,
+                r.GetValue() is { } value ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0))
+            .Where(t => t.Count != 0)
+            .GroupBy(t => t.Key, StringComparer.Ordinal)
+            .Select(g => new UsageTotal(g.Key, g.Sum(t => t.Count)))
+            .OrderByDescending(t => t.Count).ThenBy(t => t.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<FeatureLastEvaluation>> LastEvaluationsAsync(int organisationId, int projectId, CancellationToken cancellationToken)
+    {
+        var last = new Dictionary<(int, int), DateTimeOffset>();
+        foreach (var window in new[] { UsageWindow.OneMinute, UsageWindow.OneHour })
+        {
+            var flux = InfluxFlux.LastEvaluations(_options, window, Retention(window), organisationId, projectId);
+            foreach (var record in (await _client.GetQueryApi().QueryAsync(flux, _options.Organisation, cancellationToken)).SelectMany(t => t.Records))
+            {
+                // Points from before evaluations were tagged by id carry a name: they have no id to report.
+                if (int.TryParse(record.GetValueByKey("feature")?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var feature)
+                    && int.TryParse(record.GetValueByKey("environment")?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var environment)
+                    && record.GetTime() is { } time)
+                {
+                    var at = time.ToDateTimeOffset();
+                    last[(feature, environment)] = last.TryGetValue((feature, environment), out var seen) && seen > at ? seen : at;
+                }
+            }
+        }
+
+        return last.Select(l => new FeatureLastEvaluation(l.Key.Item1, l.Key.Item2, l.Value)).OrderBy(l => l.FeatureId).ThenBy(l => l.EnvironmentId).ToList();
+    }
+
+    /// <summary>What <see cref="ReconcileAsync"/> last found about each downsampling task.</summary>
+    public IReadOnlyList<UsageTaskHealth> TaskHealth => _taskHealth;
+
+    /// <summary>
+    /// Looks at each downsampling task's runs since the last look (at first, the raw bucket's retention:
+    /// older windows cannot be redone) and recomputes the windows of every failed run, with the windows
+    /// above them, the same way the run would have. Records each task's last run for health checks.
+    /// </summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var since = _reconciledUntil ?? now - _options.RawRetention;
+        var organisationId = await GetOrganisationIdAsync(cancellationToken);
+        var tasks = _client.GetTasksApi();
+        var tiers = InfluxDownsampling.Tiers(_options);
+        var health = new List<UsageTaskHealth>();
+        for (var i = 0; i < tiers.Count; i++)
+        {
+            var tier = tiers[i];
+            var previous = _taskHealth.FirstOrDefault(h => h.Task == tier.Name);
+            var task = (await tasks.FindTasksAsync(orgId: organisationId, name: tier.Name, cancellationToken: cancellationToken)).FirstOrDefault(t => t.Name == tier.Name);
+            if (task is null)
+            {
+                health.Add(new UsageTaskHealth(tier.Name, UsageTaskHealth.Missing, null, 0));
+                continue;
+            }
+
+            var runs = (await tasks.GetRunsAsync(task.Id, since.UtcDateTime, null, 500, cancellationToken))
+                .Where(r => r.ScheduledFor is not null)
+                .Select(r => (Status: r.Status, Scheduled: new DateTimeOffset(DateTime.SpecifyKind(r.ScheduledFor!.Value, DateTimeKind.Utc))))
+                .OrderBy(r => r.Scheduled)
+                .ToList();
+            var failed = runs.Where(r => r.Status == Run.StatusEnum.Failed).ToList();
+            foreach (var run in failed)
+            {
+                var end = UsageWindows.Floor(tier.Every, run.Scheduled);
+                _logger.LogWarning("Task {Task} failed its run of {Scheduled}; recomputing its windows", tier.Name, run.Scheduled);
+                await BackfillAsync(tiers, i, end - tier.Lookback, end, cancellationToken);
+            }
+
+            health.Add(runs.Count == 0 && previous is not null
+                ? previous with { FailedRunsReconciled = previous.FailedRunsReconciled }
+                : new UsageTaskHealth(
+                    tier.Name,
+                    runs.Count == 0 ? UsageTaskHealth.NoRuns : runs[^1].Status?.ToString().ToLowerInvariant() ?? UsageTaskHealth.NoRuns,
+                    runs.Count == 0 ? null : runs[^1].Scheduled,
+                    (previous?.FailedRunsReconciled ?? 0) + failed.Count));
+        }
+
+        _taskHealth = health;
+        _reconciledUntil = now;
+    }
+
+    /// <summary>Recomputes the windows of tier <paramref name="first"/> from <paramref name="from"/> to <paramref name="to"/>, then those of every coarser tier holding them.</summary>
+    private async Task BackfillAsync(IReadOnlyList<InfluxDownsampling.Tier> tiers, int first, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var query = _client.GetQueryApi();
+        for (var i = first; i < tiers.Count; i++)
+        {
+            var every = tiers[i].Every;
+            var start = UsageWindows.Floor(every, from);
+            var end = UsageWindows.Floor(every, to) < to ? UsageWindows.Floor(every, to) + every : to;
+            await query.QueryAsync(InfluxDownsampling.BackfillFlux(_options, tiers[i], start, end), _options.Organisation, cancellationToken);
+        }
     }
 
     public void Dispose() => _client.Dispose();
@@ -257,6 +404,7 @@ public sealed class InfluxUsageStore : IUsageStore, IDisposable
         return _organisationId = organisation.Id;
     }
 
+    /// <summary>The 1-day window is read from the 1-hour bucket, so it is kept as long.</summary>
     public TimeSpan Retention(UsageWindow window) => window switch
     {
         UsageWindow.OneMinute => _options.OneMinuteRetention,

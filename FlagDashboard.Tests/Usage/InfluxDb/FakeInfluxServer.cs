@@ -42,6 +42,9 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
 
     public Dictionary<string, JsonObject> Tasks { get; } = [];
 
+    /// <summary>The runs listed for a task (task id to runs, as InfluxDB's run JSON), all of them whatever the <c>after</c> asked for.</summary>
+    public Dictionary<string, List<JsonObject>> Runs { get; } = [];
+
     /// <summary>
     /// How long listing buckets and tasks takes: long enough, and instances starting at once all find nothing
     /// and all create, as on a busy real server.
@@ -257,6 +260,15 @@ public sealed partial class FakeInfluxServer : IAsyncDisposable
                 return Tasks.Remove(id)
                     ? Results.NoContent()
                     : Json(new JsonObject { ["code"] = "not found", ["message"] = "task not found" }, StatusCodes.Status404NotFound);
+            }
+        });
+
+        app.MapGet("/api/v2/tasks/{id}/runs", (string id) =>
+        {
+            lock (_lock)
+            {
+                var runs = Runs.GetValueOrDefault(id, []).Select(r => (JsonNode)r.DeepClone()).ToArray();
+                return Json(new JsonObject { ["links"] = new JsonObject { ["self"] = $"/api/v2/tasks/{id}/runs" }, ["runs"] = new JsonArray(runs) });
             }
         });
 

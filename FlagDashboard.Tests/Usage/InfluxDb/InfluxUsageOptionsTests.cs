@@ -40,12 +40,12 @@ public sealed class InfluxUsageOptionsTests
     {
         var options = Valid();
         options.OneHourRetention = TimeSpan.FromMinutes(30);
-        options.FifteenMinutesRetention = TimeSpan.FromHours(2);
+        options.FifteenMinutesRetention = TimeSpan.FromHours(1);
 
         var result = new InfluxUsageOptionsValidator().Validate(null, options);
 
         Assert.Contains("Usage:InfluxDB:OneHourRetention must be whole seconds and at least 1 hour", result.FailureMessage);
-        Assert.Contains("Usage:InfluxDB:FifteenMinutesRetention (02:00:00) must be longer than the 02:00:00 its downsampling task reads back", result.FailureMessage);
+        Assert.Contains("Usage:InfluxDB:FifteenMinutesRetention (01:00:00) must be longer than the 01:00:00 its downsampling task reads back", result.FailureMessage);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class InfluxUsageStoreLiveTests
         var second = LiveOptions();
         second.BucketPrefix = options.BucketPrefix;
         second.Instance = options.Instance + "-b";
-        const string Feature = "live \"quoted\" \\ feature, a=b ${x}";
+        const int FeatureId = 4242;
         var cancellationToken = TestContext.Current.CancellationToken;
         try
         {
@@ -59,13 +59,13 @@ public sealed class InfluxUsageStoreLiveTests
             var now = DateTimeOffset.UtcNow;
             var minute = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(-1);
             var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
-            var evaluation = new EvaluationKey(1, 2, 3, Feature);
+            var evaluation = new EvaluationKey(1, 2, 3, FeatureId);
             await store.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long> { [call] = 5 }, new Dictionary<EvaluationKey, long> { [evaluation] = 4 })], cancellationToken);
             await store.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long> { [call] = 3 }, new Dictionary<EvaluationKey, long>())], cancellationToken);
             await other.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long> { [call] = 2 }, new Dictionary<EvaluationKey, long> { [evaluation] = 1 })], cancellationToken);
 
             var calls = new UsageQuery(UsageMetric.ApiCalls, 1, 2, 3, null, minute.AddMinutes(-2), minute.AddMinutes(2), UsageWindow.OneMinute, UsageGrouping.Resource);
-            var evaluations = calls with { Metric = UsageMetric.FlagEvaluations, FeatureName = Feature, Grouping = UsageGrouping.Feature };
+            var evaluations = calls with { Metric = UsageMetric.FlagEvaluations, FeatureId = FeatureId, Grouping = UsageGrouping.Feature };
             IReadOnlyList<UsageLine> lines = [];
             for (var deadline = DateTime.UtcNow.AddMinutes(3); DateTime.UtcNow < deadline; await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken))
             {
@@ -81,8 +81,45 @@ public sealed class InfluxUsageStoreLiveTests
             Assert.Equal([0L, 0, 10, 0], flags.Points.Select(p => p.Count));
             Assert.Equal(minute, flags.Points[2].Time);
             var feature = Assert.Single(await store.QueryAsync(evaluations, cancellationToken));
-            Assert.Equal(Feature, feature.Key);
+            Assert.Equal("4242", feature.Key);
             Assert.Equal(5, feature.Total);
+        }
+        finally
+        {
+            await CleanUpAsync(options);
+        }
+    }
+
+    [Fact]
+    public async Task LateCountsOfTwoInstancesBecomeOneSeriesWithoutInstanceInTheDownsampledBucketsAndTheTasksAreHealthy()
+    {
+        var options = LiveOptions();
+        var second = LiveOptions();
+        second.BucketPrefix = options.BucketPrefix;
+        second.Instance = "live-test-2";
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            using var store = new InfluxUsageStore(Options.Create(options), TimeProvider.System);
+            using var other = new InfluxUsageStore(Options.Create(second), TimeProvider.System);
+            await store.InitializeAsync(cancellationToken);
+            var now = DateTimeOffset.UtcNow;
+            // Older than the 1-minute task re-reads: the app rolls these windows up itself.
+            var minute = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero).AddMinutes(-5);
+            var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
+            await store.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long> { [call] = 5 }, new Dictionary<EvaluationKey, long>())], cancellationToken);
+            await other.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long> { [call] = 2 }, new Dictionary<EvaluationKey, long>())], cancellationToken);
+
+            using var client = Client(options);
+            var tables = await client.GetQueryApi().QueryAsync(
+                $"from(bucket: \"{options.BucketPrefix}_1m\") |> range(start: -1h) |> filter(fn: (r) => r._measurement == \"api_calls\")", options.Organisation, cancellationToken);
+            var table = Assert.Single(tables);
+            Assert.DoesNotContain(table.Columns, c => c.Label == "instance");
+            Assert.Equal(7L, Convert.ToInt64(Assert.Single(table.Records).GetValue(), System.Globalization.CultureInfo.InvariantCulture));
+
+            await store.ReconcileAsync(cancellationToken);
+            Assert.Equal(3, store.TaskHealth.Count);
+            Assert.DoesNotContain(store.TaskHealth, h => h.LastRun == UsageTaskHealth.Missing);
         }
         finally
         {

@@ -41,22 +41,27 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
             _server.Tasks.Values.Select(t => ((string)t["name"]!, (string)t["every"]!)));
         Assert.Equal(
             """
-            option task = {name: "flagdashboard_raw_to_1m", every: 1m}
+            option task = {name: "flagdashboard_raw_to_1m", every: 1m, offset: 20s}
 
             from(bucket: "flagdashboard_raw")
-                |> range(start: -6m)
+                |> range(start: -2m)
                 |> filter(fn: (r) => (r._measurement == "api_calls" or r._measurement == "flag_evaluations") and r._field == "count")
                 |> aggregateWindow(every: 1m, fn: sum, createEmpty: false, timeSrc: "_start")
+                |> group(columns: ["instance", "_value"], mode: "except")
+                |> sum()
                 |> to(bucket: "flagdashboard_1m")
 
             """,
             (string)tasks[0]["flux"]!);
         Assert.Contains("""from(bucket: "flagdashboard_1m")""", (string)tasks[1]["flux"]!);
-        Assert.Contains("|> range(start: -30m)", (string)tasks[1]["flux"]!);
+        // Each coarser task runs after the finer runs it reads (offsets), so it reads its own window only.
+        Assert.Contains("every: 15m, offset: 100s}", (string)tasks[1]["flux"]!);
+        Assert.Contains("|> range(start: -15m)", (string)tasks[1]["flux"]!);
         Assert.Contains("|> aggregateWindow(every: 15m, fn: sum, createEmpty: false, timeSrc: \"_start\")", (string)tasks[1]["flux"]!);
         Assert.Contains("""to(bucket: "flagdashboard_15m")""", (string)tasks[1]["flux"]!);
         Assert.Contains("""from(bucket: "flagdashboard_15m")""", (string)tasks[2]["flux"]!);
-        Assert.Contains("|> range(start: -2h)", (string)tasks[2]["flux"]!);
+        Assert.Contains("every: 1h, offset: 2m}", (string)tasks[2]["flux"]!);
+        Assert.Contains("|> range(start: -1h)", (string)tasks[2]["flux"]!);
         Assert.Contains("""to(bucket: "flagdashboard_1h")""", (string)tasks[2]["flux"]!);
     }
 
@@ -119,11 +124,12 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         using var second = CreateStore(o => o.LatePointTolerance = TimeSpan.FromMinutes(10));
         await second.InitializeAsync(TestContext.Current.CancellationToken);
 
-        // 10 minutes late: the 1 m task now reads back 11m; the 15 m task still 30m and the 1 h task still 2h.
-        var patch = Assert.Single(_server.RequestsTo("PATCH", "/api/v2/tasks/"));
+        // 10 minutes late: the 1 m task now reads back 11m, and the coarser tasks run later to follow it.
+        var patches = _server.RequestsTo("PATCH", "/api/v2/tasks/");
         var task = _server.Tasks.Values.Single(t => (string?)t["name"] == "flagdashboard_raw_to_1m");
-        Assert.Equal($"/api/v2/tasks/{task["id"]}", patch.Path);
-        Assert.Contains("|> range(start: -11m)", (string)JsonNode.Parse(patch.Body)!["flux"]!);
+        Assert.Equal(3, patches.Count);
+        Assert.Equal($"/api/v2/tasks/{task["id"]}", patches[0].Path);
+        Assert.Contains("|> range(start: -11m)", (string)JsonNode.Parse(patches[0].Body)!["flux"]!);
         Assert.Contains("|> range(start: -11m)", (string)task["flux"]!);
         Assert.Empty(_server.RequestsTo("POST", "/api/v2/"));
         Assert.Empty(_server.RequestsTo("PATCH", "/api/v2/buckets/"));
@@ -140,7 +146,7 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
                 [new ApiCall(1, 2, 3, SdkResource.Flags, 2)] = 12,
                 [new ApiCall(null, null, null, SdkResource.EnvironmentDocument, 4)] = 1,
             },
-            new Dictionary<EvaluationKey, long> { [new EvaluationKey(1, 2, 3, @"new banner,a=b\c")] = 7 });
+            new Dictionary<EvaluationKey, long> { [new EvaluationKey(1, 2, 3, 42)] = 7 });
 
         await store.WriteAsync([batch, new UsageBatch(Minute.AddMinutes(1), new Dictionary<ApiCall, long>(), new Dictionary<EvaluationKey, long>())], TestContext.Current.CancellationToken);
 
@@ -153,7 +159,7 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
             $"""
             api_calls,environment=3,instance=web\ 1,organisation=1,project=2,resource=flags,status=2xx count=12i {timestamp}
             api_calls,environment=unknown,instance=web\ 1,organisation=unknown,project=unknown,resource=environment_document,status=4xx count=1i {timestamp}
-            flag_evaluations,environment=3,feature=new\ banner\,a\=b\\c,instance=web\ 1,organisation=1,project=2 count=7i {timestamp}
+            flag_evaluations,environment=3,feature=42,instance=web\ 1,organisation=1,project=2 count=7i {timestamp}
             """.ReplaceLineEndings("\n"),
             write.Body);
     }
@@ -216,7 +222,7 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CountsOlderThanTheRawRetentionAreLeftOutSoTheRestAreWritten()
+    public async Task CountsOlderThanTheRawRetentionGoStraightToTheFinestBucketThatKeepsThemAndRollUpFromThere()
     {
         using var store = CreateStore();
         var call = new ApiCall(1, 2, 3, SdkResource.Flags, 2);
@@ -224,13 +230,61 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         await store.WriteAsync(
         [
             new UsageBatch(Minute.AddDays(-2), new Dictionary<ApiCall, long> { [call] = 9 }, new Dictionary<EvaluationKey, long>()),
+            new UsageBatch(Minute.AddDays(-800), new Dictionary<ApiCall, long> { [call] = 4 }, new Dictionary<EvaluationKey, long>()),
             new UsageBatch(Minute, new Dictionary<ApiCall, long> { [call] = 1 }, new Dictionary<EvaluationKey, long>()),
         ], TestContext.Current.CancellationToken);
 
-        var body = Assert.Single(_server.RequestsTo("POST", "/api/v2/write")).Body;
-        Assert.Single(body.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("count=1i", body);
+        var writes = _server.RequestsTo("POST", "/api/v2/write").ToDictionary(w => w.Query["bucket"]!, w => w.Body);
+        Assert.Equal(["flagdashboard_1m", "flagdashboard_raw"], writes.Keys.Order());
+        Assert.Contains("count=1i", writes["flagdashboard_raw"]);
+        // Inside its minute and without an instance: a point of its own that adds to the window's sum.
+        Assert.StartsWith("api_calls,environment=3,organisation=1,project=2,resource=flags,status=2xx count=9i ", writes["flagdashboard_1m"]);
+        Assert.DoesNotContain("count=4i", string.Concat(writes.Values));
+        var flux = _server.RequestsTo("POST", "/api/v2/query").Select(r => (string)JsonNode.Parse(r.Body)!["query"]!).ToList();
+        Assert.Equal(2, flux.Count);
+        Assert.Contains("to(bucket: \"flagdashboard_15m\")", flux[0]);
+        Assert.Contains("range(start: 2026-11-23T10:00:00Z, stop: 2026-11-23T10:15:00Z)", flux[0]);
+        Assert.Contains("to(bucket: \"flagdashboard_1h\")", flux[1]);
     }
+
+    [Fact]
+    public async Task AReconcileRecomputesTheWindowsOfAFailedTaskRunAndReportsEachTasksLastRun()
+    {
+        using var store = CreateStore();
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        var minuteTask = _server.Tasks.Values.Single(t => (string?)t["name"] == "flagdashboard_raw_to_1m");
+        _server.Runs[(string)minuteTask["id"]!] =
+        [
+            Run("r1", "success", "2026-11-25T09:58:00Z"),
+            Run("r2", "failed", "2026-11-25T09:59:00Z"),
+            Run("r3", "success", "2026-11-25T10:00:00Z"),
+        ];
+        var hourTask = _server.Tasks.Values.Single(t => (string?)t["name"] == "flagdashboard_15m_to_1h");
+        _server.Runs[(string)hourTask["id"]!] = [Run("r4", "failed", "2026-11-25T10:00:00Z")];
+        _server.ClearRequests();
+
+        await store.ReconcileAsync(TestContext.Current.CancellationToken);
+
+        // The failed minute run read 09:57 to 09:59: those minutes again, then the quarter and the hour above them.
+        var flux = _server.RequestsTo("POST", "/api/v2/query").Select(r => ((string)JsonNode.Parse(r.Body)!["query"]!).ReplaceLineEndings("\n")).ToList();
+        Assert.Equal(4, flux.Count);
+        Assert.Contains("range(start: 2026-11-25T09:57:00Z, stop: 2026-11-25T09:59:00Z)", flux[0]);
+        Assert.Contains("to(bucket: \"flagdashboard_1m\")", flux[0]);
+        Assert.Contains("range(start: 2026-11-25T09:45:00Z, stop: 2026-11-25T10:00:00Z)", flux[1]);
+        Assert.Contains("range(start: 2026-11-25T09:00:00Z, stop: 2026-11-25T10:00:00Z)", flux[2]);
+        Assert.Contains("to(bucket: \"flagdashboard_1h\")", flux[3]);
+        Assert.Contains("range(start: 2026-11-25T09:00:00Z, stop: 2026-11-25T10:00:00Z)", flux[3]);
+        Assert.Equal(
+            [("flagdashboard_raw_to_1m", "success", 1, true), ("flagdashboard_1m_to_15m", "none", 0, true), ("flagdashboard_15m_to_1h", "failed", 1, false)],
+            store.TaskHealth.Select(h => (h.Task, h.LastRun, h.FailedRunsReconciled, h.Healthy)));
+    }
+
+    private static JsonObject Run(string id, string status, string scheduledFor) => new()
+    {
+        ["id"] = id,
+        ["status"] = status,
+        ["scheduledFor"] = scheduledFor,
+    };
 
     [Fact]
     public async Task AStoreRestartedInTheSameMinuteDoesNotReuseTheFirstRunsTimestamp()
@@ -259,33 +313,48 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         Assert.Empty(_server.Requests);
     }
 
-    [Theory]
-    [InlineData(UsageWindow.OneMinute, "flagdashboard_1m", "1m")]
-    [InlineData(UsageWindow.FifteenMinutes, "flagdashboard_15m", "15m")]
-    [InlineData(UsageWindow.OneHour, "flagdashboard_1h", "1h")]
-    public async Task AQueryReadsTheBucketOfItsWindowAndSumsGroupsAndFillsGapsInTheServer(UsageWindow window, string bucket, string every)
+    [Fact]
+    public async Task AQueryWindowsFirstInTheBucketOfItsWindowThenGroupsAndSums()
     {
         using var store = CreateStore();
-        var query = new UsageQuery(UsageMetric.ApiCalls, 1, 2, 3, null, Minute.AddHours(-6), Minute, window, UsageGrouping.Resource);
+        var query = new UsageQuery(UsageMetric.ApiCalls, 1, 2, 3, null, Minute.AddHours(-6), Minute, UsageWindow.OneMinute, UsageGrouping.Resource) { Step = TimeSpan.FromMinutes(3) };
 
         await store.QueryAsync(query, TestContext.Current.CancellationToken);
 
         var request = Assert.Single(_server.RequestsTo("POST", "/api/v2/query"));
         Assert.Equal(FakeInfluxServer.OrganisationName, request.Query["org"]);
         var body = JsonNode.Parse(request.Body)!;
+        // The clock stands at 10:01:10: the 1-minute task has summed up to 10:00, so no raw tail is read.
         Assert.Equal(
-            $"""
-            from(bucket: "{bucket}")
+            """
+            from(bucket: "flagdashboard_1m")
                 |> range(start: 2026-11-25T04:00:00Z, stop: 2026-11-25T10:00:00Z)
-                |> filter(fn: (r) => r._measurement == "api_calls" and r._field == "count")
-                |> filter(fn: (r) => r.organisation == "1" and r.project == "2" and r.environment == "3")
+                |> filter(fn: (r) => r._measurement == "api_calls" and r._field == "count" and r.organisation == "1" and r.project == "2" and r.environment == "3")
+                |> aggregateWindow(every: 3m, fn: sum, createEmpty: false, timeSrc: "_start")
+                |> group(columns: ["_time", "resource"])
+                |> sum()
                 |> group(columns: ["resource"])
-                |> aggregateWindow(every: {every}, fn: sum, createEmpty: true, timeSrc: "_start")
-                |> fill(value: 0)
                 |> yield(name: "usage")
             """.ReplaceLineEndings("\n"),
             ((string)body["query"]!).ReplaceLineEndings("\n"));
         Assert.Equal(["datatype", "group", "default"], body["dialect"]!["annotations"]!.AsArray().Select(a => (string)a!));
+    }
+
+    [Theory]
+    [InlineData(UsageWindow.FifteenMinutes, "flagdashboard_15m", "2026-11-25T09:45:00Z")]
+    [InlineData(UsageWindow.OneHour, "flagdashboard_1h", "2026-11-25T09:00:00Z")]
+    [InlineData(UsageWindow.OneDay, "flagdashboard_1h", "2026-11-25T09:00:00Z")]
+    public async Task TheWindowsItsTaskHasNotSummedYetAreReadFromTheRawBucket(UsageWindow window, string bucket, string liveFrom)
+    {
+        using var store = CreateStore();
+        var query = new UsageQuery(UsageMetric.ApiCalls, 1, null, null, null, Minute.AddDays(-2), Minute, window, UsageGrouping.None) { Step = TimeSpan.FromHours(1) };
+
+        await store.QueryAsync(query, TestContext.Current.CancellationToken);
+
+        var flux = ((string)JsonNode.Parse(Assert.Single(_server.RequestsTo("POST", "/api/v2/query")).Body)!["query"]!).ReplaceLineEndings("\n");
+        Assert.StartsWith("union(tables: [", flux);
+        Assert.Contains($"from(bucket: \"{bucket}\")\n        |> range(start: 2026-11-23T10:00:00Z, stop: {liveFrom})", flux);
+        Assert.Contains($"from(bucket: \"flagdashboard_raw\")\n        |> range(start: {liveFrom}, stop: 2026-11-25T10:00:00Z)", flux);
     }
 
     [Theory]
@@ -303,7 +372,7 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         var flux = (string)JsonNode.Parse(Assert.Single(_server.RequestsTo("POST", "/api/v2/query")).Body)!["query"]!;
         Assert.Contains($"|> {group}\n", flux.ReplaceLineEndings("\n"));
         Assert.Contains($"r._measurement == \"{(metric == UsageMetric.ApiCalls ? "api_calls" : "flag_evaluations")}\"", flux);
-        Assert.Contains("|> filter(fn: (r) => r.organisation == \"1\")\n", flux.ReplaceLineEndings("\n"));
+        Assert.Contains("r._field == \"count\" and r.organisation == \"1\")\n", flux.ReplaceLineEndings("\n"));
     }
 
     [Fact]
@@ -312,10 +381,10 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         using var store = CreateStore();
         const string Feature = "x\") |> drop(columns: [\"_value\"]) |> yield(name: \"\\${token}\\";
 
-        await store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, 1, 2, 3, Feature, Minute.AddHours(-1), Minute, UsageWindow.OneMinute, UsageGrouping.None), TestContext.Current.CancellationToken);
+        await store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, 1, 2, 3, 12, Minute.AddHours(-1), Minute, UsageWindow.OneMinute, UsageGrouping.None) { LegacyFeatureName = Feature }, TestContext.Current.CancellationToken);
 
         var flux = (string)JsonNode.Parse(Assert.Single(_server.RequestsTo("POST", "/api/v2/query")).Body)!["query"]!;
-        Assert.Contains("""r.feature == "x\") |> drop(columns: [\"_value\"]) |> yield(name: \"\\\${token}\\")""", flux);
+        Assert.Contains("""(r.feature == "12" or r.feature == "x\") |> drop(columns: [\"_value\"]) |> yield(name: \"\\\${token}\\"))""", flux);
     }
 
     [Fact]
@@ -376,7 +445,7 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         using var store = CreateStore();
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, 1, null, null, null, Minute.AddHours(-1), Minute, UsageWindow.OneMinute, UsageGrouping.Resource), TestContext.Current.CancellationToken));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.QueryAsync(new UsageQuery(UsageMetric.ApiCalls, 1, null, null, "banner", Minute.AddHours(-1), Minute, UsageWindow.OneMinute, UsageGrouping.None), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.QueryAsync(new UsageQuery(UsageMetric.ApiCalls, 1, null, null, 5, Minute.AddHours(-1), Minute, UsageWindow.OneMinute, UsageGrouping.None), TestContext.Current.CancellationToken));
         Assert.Empty(_server.Requests);
     }
 
