@@ -13,9 +13,9 @@ internal static class AccountEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SignOut(SignInManager<DashboardUser> signIn)
+    private static async Task<IResult> SignOut(SignInManager<DashboardUser> signIn, HttpContext context)
     {
-        await signIn.SignOutAsync();
+        await Sessions.SignOutEverywhereAsync(signIn, context.User);
         return TypedResults.LocalRedirect("/account/login");
     }
 }

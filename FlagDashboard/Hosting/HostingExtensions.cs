@@ -9,6 +9,7 @@ using FlagDashboard.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
@@ -34,6 +35,8 @@ public static class HostingExtensions
         services.AddScoped<DashboardSelection>();
 
         services.AddCascadingAuthenticationState();
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingSessionStateProvider>();
         services.AddAuthentication(options =>
             {
                 options.DefaultScheme = IdentityConstants.ApplicationScheme;
@@ -49,6 +52,7 @@ public static class HostingExtensions
                 // An API client is told 401/403, never sent to the HTML sign-in page.
                 options.Events.OnRedirectToLogin = context => RedirectPagesOnly(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => RedirectPagesOnly(context, StatusCodes.Status403Forbidden);
+                options.Events.OnValidatePrincipal = Sessions.ValidatePrincipalAsync;
             }));
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminApiKeyAuthenticationHandler>(AdminApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -63,6 +67,7 @@ public static class HostingExtensions
             .AddDefaultTokenProviders();
         services.AddSingleton<SetupState>();
         services.AddScoped<AdminAccounts>();
+        services.AddScoped<PasswordSignIn>();
         // In the database, so that a sign-in cookie issued by one instance is read by every other.
         services.AddDataProtection().SetApplicationName("FlagDashboard").PersistKeysToDbContext<FlagDashboardDbContext>();
 
@@ -70,6 +75,7 @@ public static class HostingExtensions
         services.AddUsage(builder.Configuration);
         services.AddAdminApi();
 
+        services.AddHttpHardening();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<ShutdownHealthCheck>("shutdown");
         services.AddProblemDetails();
         return builder;
@@ -86,14 +92,17 @@ public static class HostingExtensions
 
     public static WebApplication UseFlagDashboard(this WebApplication app)
     {
+        app.UseForwardedHeadersFromProxy();
         app.UseFlagsFastLane();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseAdminApiEmptyErrors();
 
         // SDK traffic takes a short path: usage recording and CORS, none of the dashboard's sign-in machinery.
         app.UseSdkUsageRecording();
         app.UseWhen(context => !IsSdkPath(context.Request.Path), dashboard =>
         {
+            dashboard.UseSecurityHeaders();
             if (!app.Environment.IsDevelopment())
             {
                 dashboard.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -140,7 +149,9 @@ public static class HostingExtensions
         options.Password.RequireDigit = false;
         options.Password.RequireLowercase = false;
         options.Password.RequireUppercase = false;
+        // Short, so that a stranger guessing cannot keep a person out for long; the per-address throttle slows the guessing.
         options.Lockout.MaxFailedAccessAttempts = 10;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(1);
     }
 
     private static Task RedirectPagesOnly(RedirectContext<CookieAuthenticationOptions> context, int apiStatus)

@@ -26,7 +26,7 @@ export function create(element, options, dotNetRef) {
         },
         title: { text: options.title ?? undefined },
         theme: themeOf(options.dark),
-        series: options.series,
+        series: asText(options.series),
         xaxis: { type: 'datetime' },
         yaxis: { labels: { formatter: v => Math.round(v).toString() } },
         dataLabels: { enabled: false },
@@ -41,7 +41,22 @@ export function create(element, options, dotNetRef) {
 
 export function update(chart, series) {
     // New data covers its own range: drop a zoom left over from the previous data.
-    chart.updateOptions({ series, xaxis: { min: undefined, max: undefined } }, false, false);
+    chart.updateOptions({ series: asText(series), xaxis: { min: undefined, max: undefined } }, false, false);
+}
+
+// ApexCharts writes series names into legends and tooltips as HTML (innerHTML): names are the product's data
+// (an environment's name, set through the API or an imported document), so they go in escaped, to be shown as text.
+function asText(series) {
+    return series.map(s => ({ ...s, name: escapeHtml(s.name) }));
+}
+
+function escapeHtml(text) {
+    return String(text ?? '')
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replaceAll('"', '&quot;')
+        .replaceAll("'", '&#39;');
 }
 
 export function theme(chart, dark) {

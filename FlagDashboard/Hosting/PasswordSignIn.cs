@@ -1,0 +1,27 @@
+using FlagDashboard.Core.Users;
+using Microsoft.AspNetCore.Identity;
+
+namespace FlagDashboard.Hosting;
+
+/// <summary>
+/// Sign-in with a password that costs the same for an unknown e-mail address as for a known one: the typed password
+/// is hashed against a stand-in, so the answer's timing does not tell which addresses have an account.
+/// </summary>
+internal sealed class PasswordSignIn(SignInManager<DashboardUser> signIn, IPasswordHasher<DashboardUser> hasher)
+{
+    private static readonly DashboardUser StandIn = new() { UserName = "stand-in@flagdashboard.invalid" };
+    private static string? _standInHash;
+
+    public async Task<SignInResult> SignInAsync(string email, string password, bool remember)
+    {
+        var user = await signIn.UserManager.FindByNameAsync(email);
+        if (user is null)
+        {
+            _standInHash ??= hasher.HashPassword(StandIn, Guid.NewGuid().ToString("N"));
+            hasher.VerifyHashedPassword(StandIn, _standInHash, password);
+            return SignInResult.Failed;
+        }
+
+        return await signIn.PasswordSignInAsync(user, password, remember, lockoutOnFailure: true);
+    }
+}
