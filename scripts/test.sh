@@ -43,6 +43,12 @@ if [ ${#container_tools[@]} -gt 0 ]; then
   install "${container_tools[@]}" || echo "Could not install ${container_tools[*]}: the container checks will be skipped."
 fi
 
+# axe-core, which the dashboard quality tests inject into every page, from the committed package-lock.json.
+if [ ! -f FlagDashboard.Tests/E2E/Accessibility/node_modules/axe-core/axe.min.js ]; then
+  echo "Installing axe-core for the dashboard quality tests..."
+  (cd FlagDashboard.Tests/E2E/Accessibility && npm ci --no-audit --no-fund --loglevel=error) || echo "Could not install axe-core: the quality tests will try again and fail if they cannot."
+fi
+
 passed=0 failed=0 skipped=0 status=0
 run() { # label, dotnet test arguments...
   local label=$1; shift

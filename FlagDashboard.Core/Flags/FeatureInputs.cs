@@ -32,3 +32,5 @@ public sealed record EnvironmentStateView(int EnvironmentId, string EnvironmentN
 
 /// <summary>An identity's override of one feature.</summary>
 public sealed record FeatureIdentityOverrideView(int StateId, int EnvironmentId, int IdentityId, string Identifier, bool Enabled, FlagValue Value, int Version);
+
+public sealed record OverrideCounts(int Segments, int Identities);

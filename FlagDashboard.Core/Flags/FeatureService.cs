@@ -38,6 +38,18 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         return states.OrderBy(s => s.Feature!.Name, StringComparer.OrdinalIgnoreCase).Select(View).ToList();
     }
 
+    /// <summary>Per feature, how many segment and identity overrides the environment has: a flag that reads "off" may be on for some.</summary>
+    public async Task<IReadOnlyDictionary<int, OverrideCounts>> OverrideCountsAsync(int environmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await db.FeatureStates.AsNoTracking()
+            .Where(s => s.EnvironmentId == environmentId && (s.SegmentId != null || s.IdentityId != null))
+            .GroupBy(s => s.FeatureId)
+            .Select(g => new { FeatureId = g.Key, Segments = g.Count(s => s.SegmentId != null), Identities = g.Count(s => s.IdentityId != null) })
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.FeatureId, c => new OverrideCounts(c.Segments, c.Identities));
+    }
+
     public async Task<Feature> CreateAsync(int projectId, FeatureInput input, CancellationToken cancellationToken = default)
     {
         Validate(input);

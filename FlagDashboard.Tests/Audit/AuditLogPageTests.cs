@@ -44,15 +44,15 @@ public sealed class AuditLogPageTests : BunitContext, IAsyncLifetime
     {
         var cut = Render<AuditLogPage>();
         cut.WaitForElement("[data-testid=audit-table]");
-        Assert.Contains("Created Segment", cut.Find("[data-testid=audit-table]").TextContent);
-        Assert.Contains("Created Feature", cut.Find("[data-testid=audit-table]").TextContent);
+        Assert.Contains("Created segment", cut.Find("[data-testid=audit-table]").TextContent);
+        Assert.Contains("Created feature", cut.Find("[data-testid=audit-table]").TextContent);
 
         await Choose<string>(cut, "audit-actor", "bob");
-        cut.WaitForAssertion(() => Assert.Equal(["Created Segment"], ActionsShown(cut)));
+        cut.WaitForAssertion(() => Assert.Equal(["Created segment"], ActionsShown(cut)));
 
         await Choose<string?>(cut, "audit-actor", null);
         await Choose<string>(cut, "audit-entity", "Feature");
-        cut.WaitForAssertion(() => Assert.Equal(["Created Feature"], ActionsShown(cut)));
+        cut.WaitForAssertion(() => Assert.Equal(["Created feature"], ActionsShown(cut)));
     }
 
     [Fact]
@@ -63,14 +63,14 @@ public sealed class AuditLogPageTests : BunitContext, IAsyncLifetime
         var segmentDay = _core.Clock.GetUtcNow().ToLocalTime().Date;
 
         await cut.InvokeAsync(() => cut.FindComponents<MudDatePicker>()[0].Instance.DateChanged.InvokeAsync(segmentDay));
-        cut.WaitForAssertion(() => Assert.Equal(["Created Segment"], ActionsShown(cut)));
+        cut.WaitForAssertion(() => Assert.Equal(["Created segment"], ActionsShown(cut)));
 
         await cut.InvokeAsync(() => cut.FindComponents<MudDatePicker>()[0].Instance.DateChanged.InvokeAsync(null));
         await cut.InvokeAsync(() => cut.FindComponents<MudDatePicker>()[1].Instance.DateChanged.InvokeAsync(segmentDay.AddDays(-1)));
         cut.WaitForAssertion(() =>
         {
-            Assert.DoesNotContain("Created Segment", ActionsShown(cut));
-            Assert.Contains("Created Feature", ActionsShown(cut));
+            Assert.DoesNotContain("Created segment", ActionsShown(cut));
+            Assert.Contains("Created feature", ActionsShown(cut));
         });
     }
 

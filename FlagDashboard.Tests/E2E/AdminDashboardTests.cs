@@ -183,7 +183,7 @@ public sealed class AdminDashboardTests : BrowserTest
 
         await admin.OpenAsync("audit", "audit-table");
         var audit = page.GetByTestId("audit-table");
-        await Assertions.Expect(audit.Locator("tbody tr").First).ToContainTextAsync("Imported Environment");
+        await Assertions.Expect(audit.Locator("tbody tr").First).ToContainTextAsync("Imported environment");
         await audit.GetByTestId("audit-expand").First.ClickAsync();
         await Assertions.Expect(audit.GetByTestId("audit-diff")).ToContainTextAsync("MobileKey0000000000000");
         await Browser.SaveScreenshotAsync(page, "admin-audit-log");

@@ -21,6 +21,7 @@ public sealed partial class FeaturesPage
     private IReadOnlyCollection<string> _tagFilter = [];
     private bool _showArchived;
     private int _archivedCount;
+    private IReadOnlyDictionary<int, OverrideCounts> _overrides = new Dictionary<int, OverrideCounts>();
     private int? _busyStateId;
 
     [Inject]
@@ -58,6 +59,7 @@ public sealed partial class FeaturesPage
         var all = await Features.ListStatesAsync(environmentId, includeArchived: true);
         _archivedCount = all.Count(s => s.Feature.IsArchived);
         _states = _showArchived ? all : [.. all.Where(s => !s.Feature.IsArchived)];
+        _overrides = await Features.OverrideCountsAsync(environmentId);
         // A switch or a value changes no count: the sparklines are read when the environment changes or on request.
         if (_evaluationsOf != environmentId)
         {
@@ -161,4 +163,6 @@ public sealed partial class FeaturesPage
             await ReloadAsync();
         }
     }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }

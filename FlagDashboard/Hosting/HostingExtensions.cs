@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlagDashboard.Components;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 
@@ -20,6 +22,8 @@ namespace FlagDashboard.Hosting;
 
 public static class HostingExtensions
 {
+    private const string GlobalEndpointRouteBuilderKey = "__GlobalEndpointRouteBuilder";
+
     public static WebApplicationBuilder AddFlagDashboard(this WebApplicationBuilder builder)
     {
         // Serves package assets (MudBlazor's _content) from a build output too, not only in Development;
@@ -102,7 +106,14 @@ public static class HostingExtensions
         app.UseSdkUsageRecording();
         app.UseWhen(context => !IsSdkPath(context.Request.Path), dashboard =>
         {
+            // A branch made by WebApplication leaves out its endpoint route builder, without which the two middlewares
+            // below re-execute /error and /not-found unrouted and answer an empty status: hand it over.
+            if (((IApplicationBuilder)app).Properties.TryGetValue(GlobalEndpointRouteBuilderKey, out var routeBuilder))
+            {
+                dashboard.Properties[GlobalEndpointRouteBuilderKey] = routeBuilder;
+            }
             dashboard.UseSecurityHeaders();
+
             if (!app.Environment.IsDevelopment())
             {
                 dashboard.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -115,6 +126,14 @@ public static class HostingExtensions
         app.UseCors();
         app.UseWhen(context => !IsSdkPath(context.Request.Path), dashboard =>
         {
+            // Dates and numbers in the browser's language; the circuit keeps the culture of the request that opened it.
+            dashboard.UseRequestLocalization(options =>
+            {
+                var cultures = CultureInfo.GetCultures(CultureTypes.SpecificCultures | CultureTypes.NeutralCultures);
+                options.SupportedCultures = cultures;
+                options.SupportedUICultures = cultures;
+                options.DefaultRequestCulture = new RequestCulture("en-GB");
+            });
             dashboard.UseAuthentication();
             dashboard.UseMiddleware<SetupRedirectMiddleware>();
         });

@@ -3,6 +3,7 @@ using FlagDashboard.Core;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Identities;
+using FlagDashboard.Core.Segments;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -20,6 +21,9 @@ public partial class IdentityDetailsPage
     private EnvironmentService Environments { get; set; } = null!;
 
     [Inject]
+    private SegmentService Segments { get; set; } = null!;
+
+    [Inject]
     private ISnackbar Snackbar { get; set; } = null!;
 
     [Inject]
@@ -34,6 +38,7 @@ public partial class IdentityDetailsPage
     private static readonly IReadOnlyList<(string, string)> Trail = [("Identities", "/identities")];
 
     private IdentityDetails? _identity;
+    private IdentityEvaluation? _evaluation;
     private string _environmentName = "";
     private bool _missing;
     private string? _editing;
@@ -56,6 +61,8 @@ public partial class IdentityDetailsPage
             var environment = await Environments.GetAsync(_identity.EnvironmentId);
             _environmentName = environment.Name;
             _features = await Features.ListAsync(environment.ProjectId);
+            // What the SDK API answers this identity now, and why: its overrides, its segments, or the environment.
+            _evaluation = await Segments.EvaluateIdentityAsync(_identity.EnvironmentId, _identity.Identifier, _identity.Traits.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
         }
         catch (NotFoundException)
         {
@@ -126,5 +133,18 @@ public partial class IdentityDetailsPage
         {
             Navigation.NavigateTo("/identities");
         }
+    }
+
+    /// <summary>The engine's reason in the dashboard's words: which override, segment or default decided the flag.</summary>
+    internal static string DescribeReason(string reason)
+    {
+        const string segmentPrefix = "TARGETING_MATCH; segment=";
+        if (reason.StartsWith(segmentPrefix, StringComparison.Ordinal))
+        {
+            var segment = reason[segmentPrefix.Length..];
+            return segment == "identity_overrides" ? "Identity override" : $"Segment {segment}";
+        }
+
+        return reason.StartsWith("SPLIT", StringComparison.Ordinal) ? $"Environment default, multivariate split ({reason[(reason.IndexOf('=') + 1)..]} %)" : "Environment default";
     }
 }

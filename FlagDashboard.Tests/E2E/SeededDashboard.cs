@@ -1,0 +1,124 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using FlagDashboard.Tests.Import;
+using FlagDashboard.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace FlagDashboard.Tests.E2E;
+
+/// <summary>
+/// One app with data on every page (the sample Flagsmith environment, a second environment, identities with
+/// traits, evaluations, a webhook, an archived feature) and one Chromium, shared by the quality tests.
+/// </summary>
+public sealed class SeededDashboard : IAsyncLifetime
+{
+    private IPlaywright _playwright = null!;
+
+    public AppProcess App { get; private set; } = null!;
+
+    public IBrowser Chromium { get; private set; } = null!;
+
+    public int EnvironmentId { get; private set; }
+
+    public int FeatureId { get; private set; }
+
+    public int SegmentId { get; private set; }
+
+    /// <summary>A segment whose rule is a percentage split (the slider).</summary>
+    public int SplitSegmentId { get; private set; }
+
+    public int IdentityId { get; private set; }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        App = await AppProcess.StartAsync(new Dictionary<string, string> { ["Usage__FlushInterval"] = "00:00:01" });
+        await RunVerbAsync("create-admin", "--email", AppWithAdminFixture.Email, "--password", AppWithAdminFixture.Password);
+        await RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
+        var key = (await App.RunVerbAsync("create-api-key", "--organisation", "Acme", "--name", "quality seed")).Output.Trim();
+        await SeedThroughTheApisAsync(key);
+        (_playwright, Chromium) = await Browser.LaunchAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Chromium is not null)
+        {
+            await Chromium.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+
+    private async Task RunVerbAsync(params string[] arguments)
+    {
+        var result = await App.RunVerbAsync(arguments);
+        Assert.True(result.ExitCode == 0, $"{arguments[0]} failed: {result.Error}");
+    }
+
+    private async Task SeedThroughTheApisAsync(string apiKey)
+    {
+        using var admin = App.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", apiKey);
+        var project = (await GetAsync(admin, "api/admin/projects"))["items"]!.AsArray().Single(p => (string?)p!["name"] == "Web")!;
+        var projectId = (int)project["id"]!;
+        var development = (await GetAsync(admin, $"api/admin/projects/{projectId}/environments"))["items"]!.AsArray().Single(e => (string?)e!["name"] == "Development")!;
+        EnvironmentId = (int)development["id"]!;
+        var clientKey = (string)development["clientKey"]!;
+
+        await PostAsync(admin, $"api/admin/environments/{EnvironmentId}/clone", new { name = "Production" });
+        await PostAsync(admin, $"api/admin/environments/{EnvironmentId}/webhooks", new { url = "https://hooks.example.com/flagdashboard/deliveries/a-rather-long-path-that-must-wrap-on-a-phone?token=0123456789abcdef" });
+
+        var features = (await GetAsync(admin, $"api/admin/projects/{projectId}/features"))["items"]!.AsArray();
+        FeatureId = (int)features.Single(f => (string?)f!["name"] == "welcome_banner")!["id"]!;
+        var legacy = features.Single(f => (string?)f!["name"] == "legacy_checkout")!;
+        await SendAsync(admin, HttpMethod.Put, $"api/admin/features/{(int)legacy["id"]!}/archived", new { archived = true, version = (int)legacy["version"]! });
+
+        var segments = await GetAsync(admin, $"api/admin/projects/{projectId}/segments");
+        SegmentId = (int)segments["items"]!.AsArray().Single(s => (string?)s!["name"] == "beta_users")!["id"]!;
+        SplitSegmentId = (int)segments["items"]!.AsArray().Single(s => (string?)s!["name"] == "ten_percent_in_europe")!["id"]!;
+
+        using var sdk = App.CreateClient();
+        sdk.DefaultRequestHeaders.Add("X-Environment-Key", clientKey);
+        foreach (var (identifier, plan) in new[] { ("carol@example.com", "free"), ("dave@example.com", "pro"), ("a-very-long-identifier-from-a-device-0123456789abcdef0123456789abcdef", "free") })
+        {
+            await PostAsync(sdk, "api/v1/identities/", new { identifier, traits = new[] { new { trait_key = "plan", trait_value = plan } } });
+        }
+
+        await PostAsync(sdk, "api/v1/analytics/flags/", new Dictionary<string, int> { ["welcome_banner"] = 1250, ["max_items"] = 310, ["dark_mode"] = 42 });
+
+        var identities = await GetAsync(admin, $"api/admin/environments/{EnvironmentId}/identities?prefix=alice");
+        IdentityId = (int)identities["items"]!.AsArray().Single()!["id"]!;
+
+        // The evaluations reach the store on its next flush (every second here): wait until the usage API counts them.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long?)(await GetAsync(admin, $"api/usage/series?metric=flag_evaluations"))["total"] is not > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250, Cancel);
+        }
+    }
+
+    private static async Task<JsonNode> GetAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path, Cancel);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    private static Task PostAsync(HttpClient client, string path, object body) => SendAsync(client, HttpMethod.Post, path, body);
+
+    private static async Task SendAsync(HttpClient client, HttpMethod method, string path, object body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        using var response = await client.SendAsync(request, Cancel);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(Cancel))}");
+    }
+}
