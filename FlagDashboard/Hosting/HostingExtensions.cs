@@ -112,6 +112,7 @@ public static class HostingExtensions
             {
                 dashboard.Properties[GlobalEndpointRouteBuilderKey] = routeBuilder;
             }
+
             dashboard.UseSecurityHeaders();
 
             if (!app.Environment.IsDevelopment())
