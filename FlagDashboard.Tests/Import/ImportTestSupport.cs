@@ -43,20 +43,28 @@ internal static class DatabaseSnapshot
         foreach (var table in tables.Except(excludedTables))
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {database.StableRowOrder}";
+            // Rows sorted as text: some tables have no rowid (WITHOUT ROWID), and the comparison needs only a fixed order.
+            command.CommandText = $"SELECT * FROM \"{table}\"";
             await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-            var rows = 0;
-            var body = new StringBuilder();
+            var lines = new List<string>();
             while (await reader.ReadAsync(TestContext.Current.CancellationToken))
             {
-                rows++;
+                var row = new StringBuilder();
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
                     var value = reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-                    body.Append(CultureInfo.InvariantCulture, $"{reader.GetName(i)}={value}|");
+                    row.Append(CultureInfo.InvariantCulture, $"{reader.GetName(i)}={value}|");
                 }
 
-                body.AppendLine();
+                lines.Add(row.ToString());
+            }
+
+            lines.Sort(StringComparer.Ordinal);
+            var rows = lines.Count;
+            var body = new StringBuilder();
+            foreach (var line in lines)
+            {
+                body.AppendLine(line);
             }
 
             text.AppendLine(CultureInfo.InvariantCulture, $"== {table}: {rows} rows").Append(body);

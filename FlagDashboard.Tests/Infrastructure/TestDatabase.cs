@@ -83,9 +83,6 @@ public sealed class TestDatabase : IAsyncDisposable, IDbContextFactory<FlagDashb
         ? "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
         : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
 
-    /// <summary>An order of rows that stays the same while the rows do: storage order on SQLite, the first column on PostgreSQL.</summary>
-    public string StableRowOrder => Provider == DatabaseProvider.Postgres ? "1" : "rowid";
-
     public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();

@@ -82,7 +82,8 @@ internal static class HttpHardening
     {
         app.Use((context, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // Hex, not base64: the page writes the nonce HTML-encoded, and a '+' would come out as "&#x2B;".
+            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             context.Items[NonceKey] = nonce;
             context.Response.OnStarting(() =>
             {
