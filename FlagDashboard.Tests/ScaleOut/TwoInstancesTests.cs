@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Flags;
@@ -15,7 +14,7 @@ namespace FlagDashboard.Tests.ScaleOut;
 /// Two app instances on one PostgreSQL database (issue #9). Changes are made with the Core services on the
 /// shared database, the path every instance's dashboard takes (there is no admin REST endpoint for flags yet).
 /// </summary>
-public sealed partial class TwoInstancesTests
+public sealed class TwoInstancesTests
 {
     private const string ChangeLatencyReportVariable = "FLAGDASHBOARD_CHANGE_LATENCY_REPORT";
 
@@ -91,15 +90,12 @@ public sealed partial class TwoInstancesTests
         Assert.True(created.ExitCode == 0, created.Error);
         var (a, b) = (await cluster.StartInstanceAsync(), await cluster.StartInstanceAsync());
 
-        var cookie = await SignInAsync(a, "admin@example.com", "correct-horse");
+        var cookie = await DashboardSession.SignInAsync(a, "admin@example.com", "correct-horse", Cancel);
 
-        using var other = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = b.BaseAddress };
-        using var signedIn = new HttpRequestMessage(HttpMethod.Get, "features");
-        signedIn.Headers.Add("Cookie", cookie);
-        var response = await other.SendAsync(signedIn, Cancel);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var anonymous = new HttpRequestMessage(HttpMethod.Get, "features");
-        Assert.Equal(HttpStatusCode.Redirect, (await other.SendAsync(anonymous, Cancel)).StatusCode);
+        using var signedIn = DashboardSession.Client(b, cookie);
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("features", Cancel)).StatusCode);
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = b.BaseAddress };
+        Assert.Equal(HttpStatusCode.Redirect, (await anonymous.GetAsync("features", Cancel)).StatusCode);
         await using var db = cluster.Database.CreateDbContext();
         Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync(Cancel));
     }
@@ -223,31 +219,11 @@ public sealed partial class TwoInstancesTests
         return Stopwatch.GetElapsedTime(changed).TotalMilliseconds;
     }
 
-    private static async Task<string> SignInAsync(AppProcess instance, string email, string password)
-    {
-        using var client = instance.CreateClient();
-        var form = await client.GetStringAsync("account/login", Cancel);
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        var response = await client.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        }), Cancel);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
-        return cookie.Split(';')[0];
-    }
-
     private static double Percentile(List<double> values, int percentile)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     /// <summary>An SDK's real-time stream on one instance, noting when each <c>environment_updated</c> arrives.</summary>
     private sealed class RealtimeStream : IDisposable
