@@ -81,7 +81,7 @@ public sealed partial class WebhooksPage
             await Webhooks.UpdateAsync(webhook.Id, new WebhookInput(webhook.Url, enabled), webhook.Version);
             Snackbar.Add(enabled ? $"{webhook.Url} is sent changes again." : $"{webhook.Url} is paused.", Severity.Success);
         }
-        catch (Exception exception) when (exception is ConcurrencyConflictException or NotFoundException or ValidationException)
+        catch (Exception exception) when (exception is ConcurrencyConflictException or NotFoundException or ValidationException or ForbiddenException)
         {
             Snackbar.Add(exception.Message, Severity.Warning);
         }
