@@ -49,6 +49,13 @@ public sealed class AccessControl(IDbContextFactory<FlagDashboardDbContext> dbFa
         return scope is { } found && (await RightsAsync(cancellationToken)).Allows(permission, found);
     }
 
+    /// <summary>What the subject may do in a project; <see cref="ProjectPermissions.None"/> when it does not exist or is not theirs to see.</summary>
+    public async Task<ProjectPermissions> ForProjectAsync(int projectId, CancellationToken cancellationToken = default)
+    {
+        var scope = await ownership.ScopeAsync(OwnedResource.Project, projectId, cancellationToken);
+        return scope is { } found ? new ProjectPermissions(await RightsAsync(cancellationToken), found) : ProjectPermissions.None;
+    }
+
     private async Task<AccessRights> PersonRightsAsync(string userId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

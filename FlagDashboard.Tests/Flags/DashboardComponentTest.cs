@@ -43,6 +43,7 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Core.Identities);
         Services.AddSingleton(new UsageQueryService(UsageStore, Core.Database, Core.Access, Core.Clock));
         Services.AddSingleton(Selection);
+        Services.AddSingleton(Core.Access);
     }
 
     public new async ValueTask DisposeAsync()
