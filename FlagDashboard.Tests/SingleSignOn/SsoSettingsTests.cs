@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FlagDashboard.SingleSignOn;
 
 namespace FlagDashboard.Tests.SingleSignOn;
@@ -114,6 +115,21 @@ public sealed class SsoSettingsTests
     [InlineData("<script>")]
     public void NoMessageForNoOutcomeOrAnUnknownOne(string? outcome) =>
         Assert.Null(SsoEndpoints.Message(outcome, "Example Login"));
+
+    [Theory]
+    [InlineData(new[] { "true" }, true)]
+    [InlineData(new[] { "True" }, true)]
+    [InlineData(new[] { "true", "true" }, true)]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "false" }, false)]
+    [InlineData(new[] { "yes" }, false)]
+    [InlineData(new[] { "true", "false" }, false)]
+    public void OnlyAnEmailTheProviderVerifiedCounts(string[] claims, bool verified)
+    {
+        var identity = new ClaimsIdentity([new Claim("sub", "someone"), new Claim("email", "someone@example.test"), .. claims.Select(c => new Claim("email_verified", c))], "oidc");
+
+        Assert.Equal(verified, SsoSignIn.HasVerifiedEmail(new ClaimsPrincipal(identity)));
+    }
 
     private static SsoOptions Valid() => new()
     {

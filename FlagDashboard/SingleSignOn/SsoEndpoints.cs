@@ -35,7 +35,7 @@ internal static class SsoEndpoints
         {
             SsoOutcome.NoEmail => $"{displayName} did not share your e-mail address, which FlagDashboard needs to know who you are. Ask your administrator to allow the email scope.",
             SsoOutcome.Unverified => $"{displayName} has not verified your e-mail address, so FlagDashboard cannot tell that it is yours. Verify it there, then sign in again.",
-            SsoOutcome.NoAccount => "There is no FlagDashboard account for your e-mail address. Ask an Owner of your organisation for an invitation.",
+            SsoOutcome.NoAccount => "There is no FlagDashboard account for your e-mail address. Ask an Owner of your organisation for an invitation, or open the one you were sent, then sign in again.",
             SsoOutcome.Failed => $"Signing in with {displayName} did not complete. Try again.",
             _ => null,
         } : null;

@@ -50,9 +50,7 @@ internal sealed class SsoSignIn(
             return SsoOutcome.NoEmail;
         }
 
-        // Providers send a JSON boolean (or, some, the string "true"); any claim saying otherwise wins.
-        var verified = external.FindAll("email_verified").ToList();
-        if (verified.Count == 0 || !verified.All(c => bool.TryParse(c.Value, out var value) && value))
+        if (!HasVerifiedEmail(external))
         {
             logger.LogInformation("Single sign-on refused for {Email}: the provider has not verified the address", email);
             return SsoOutcome.Unverified;
@@ -89,6 +87,16 @@ internal sealed class SsoSignIn(
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: SsoOptions.Scheme);
         logger.LogInformation("{Email} signed in with single sign-on", email);
         return SsoOutcome.SignedIn;
+    }
+
+    /// <summary>
+    /// Whether the provider vouches for the address: an <c>email_verified</c> claim that is true (a JSON boolean, or
+    /// the string some providers send), from the ID token and the userinfo answer alike; one saying otherwise wins.
+    /// </summary>
+    internal static bool HasVerifiedEmail(ClaimsPrincipal external)
+    {
+        var verified = external.FindAll("email_verified").ToList();
+        return verified.Count > 0 && verified.All(c => bool.TryParse(c.Value, out var value) && value);
     }
 
     /// <summary>Creates the person (no password) and their membership of the default organisation, in one transaction.</summary>
