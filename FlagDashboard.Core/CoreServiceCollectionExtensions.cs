@@ -1,4 +1,3 @@
-using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
@@ -9,6 +8,7 @@ using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

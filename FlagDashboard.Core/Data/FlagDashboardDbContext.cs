@@ -1,4 +1,3 @@
-using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
@@ -10,6 +9,7 @@ using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
 using FlagDashboard.Core.Usage.Embedded;
 using FlagDashboard.Core.Users;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
-using FlagDashboard.Core.Access;
 using System.Globalization;
 using FlagDashboard.Core;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Tests.Infrastructure;
 using static FlagDashboard.Tests.Infrastructure.CoreServices;

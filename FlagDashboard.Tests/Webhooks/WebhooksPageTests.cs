@@ -27,6 +27,7 @@ public sealed class WebhooksPageTests : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddSingleton(_core.Environments);
         Services.AddSingleton(_webhooks);
+        Services.AddSingleton(_core.Access);
     }
 
     public new async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
-using FlagDashboard.Core.Access;
 using System.Security.Claims;
 using System.Text.Json;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Hosting;

@@ -1,11 +1,11 @@
-using FlagDashboard.Core.Organisations;
-using FlagDashboard.Core.Access;
 using System.Text;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Import;
+using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;

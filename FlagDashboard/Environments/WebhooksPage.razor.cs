@@ -1,4 +1,5 @@
 using FlagDashboard.Core;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.AspNetCore.Components;
@@ -33,6 +34,11 @@ public sealed partial class WebhooksPage
     [Inject]
     private ISnackbar Snackbar { get; set; } = null!;
 
+    [Inject]
+    private AccessControl Access { get; set; } = null!;
+
+    private bool _canManage;
+
     protected override Task OnParametersSetAsync() => LoadAsync();
 
     private async Task LoadAsync()
@@ -41,6 +47,7 @@ public sealed partial class WebhooksPage
         {
             _environment = await Environments.GetAsync(EnvironmentId);
             _trail = [("Environments", "/environments"), (_environment.Name, "/environments")];
+            _canManage = (await Access.ForProjectAsync(_environment.ProjectId)).CanManage;
             _webhooks = await Webhooks.ListAsync(EnvironmentId);
             _deliveries = (await Webhooks.ListDeliveriesAsync(EnvironmentId, null, 0, DeliveriesShown)).Items;
         }

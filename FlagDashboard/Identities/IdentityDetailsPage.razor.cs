@@ -1,6 +1,6 @@
-using FlagDashboard.Core.Access;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Identities;

@@ -1,7 +1,7 @@
-using FlagDashboard.Core.Access;
 using System.Security.Claims;
 using System.Text.Json;
 using FlagDashboard.Core;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;

@@ -1,5 +1,5 @@
-using FlagDashboard.Core.Access;
 using FlagDashboard.Components.Shared;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
