@@ -1,5 +1,9 @@
 // A thin wrapper over the global ApexCharts (lib/apexcharts/apexcharts.min.js, loaded by App.razor).
 
+// One palette for both themes: ApexCharts switches to another palette in dark mode, so a line would change colour
+// with the theme. Mid-tone colours that read on white and on the dark theme's background alike.
+export const seriesColors = ['#1e88e5', '#43a047', '#fb8c00', '#e53935', '#8e63ce', '#00acc1', '#d81b60', '#7cb342'];
+
 export function create(element, options, dotNetRef) {
     const chart = new ApexCharts(element, {
         chart: {
@@ -26,6 +30,7 @@ export function create(element, options, dotNetRef) {
         },
         title: { text: options.title ?? undefined },
         theme: themeOf(options.dark),
+        colors: seriesColors,
         series: asText(options.series),
         xaxis: { type: 'datetime' },
         yaxis: { labels: { formatter: v => Math.round(v).toString() } },
