@@ -129,7 +129,7 @@ public partial class ProjectsPage
     private async Task DeleteAsync(ProjectSummary project)
     {
         if (!await Dialogs.ConfirmAsync($"Delete {project.Name}?",
-                $"This deletes the project with its {project.EnvironmentCount} environment(s), {project.FeatureCount} feature(s), segments and identities. SDK keys stop working at once."))
+                $"This deletes the project with its {project.EnvironmentCount} environment(s), {project.FeatureCount + project.ArchivedFeatureCount} feature(s), segments and identities. SDK keys stop working at once."))
         {
             return;
         }
