@@ -97,11 +97,21 @@ public sealed partial class FeatureEvaluationChart
     /// </summary>
     private async Task<UsageRangePreset> FittingPresetAsync(DateTimeOffset now)
     {
-        var longest = Presets[^1];
-        var all = await Usage.SeriesAsync(OrganisationId, new UsageSeriesRequest(
-            UsageMetric.FlagEvaluations, UsageScope.Feature, FeatureId, null, now - longest.Length, now, UsageGrouping.None));
-        var oldest = all.Series.SelectMany(line => line.Points).Where(p => p.Count > 0).Select(p => (DateTimeOffset?)p.Time).Min();
+        // The longest range is read in steps of hours: its oldest step is read again, from its start, in steps of minutes.
+        var oldest = await OldestEvaluationAsync(now - Presets[^1].Length, now);
+        if (oldest is { } coarse && coarse < now)
+        {
+            oldest = await OldestEvaluationAsync(coarse, now) ?? coarse;
+        }
+
         return FittingPreset(Presets, now, oldest, NoDataPreset);
+    }
+
+    private async Task<DateTimeOffset?> OldestEvaluationAsync(DateTimeOffset from, DateTimeOffset to)
+    {
+        var series = await Usage.SeriesAsync(OrganisationId, new UsageSeriesRequest(
+            UsageMetric.FlagEvaluations, UsageScope.Feature, FeatureId, null, from, to, UsageGrouping.None));
+        return series.Series.SelectMany(line => line.Points).Where(p => p.Count > 0).Select(p => (DateTimeOffset?)p.Time).Min();
     }
 
     /// <summary>The shortest preset whose range starts at or before <paramref name="oldest"/>; the longest when none does.</summary>
