@@ -104,7 +104,7 @@ public sealed partial class UsagePage
     };
 
     private static string RangeText(DateTimeOffset from, DateTimeOffset to) =>
-        $"{from.UtcDateTime.ToString("dd MMM HH:mm", CultureInfo.InvariantCulture)} – {to.UtcDateTime.ToString("dd MMM HH:mm", CultureInfo.InvariantCulture)} UTC";
+        $"{from.UtcDateTime.ToString("g", CultureInfo.CurrentCulture)} – {to.UtcDateTime.ToString("g", CultureInfo.CurrentCulture)} UTC";
 
     protected override async Task LoadAsync()
     {
