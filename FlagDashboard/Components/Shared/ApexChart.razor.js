@@ -37,6 +37,8 @@ export function create(element, options, dotNetRef) {
         dataLabels: { enabled: false },
         stroke: { width: 1 },
         legend: { position: 'top' },
+        // On a phone the zoom tools take the top right, where a legend of long names would run under them.
+        responsive: [{ breakpoint: 600, options: { legend: { position: 'bottom' } } }],
         noData: { text: 'No calls in this range' },
         tooltip: { x: { format: 'dd MMM HH:mm' } },
     });
