@@ -39,6 +39,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AdminApiKeyService>();
         services.AddScoped<WebhookService>();
         services.AddScoped<OrganisationOwnership>();
+        services.AddScoped<Access.AccessControl>();
         services.AddOptions<WebhookOptions>();
         services.AddSingleton<EnvironmentDocumentImporter>();
         services.AddSingleton<EnvironmentDocumentExporter>();

@@ -24,3 +24,23 @@ public sealed class ConcurrencyConflictException(string entity, object id)
 {
     public string Entity { get; } = entity;
 }
+
+/// <summary>The thing exists, but the person or key acting may not do this to it.</summary>
+public sealed class ForbiddenException(string entity, object id, Access.Permission permission, bool canRead)
+    : Exception(canRead
+        ? $"You may not {Describe(permission)} here ({entity} {id}); ask an owner of the organisation for the role."
+        : $"{entity} {id} belongs to an organisation or project you have no access to.")
+{
+    public string Entity { get; } = entity;
+
+    public Access.Permission Permission { get; } = permission;
+
+    private static string Describe(Access.Permission permission) => permission switch
+    {
+        Access.Permission.ManageOrganisation => "manage the organisation",
+        Access.Permission.ManageProject => "manage the project",
+        Access.Permission.EditProject => "change features, segments or identities",
+        Access.Permission.ChangeStates => "change flag states in this environment",
+        _ => "see this",
+    };
+}

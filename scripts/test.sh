@@ -49,6 +49,12 @@ if [ ! -f FlagDashboard.Tests/E2E/Accessibility/node_modules/axe-core/axe.min.js
   (cd FlagDashboard.Tests/E2E/Accessibility && npm ci --no-audit --no-fund --loglevel=error) || echo "Could not install axe-core: the quality tests will try again and fail if they cannot."
 fi
 
+# oidc-provider, the local OpenID provider of the single sign-on tests, from the committed package-lock.json.
+if [ ! -f FlagDashboard.Tests/SingleSignOn/Provider/node_modules/oidc-provider/package.json ]; then
+  echo "Installing oidc-provider for the single sign-on tests..."
+  (cd FlagDashboard.Tests/SingleSignOn/Provider && npm ci --no-audit --no-fund --loglevel=error) || echo "Could not install oidc-provider: the single sign-on tests will try again and fail if they cannot."
+fi
+
 passed=0 failed=0 skipped=0 status=0
 run() { # label, dotnet test arguments...
   local label=$1; shift

@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Organisations;
 
 namespace FlagDashboard.Core.ApiKeys;
@@ -15,6 +16,11 @@ public sealed class AdminApiKey
     public Organisation? Organisation { get; set; }
 
     public required string Name { get; set; }
+
+    public ApiKeyRole Role { get; set; }
+
+    /// <summary>When set, the key acts only in this project of its organisation.</summary>
+    public int? ProjectId { get; set; }
 
     /// <summary>The first characters of the key, to tell keys apart in lists.</summary>
     public required string Prefix { get; set; }

@@ -1,4 +1,5 @@
 using FlagDashboard.Core.Webhooks;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Environments;
@@ -61,6 +62,18 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<Webhook> Webhooks => Set<Webhook>();
+
+    public DbSet<OrganisationMember> OrganisationMembers => Set<OrganisationMember>();
+
+    public DbSet<AccessGroup> AccessGroups => Set<AccessGroup>();
+
+    public DbSet<AccessGroupMember> AccessGroupMembers => Set<AccessGroupMember>();
+
+    public DbSet<ProjectRoleGrant> ProjectRoleGrants => Set<ProjectRoleGrant>();
+
+    public DbSet<ProjectRoleEnvironment> ProjectRoleEnvironments => Set<ProjectRoleEnvironment>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 

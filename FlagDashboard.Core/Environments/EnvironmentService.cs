@@ -1,6 +1,8 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Organisations;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Environments;
@@ -12,12 +14,13 @@ public sealed record ServerSideKeySummary(int Id, string Name, string Key, DateT
 
 public sealed record ResolvedEnvironmentKey(int EnvironmentId, int ProjectId, int OrganisationId, bool IsServerSide);
 
-public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, AccessControl access, TimeProvider clock)
 {
     private const string Entity = "Environment";
 
     public async Task<IReadOnlyList<EnvironmentSummary>> ListAsync(int projectId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Project, projectId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Environments.AsNoTracking().Where(e => e.ProjectId == projectId).OrderBy(e => e.Id)
             .Select(e => new EnvironmentSummary(e.Id, e.ProjectId, e.Name, e.ClientKey, e.Version, e.DocumentUpdatedAt))
@@ -26,6 +29,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
     public async Task<ProjectEnvironment> GetAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Environments.AsNoTracking().Include(e => e.Project).Include(e => e.ServerSideKeys)
             .SingleOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
@@ -43,6 +47,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
     /// <summary>Creates an environment with a state for every feature of the project, from each feature's defaults.</summary>
     public async Task<ProjectEnvironment> CreateAsync(int projectId, string name, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Project, projectId, cancellationToken);
         new Validation().Name("name", name).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw new NotFoundException("Project", projectId);
@@ -69,6 +74,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
     /// <summary>Copies every feature state, weight and segment override of an environment into a new one; identities stay behind.</summary>
     public async Task<ProjectEnvironment> CloneAsync(int sourceId, string name, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, sourceId, cancellationToken);
         new Validation().Name("name", name).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var source = await db.Environments.AsNoTracking().Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == sourceId, cancellationToken)
@@ -108,6 +114,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
     public async Task<ProjectEnvironment> RenameAsync(int id, string name, int expectedVersion, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, id, cancellationToken);
         new Validation().Name("name", name).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
@@ -123,6 +130,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
     public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Environments.Remove(environment);
@@ -132,6 +140,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
     public async Task<IReadOnlyList<ServerSideKeySummary>> ListServerSideKeysAsync(int environmentId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.ServerSideKeys.AsNoTracking().Where(k => k.EnvironmentId == environmentId).OrderBy(k => k.Id)
             .Select(k => new ServerSideKeySummary(k.Id, k.Name, Mask(k.Key), k.CreatedAt, k.RevokedAt))
@@ -140,6 +149,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
     public async Task<ServerSideKey> CreateServerSideKeyAsync(int environmentId, string name, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, environmentId, cancellationToken);
         new Validation().Name("name", name).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken)
@@ -157,6 +167,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
     public async Task RevokeServerSideKeyAsync(int keyId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.ServerSideKey, keyId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var key = await db.ServerSideKeys.Include(k => k.Environment).ThenInclude(e => e!.Project).SingleOrDefaultAsync(k => k.Id == keyId, cancellationToken)
             ?? throw new NotFoundException("Server-side key", keyId);
@@ -174,6 +185,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
     /// <summary>Every server-side key of an environment in full, for a signed-in person to reveal and copy in the dashboard.</summary>
     public async Task<IReadOnlyList<ServerSideKeySummary>> ListServerSideKeysInFullAsync(int environmentId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.ServerSideKeys.AsNoTracking().Where(k => k.EnvironmentId == environmentId).OrderBy(k => k.Id)
             .Select(k => new ServerSideKeySummary(k.Id, k.Name, k.Key, k.CreatedAt, k.RevokedAt))

@@ -1,16 +1,19 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Organisations;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Flags;
 
-public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, AccessControl access, TimeProvider clock)
 {
     private const string Entity = "Feature";
     private const string StateEntity = "FeatureState";
 
     public async Task<IReadOnlyList<FeatureSummary>> ListAsync(int projectId, bool includeArchived = false, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Project, projectId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var features = await db.Features.AsNoTracking()
             .Where(f => f.ProjectId == projectId && (includeArchived || !f.IsArchived))
@@ -20,6 +23,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Feature> GetAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Feature, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Features.AsNoTracking().Include(f => f.Options.OrderBy(o => o.Id))
             .SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
@@ -28,6 +32,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>Every feature of the environment's project with its state there, for the features table.</summary>
     public async Task<IReadOnlyList<FeatureStateView>> ListStatesAsync(int environmentId, bool includeArchived = false, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var states = await db.FeatureStates.AsNoTracking()
             .Include(s => s.Feature)
@@ -41,6 +46,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>Per feature, how many segment and identity overrides the environment has: a flag that reads "off" may be on for some.</summary>
     public async Task<IReadOnlyDictionary<int, OverrideCounts>> OverrideCountsAsync(int environmentId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var counts = await db.FeatureStates.AsNoTracking()
             .Where(s => s.EnvironmentId == environmentId && (s.SegmentId != null || s.IdentityId != null))
@@ -52,6 +58,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Feature> CreateAsync(int projectId, FeatureInput input, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Project, projectId, cancellationToken);
         Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw new NotFoundException("Project", projectId);
@@ -89,6 +96,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// </summary>
     public async Task<Feature> UpdateAsync(int id, FeatureInput input, int expectedVersion, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Feature, id, cancellationToken);
         Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var feature = await db.Features.Include(f => f.Options).Include(f => f.Project)
@@ -138,6 +146,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Feature> SetArchivedAsync(int id, bool archived, int expectedVersion, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Feature, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var feature = await db.Features.Include(f => f.Project).SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         var before = Snapshot(feature);
@@ -150,6 +159,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Feature, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var feature = await db.Features.Include(f => f.Project).SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Features.Remove(feature);
@@ -160,6 +170,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>Switches a feature on or off and sets its value in one environment (or in one override).</summary>
     public async Task<FeatureState> UpdateStateAsync(int stateId, bool enabled, FlagValue value, int expectedVersion, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var state = await LoadStateAsync(db, stateId, cancellationToken);
@@ -176,6 +187,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>Sets the multivariate split of one state; the weights may add up to at most 100.</summary>
     public async Task<FeatureState> SetWeightsAsync(int stateId, IReadOnlyList<WeightInput> weights, int expectedVersion, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         ValidateWeights(weights.Select(w => w.Percentage), "weights");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var state = await LoadStateAsync(db, stateId, cancellationToken);
@@ -214,6 +226,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>The feature's default state in every environment of its project, in environment order.</summary>
     public async Task<IReadOnlyList<EnvironmentStateView>> ListEnvironmentStatesAsync(int featureId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Feature, featureId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await db.Features.AnyAsync(f => f.Id == featureId, cancellationToken))
         {
@@ -232,6 +245,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>The identities that override the feature, in any environment, by identifier; at most <paramref name="take"/> of them.</summary>
     public async Task<IReadOnlyList<FeatureIdentityOverrideView>> ListIdentityOverridesAsync(int featureId, int take = 200, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Feature, featureId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.FeatureStates.AsNoTracking()
             .Where(s => s.FeatureId == featureId && s.IdentityId != null)
@@ -353,6 +367,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>One state (environment default, segment or identity override) with its feature and weights.</summary>
     public async Task<FeatureState> GetStateAsync(int stateId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.FeatureState, stateId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.FeatureStates.AsNoTracking().Include(s => s.Feature).Include(s => s.Weights)
             .SingleOrDefaultAsync(s => s.Id == stateId, cancellationToken) ?? throw new NotFoundException(StateEntity, stateId);
@@ -361,6 +376,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>One page of a project's features by name, with their options, and how many there are in all.</summary>
     public async Task<(IReadOnlyList<Feature> Items, int TotalCount)> ListWithOptionsAsync(int projectId, bool includeArchived, int skip, int take, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Project, projectId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Features.AsNoTracking().Where(f => f.ProjectId == projectId && (includeArchived || !f.IsArchived));
         var total = await query.CountAsync(cancellationToken);

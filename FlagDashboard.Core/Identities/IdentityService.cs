@@ -1,6 +1,8 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Organisations;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Identities;
@@ -13,7 +15,7 @@ public sealed record IdentityOverrideView(int StateId, int FeatureId, string Fea
 
 public sealed record IdentityDetails(int Id, int EnvironmentId, string Identifier, DateTimeOffset CreatedAt, IReadOnlyList<Trait> Traits, IReadOnlyList<IdentityOverrideView> Overrides);
 
-public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, AccessControl access, TimeProvider clock)
 {
     private const string Entity = "Identity";
     private const string OverrideEntity = "IdentityOverride";
@@ -21,6 +23,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
     /// <summary>Identities whose identifier starts with <paramref name="prefix"/>, in identifier order; served by the unique index.</summary>
     public async Task<IdentityPage> SearchAsync(int environmentId, string? prefix, int skip, int take, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         take = Math.Clamp(take, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Identities.AsNoTracking().Where(i => i.EnvironmentId == environmentId);
@@ -43,6 +46,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
 
     public async Task<IdentityDetails> GetAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Identity, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await db.Identities.AsNoTracking().Include(i => i.Traits.OrderBy(t => t.Key))
             .SingleOrDefaultAsync(i => i.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
@@ -54,6 +58,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
 
     public async Task<Identity> CreateAsync(int environmentId, string identifier, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Environment, environmentId, cancellationToken);
         ValidateIdentifier(identifier);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken) ?? throw new NotFoundException("Environment", environmentId);
@@ -74,6 +79,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
 
     public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Identity, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await LoadAsync(db, id, cancellationToken);
         db.Identities.Remove(identity);
@@ -85,6 +91,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
     /// <summary>Sets a trait, keeping its type; <see cref="FlagValue.None"/> deletes it, as an SDK's null does.</summary>
     public async Task SetTraitAsync(int identityId, string key, FlagValue value, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Identity, identityId, cancellationToken);
         new Validation()
             .Check(!string.IsNullOrWhiteSpace(key), "key", "A trait needs a key.")
             .MaxLength("key", key, FieldLimits.TraitKey)
@@ -120,6 +127,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
     /// <summary>Overrides a feature for one identity: above every segment, by exact identifier.</summary>
     public async Task<FeatureState> SetOverrideAsync(int identityId, int featureId, bool enabled, FlagValue value, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ChangeStates, OwnedResource.Identity, identityId, cancellationToken);
         new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await LoadAsync(db, identityId, cancellationToken);
@@ -152,6 +160,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
 
     public async Task RemoveOverrideAsync(int identityId, int featureId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ChangeStates, OwnedResource.Identity, identityId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await LoadAsync(db, identityId, cancellationToken);
         var state = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Weights)

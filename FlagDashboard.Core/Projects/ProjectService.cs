@@ -1,5 +1,7 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Organisations;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Projects;
@@ -9,15 +11,21 @@ public sealed record ProjectSummary(int Id, int OrganisationId, string Organisat
 
 public sealed record ProjectSettings(string Name, bool HideDisabledFlags);
 
-public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, AccessControl access, TimeProvider clock)
 {
     private const string Entity = "Project";
 
+    /// <summary>The projects the subject sees: every one of the organisations they own, and those they hold a role in.</summary>
     public async Task<IReadOnlyList<ProjectSummary>> ListAsync(int? organisationId = null, CancellationToken cancellationToken = default)
     {
+        var rights = await access.RightsAsync(cancellationToken);
+        var everything = rights.SeesEverything;
+        var owned = rights.OwnedOrganisations;
+        var granted = rights.GrantedProjects;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Projects.AsNoTracking()
             .Where(p => organisationId == null || p.OrganisationId == organisationId)
+            .Where(p => everything || owned.Contains(p.OrganisationId) || granted.Contains(p.Id))
             .OrderBy(p => p.Organisation!.Name).ThenBy(p => p.Name)
             .Select(p => new ProjectSummary(p.Id, p.OrganisationId, p.Organisation!.Name, p.Name, p.HideDisabledFlags, p.Version, p.Environments.Count, p.Features.Count(f => !f.IsArchived), p.Features.Count(f => f.IsArchived)))
             .ToListAsync(cancellationToken);
@@ -25,6 +33,7 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Project> GetAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Project, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Projects.AsNoTracking().Include(p => p.Organisation).SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
             ?? throw new NotFoundException(Entity, id);
@@ -32,6 +41,7 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Project> CreateAsync(int organisationId, string name, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageOrganisation, OwnedResource.Organisation, organisationId, cancellationToken);
         new Validation().Name("name", name).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(o => o.Id == organisationId, cancellationToken))
@@ -52,6 +62,7 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Project> UpdateAsync(int id, ProjectSettings settings, int expectedVersion, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Project, id, cancellationToken);
         new Validation().Name("name", settings.Name).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
@@ -67,6 +78,7 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Project, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Projects.Remove(project);

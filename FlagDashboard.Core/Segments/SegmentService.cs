@@ -1,17 +1,20 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Organisations;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Segments;
 
-public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock)
+public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, AccessControl access, TimeProvider clock)
 {
     private const string Entity = "Segment";
     private const string OverrideEntity = "SegmentOverride";
 
     public async Task<IReadOnlyList<SegmentSummary>> ListAsync(int projectId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Project, projectId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var segments = await db.Segments.AsNoTracking().Where(s => s.ProjectId == projectId).OrderBy(s => s.Name).ToListAsync(cancellationToken);
         return segments.Select(s => new SegmentSummary(s.Id, s.Name, s.Description, s.Rules.Count, s.Version, s.Rules)).ToList();
@@ -19,12 +22,14 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Segment> GetAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Segment, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Segments.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
     }
 
     public async Task<Segment> CreateAsync(int projectId, SegmentInput input, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Project, projectId, cancellationToken);
         Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, cancellationToken) ?? throw new NotFoundException("Project", projectId);
@@ -49,6 +54,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Segment> UpdateAsync(int id, SegmentInput input, int expectedVersion, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Segment, id, cancellationToken);
         Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var segment = await db.Segments.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
@@ -65,6 +71,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.EditProject, OwnedResource.Segment, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var segment = await db.Segments.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Segments.Remove(segment);
@@ -75,6 +82,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>The segment overrides in an environment, optionally of one feature, in priority order.</summary>
     public async Task<IReadOnlyList<SegmentOverrideView>> ListOverridesAsync(int environmentId, int? featureId = null, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.FeatureStates.AsNoTracking()
             .Where(s => s.EnvironmentId == environmentId && s.SegmentId != null && (featureId == null || s.FeatureId == featureId))
@@ -86,6 +94,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>Overrides a feature for a segment in one environment; a new override goes last in priority.</summary>
     public async Task<FeatureState> CreateOverrideAsync(int environmentId, int featureId, int segmentId, bool enabled, FlagValue value, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ChangeStates, OwnedResource.Environment, environmentId, cancellationToken);
         new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // On SQLite the transaction holds the write lock from the first read, so two overrides created at once get distinct priorities.
@@ -125,6 +134,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task DeleteOverrideAsync(int stateId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var state = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Segment).Include(s => s.Identity).Include(s => s.Weights)
             .Include(s => s.Environment).ThenInclude(e => e!.Project)
@@ -138,6 +148,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>Sets the priority order of a feature's segment overrides in an environment: first in the list wins.</summary>
     public async Task ReorderOverridesAsync(int environmentId, int featureId, IReadOnlyList<int> stateIdsInOrder, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ChangeStates, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var states = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Environment).ThenInclude(e => e!.Project)
             .Where(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId != null).ToListAsync(cancellationToken);
@@ -170,6 +181,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// </summary>
     public async Task<IdentityEvaluation> EvaluateIdentityAsync(int environmentId, string identifier, IReadOnlyDictionary<string, FlagValue> traits, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         Identities.IdentityService.ValidateIdentifier(identifier);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var data = await Sdk.EnvironmentContextMapper.LoadAsync(db, environmentId, cancellationToken) ?? throw new NotFoundException("Environment", environmentId);
@@ -215,6 +227,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>One page of a project's segments by name, with their rules, and how many there are in all.</summary>
     public async Task<(IReadOnlyList<Segment> Items, int TotalCount)> ListWithRulesAsync(int projectId, int skip, int take, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Project, projectId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Segments.AsNoTracking().Where(s => s.ProjectId == projectId);
         var total = await query.CountAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,7 +38,7 @@ public sealed record UsageSeries(UsageWindow Window, DateTimeOffset From, DateTi
 public sealed record FlagUsage(int Id, string Name, long Count, bool IsArchived = false);
 
 /// <summary>The one way usage is read, by the dashboard's charts, by <c>/api/usage</c> and by limits and stale-flag checks.</summary>
-public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagDashboardDbContext> dbFactory, TimeProvider clock)
+public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagDashboardDbContext> dbFactory, AccessControl access, TimeProvider clock)
 {
     /// <summary>The most points one line may have when a step is forced: it bounds the memory of an answer.</summary>
     public const int MaxPointsPerLine = 10_000;
@@ -64,6 +65,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var scope = await ScopeAsync(db, organisationId, request.Metric, request.Scope, request.Id, request.EnvironmentId, cancellationToken);
+        await RequireReadAsync(organisationId, scope.ProjectId, cancellationToken);
         var query = new UsageQuery(request.Metric, organisationId, scope.ProjectId, scope.EnvironmentId, scope.FeatureId, plan.From, plan.To, plan.Window, request.Grouping)
         {
             Step = plan.Step,
@@ -85,6 +87,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
         Validate(from, to);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await EnvironmentOfOrganisationAsync(db, organisationId, environmentId, "environment", cancellationToken);
+        await RequireReadAsync(organisationId, environment.ProjectId, cancellationToken);
         var totals = await TotalsAsync(new UsageQuery(UsageMetric.FlagEvaluations, organisationId, environment.ProjectId, environment.Id, null, from, to, UsageWindow.OneMinute, UsageGrouping.Feature), cancellationToken);
         var features = await db.Features.AsNoTracking().Where(f => f.ProjectId == environment.ProjectId).Select(f => new { f.Id, f.Name, f.IsArchived }).ToListAsync(cancellationToken);
         var names = features.ToDictionary(f => f.Id.ToString(CultureInfo.InvariantCulture), f => f.Name, StringComparer.Ordinal);
@@ -122,6 +125,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
             await ProjectOfOrganisationAsync(db, organisationId, project, cancellationToken);
         }
 
+        await RequireReadAsync(organisationId, projectId, cancellationToken);
         var totals = await TotalsAsync(new UsageQuery(metric, organisationId, projectId, environmentId, null, from, to, UsageWindow.OneMinute, UsageGrouping.None), cancellationToken);
         return totals.Sum(t => t.Count);
     }
@@ -141,6 +145,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
             await ProjectOfOrganisationAsync(db, organisationId, projectId, cancellationToken);
         }
 
+        await RequireReadAsync(organisationId, projectId, cancellationToken);
         return await store.LastEvaluationsAsync(organisationId, projectId, cancellationToken);
     }
 
@@ -158,6 +163,19 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
         }
 
         return sums.Select(s => new UsageTotal(s.Key, s.Value)).OrderByDescending(s => s.Count).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A project's usage to those who see the project; an organisation's to those who see all its projects.</summary>
+    private async Task RequireReadAsync(int organisationId, int? projectId, CancellationToken cancellationToken)
+    {
+        var rights = await access.RightsAsync(cancellationToken);
+        var allowed = projectId is { } project
+            ? rights.Allows(Permission.Read, new ResourceScope(organisationId, project))
+            : rights.IsMember(organisationId) && rights.VisibleProjects(organisationId) is null;
+        if (!allowed)
+        {
+            throw new ForbiddenException(projectId is null ? "Organisation" : "Project", projectId ?? organisationId, Permission.Read, canRead: false);
+        }
     }
 
     private sealed record Scope(int? ProjectId, int? EnvironmentId, int? FeatureId, string? FeatureName);

@@ -6,4 +6,12 @@ namespace FlagDashboard.Core.Users;
 public sealed class DashboardUser : IdentityUser
 {
     public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? LastSignInAt { get; set; }
+
+    /// <summary>
+    /// Made by set-up, <c>create-admin</c> or <c>Admin:Email</c>: an Owner of every organisation, including those
+    /// the command line creates. People invited to an organisation are not administrators.
+    /// </summary>
+    public bool IsAdministrator { get; set; }
 }

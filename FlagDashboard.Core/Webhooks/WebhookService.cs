@@ -1,5 +1,7 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Organisations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +28,7 @@ public sealed record WebhookDeliveryPage(IReadOnlyList<WebhookDeliveryView> Item
 /// <summary>A delivery the sender is about to attempt.</summary>
 public sealed record DueDelivery(long Id, string Url, string Secret, string Payload, int Attempts);
 
-public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, TimeProvider clock, IOptions<WebhookOptions> options)
+public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, AccessControl access, TimeProvider clock, IOptions<WebhookOptions> options)
 {
     private const string Entity = "Webhook";
     public const int MaxUrlLength = 2000;
@@ -35,18 +37,21 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<IReadOnlyList<Webhook>> ListAsync(int environmentId, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Webhooks.AsNoTracking().Where(w => w.EnvironmentId == environmentId).OrderBy(w => w.Id).ToListAsync(cancellationToken);
     }
 
     public async Task<Webhook> GetAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Webhook, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Webhooks.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
     }
 
     public async Task<Webhook> CreateAsync(int environmentId, WebhookInput input, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, environmentId, cancellationToken);
         Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.AsNoTracking().Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken)
@@ -71,6 +76,7 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task<Webhook> UpdateAsync(int id, WebhookInput input, int expectedVersion, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Webhook, id, cancellationToken);
         Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var webhook = await LoadAsync(db, id, cancellationToken);
@@ -90,6 +96,7 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
 
     public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Webhook, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var webhook = await LoadAsync(db, id, cancellationToken);
         db.Webhooks.Remove(webhook);
@@ -100,6 +107,7 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
     /// <summary>The latest deliveries of an environment's webhooks (or of one webhook), newest first.</summary>
     public async Task<WebhookDeliveryPage> ListDeliveriesAsync(int environmentId, int? webhookId, int skip, int take, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         take = Math.Clamp(take, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.Webhook!.EnvironmentId == environmentId && (webhookId == null || d.WebhookId == webhookId));

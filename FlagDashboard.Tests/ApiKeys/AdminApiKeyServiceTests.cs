@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Access;
 using System.Globalization;
 using FlagDashboard.Core;
 using FlagDashboard.Core.ApiKeys;
@@ -14,12 +15,12 @@ public sealed class AdminApiKeyServiceTests
         await using var core = await CoreServices.CreateAsync("grace");
         var acme = await core.Organisations.CreateAsync("Acme", Token);
         var globex = await core.Organisations.CreateAsync("Globex", Token);
-        await core.ApiKeys.CreateAsync(acme.Id, "CI", Token);
+        await core.ApiKeys.CreateAsync(acme.Id, "CI", cancellationToken: Token);
 
-        var created = await core.ApiKeys.CreateAsync(globex.Id, "Terraform", Token);
+        var created = await core.ApiKeys.CreateAsync(globex.Id, "Terraform", cancellationToken: Token);
         var authenticated = await core.ApiKeys.AuthenticateAsync(created.Secret, Token);
 
-        Assert.Equal(new AuthenticatedApiKey(created.Key.Id, globex.Id, "Terraform"), authenticated);
+        Assert.Equal(new AuthenticatedApiKey(created.Key.Id, globex.Id, "Terraform", ApiKeyRole.Owner, null), authenticated);
         Assert.Equal("grace", created.Key.CreatedBy);
         Assert.StartsWith(created.Key.Prefix, created.Secret, StringComparison.Ordinal);
     }
@@ -30,7 +31,7 @@ public sealed class AdminApiKeyServiceTests
         await using var core = await CoreServices.CreateAsync();
         var organisation = await core.Organisations.CreateAsync("Acme", Token);
 
-        var created = await core.ApiKeys.CreateAsync(organisation.Id, "CI", Token);
+        var created = await core.ApiKeys.CreateAsync(organisation.Id, "CI", cancellationToken: Token);
 
         var stored = Assert.Single(await core.ApiKeys.ListAsync(organisation.Id, Token));
         Assert.Equal(64, stored.SecretHash.Length);
@@ -51,8 +52,8 @@ public sealed class AdminApiKeyServiceTests
     {
         await using var core = await CoreServices.CreateAsync();
         var organisation = await core.Organisations.CreateAsync("Acme", Token);
-        var revoked = await core.ApiKeys.CreateAsync(organisation.Id, "Old", Token);
-        var kept = await core.ApiKeys.CreateAsync(organisation.Id, "New", Token);
+        var revoked = await core.ApiKeys.CreateAsync(organisation.Id, "Old", cancellationToken: Token);
+        var kept = await core.ApiKeys.CreateAsync(organisation.Id, "New", cancellationToken: Token);
 
         await core.ApiKeys.RevokeAsync(revoked.Key.Id, Token);
         await core.ApiKeys.RevokeAsync(revoked.Key.Id, Token);
@@ -72,7 +73,7 @@ public sealed class AdminApiKeyServiceTests
     {
         await using var core = await CoreServices.CreateAsync();
         var organisation = await core.Organisations.CreateAsync("Acme", Token);
-        var created = await core.ApiKeys.CreateAsync(organisation.Id, "CI", Token);
+        var created = await core.ApiKeys.CreateAsync(organisation.Id, "CI", cancellationToken: Token);
 
         Assert.Null(await core.ApiKeys.AuthenticateAsync(presented, Token));
         Assert.Null(await core.ApiKeys.AuthenticateAsync(created.Secret + "x", Token));
@@ -85,7 +86,7 @@ public sealed class AdminApiKeyServiceTests
     {
         await using var core = await CoreServices.CreateAsync();
 
-        await Assert.ThrowsAsync<NotFoundException>(() => core.ApiKeys.CreateAsync(42, "CI", Token));
+        await Assert.ThrowsAsync<NotFoundException>(() => core.ApiKeys.CreateAsync(42, "CI", cancellationToken: Token));
     }
 
     private static async Task<List<string>> ReadAllTextAsync(TestDatabase database, string table)

@@ -27,6 +27,7 @@ public sealed class AuditLogPageTests : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(_core.Audit);
+        Services.AddSingleton(_core.Access);
         var selection = new DashboardSelection();
         selection.Select(_seeded.ProjectId, _seeded.EnvironmentIds[0]);
         Services.AddSingleton(selection);

@@ -41,8 +41,9 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Core.Environments);
         Services.AddSingleton(Core.Segments);
         Services.AddSingleton(Core.Identities);
-        Services.AddSingleton(new UsageQueryService(UsageStore, Core.Database, Core.Clock));
+        Services.AddSingleton(new UsageQueryService(UsageStore, Core.Database, Core.Access, Core.Clock));
         Services.AddSingleton(Selection);
+        Services.AddSingleton(Core.Access);
     }
 
     public new async ValueTask DisposeAsync()

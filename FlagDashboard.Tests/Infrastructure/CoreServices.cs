@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
@@ -16,22 +17,30 @@ public sealed class CoreServices : IAsyncDisposable
 {
     private readonly bool _ownsDatabase;
 
-    private CoreServices(TestDatabase database, ManualClock clock, string actor, bool ownsDatabase)
+    private CoreServices(TestDatabase database, ManualClock clock, IActorAccessor actors, bool ownsDatabase)
     {
         Database = database;
         Clock = clock;
-        Actor = actor;
+        Actor = actors.GetActorAsync().AsTask().GetAwaiter().GetResult();
         _ownsDatabase = ownsDatabase;
-        var actors = new FixedActor(actor);
-        Organisations = new OrganisationService(database, actors, clock);
-        Projects = new ProjectService(database, actors, clock);
-        Environments = new EnvironmentService(database, actors, clock);
-        Features = new FeatureService(database, actors, clock);
-        Segments = new SegmentService(database, actors, clock);
-        Identities = new IdentityService(database, actors, clock);
-        Audit = new AuditLogService(database);
-        ApiKeys = new AdminApiKeyService(database, actors, clock);
+        Access = AccessFor(database, actors);
+        Organisations = new OrganisationService(database, actors, Access, clock);
+        Projects = new ProjectService(database, actors, Access, clock);
+        Environments = new EnvironmentService(database, actors, Access, clock);
+        Features = new FeatureService(database, actors, Access, clock);
+        Segments = new SegmentService(database, actors, Access, clock);
+        Identities = new IdentityService(database, actors, Access, clock);
+        Audit = new AuditLogService(database, Access);
+        ApiKeys = new AdminApiKeyService(database, actors, Access, clock);
     }
+
+    /// <summary>The access rule over a database for one subject; the operator (<see cref="FixedActor"/>) may do everything.</summary>
+    public static AccessControl AccessFor(IDbContextFactory<FlagDashboardDbContext> database, IActorAccessor actors) =>
+        new(database, actors, new OrganisationOwnership(database));
+
+    public static AccessControl OperatorAccess(IDbContextFactory<FlagDashboardDbContext> database) => AccessFor(database, new FixedActor("operator"));
+
+    public AccessControl Access { get; }
 
     public TestDatabase Database { get; }
 
@@ -58,10 +67,13 @@ public sealed class CoreServices : IAsyncDisposable
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public static async Task<CoreServices> CreateAsync(string actor = "tester") =>
-        new(await TestDatabase.CreateAsync(), new ManualClock(), actor, ownsDatabase: true);
+        new(await TestDatabase.CreateAsync(), new ManualClock(), new FixedActor(actor), ownsDatabase: true);
 
     /// <summary>The same database and clock, changes made by someone else.</summary>
-    public CoreServices As(string actor) => new(Database, Clock, actor, ownsDatabase: false);
+    public CoreServices As(string actor) => new(Database, Clock, new FixedActor(actor), ownsDatabase: false);
+
+    /// <summary>The same database and clock, acting as a person, an API key or nobody: what they may do is decided by the access rule.</summary>
+    public CoreServices As(AccessSubject subject) => new(Database, Clock, new SubjectActor(subject), ownsDatabase: false);
 
     public FlagDashboardDbContext NewContext() => Database.CreateDbContext();
 
@@ -110,6 +122,12 @@ public sealed class CoreServices : IAsyncDisposable
             await Database.DisposeAsync();
         }
     }
+}
+
+/// <summary>Acts as a given subject, as the dashboard's actor accessor does for a signed-in person or an API key.</summary>
+public sealed class SubjectActor(AccessSubject subject) : IActorAccessor
+{
+    public ValueTask<AccessSubject> GetSubjectAsync() => ValueTask.FromResult(subject);
 }
 
 public sealed record SeededProject(int OrganisationId, int ProjectId, IReadOnlyList<int> EnvironmentIds);

@@ -22,6 +22,7 @@ public sealed class OrganisationsPanelTests : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(_core.Organisations);
+        Services.AddSingleton(_core.Access);
         Render<MudPopoverProvider>();
         Render<MudSnackbarProvider>();
         _dialogs = Render<MudDialogProvider>();

@@ -54,7 +54,7 @@ public sealed class TwoInstancesTests
         using var stream = await RealtimeStream.OpenAsync(b, Cancel);
 
         var changes = int.TryParse(Environment.GetEnvironmentVariable("FLAGDASHBOARD_CHANGES"), CultureInfo.InvariantCulture, out var asked) ? asked : 20;
-        var features = new FeatureService(cluster.Database, new FixedActor("scale-out test"), TimeProvider.System);
+        var features = new FeatureService(cluster.Database, new FixedActor("scale-out test"), CoreServices.OperatorAccess(cluster.Database), TimeProvider.System);
         var state = (await features.ListStatesAsync(environmentId, cancellationToken: Cancel)).Single(s => s.Feature.Name == "welcome_banner");
         var version = state.StateVersion;
         var visible = new List<double>();
@@ -151,7 +151,7 @@ public sealed class TwoInstancesTests
             Assert.Equal([true], ended);
         }
 
-        var features = new FeatureService(cluster.Database, new FixedActor("scale-out test"), TimeProvider.System);
+        var features = new FeatureService(cluster.Database, new FixedActor("scale-out test"), CoreServices.OperatorAccess(cluster.Database), TimeProvider.System);
         var state = (await features.ListStatesAsync(environmentId, cancellationToken: Cancel)).Single(s => s.Feature.Name == "welcome_banner");
         await features.UpdateStateAsync(state.StateId, true, FlagValue.FromString("after-the-cut"), state.StateVersion, Cancel);
         var changed = Stopwatch.GetTimestamp();

@@ -266,7 +266,7 @@ public sealed class SdkApiTests(ImportedEnvironment environment) : IClassFixture
     [Fact]
     public async Task ANewServerSideKeyWorksAndARevokedOneIsRefused()
     {
-        var environments = new EnvironmentService(environment.App.OpenDatabase(), new FixedActor("test"), TimeProvider.System);
+        var environments = new EnvironmentService(environment.App.OpenDatabase(), new FixedActor("test"), CoreServices.OperatorAccess(environment.App.OpenDatabase()), TimeProvider.System);
         var environmentId = (await environments.ResolveKeyAsync(ImportedEnvironment.ClientKey, Cancel))!.EnvironmentId;
         var key = await environments.CreateServerSideKeyAsync(environmentId, "ci", Cancel);
         using var client = environment.CreateSdkClient(key.Key);

@@ -24,6 +24,7 @@ public sealed class SegmentPageTests : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(_core.Segments);
+        Services.AddSingleton(_core.Access);
         Services.AddSingleton(_core.Features);
         var selection = new DashboardSelection();
         selection.Select(_seeded.ProjectId, _seeded.EnvironmentIds[0]);

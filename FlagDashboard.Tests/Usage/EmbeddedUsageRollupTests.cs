@@ -107,7 +107,7 @@ public sealed class EmbeddedUsageRollupTests
         ], Cancel);
 
         var last = await store.LastEvaluationsAsync(1, 2, Cancel);
-        var usage = new UsageQueryService(store, database, clock);
+        var usage = new UsageQueryService(store, database, CoreServices.OperatorAccess(database), clock);
         var total = await usage.TotalAsync(1, UsageMetric.FlagEvaluations, null, null, Ten.AddHours(-1), clock.GetUtcNow(), Cancel);
         var byFeature = await store.TotalsAsync(new UsageQuery(UsageMetric.FlagEvaluations, 1, 2, null, null, UsageWindow.OneDay.Floor(Ten), UsageWindow.OneDay.Floor(Ten).AddDays(3), UsageWindow.OneDay, UsageGrouping.Feature), Cancel);
 
@@ -125,7 +125,7 @@ public sealed class EmbeddedUsageRollupTests
         var clock = new ManualClock(Ten);
         var store = EmbeddedUsageStoreTests.Store(database, clock);
         await store.WriteAsync([Calls(Ten.AddDays(-700), 5), Calls(Ten.AddMinutes(-3), 2)], Cancel);
-        var usage = new UsageQueryService(store, database, clock);
+        var usage = new UsageQueryService(store, database, CoreServices.OperatorAccess(database), clock);
 
         var series = await usage.SeriesAsync(1, new UsageSeriesRequest(UsageMetric.ApiCalls, UsageScope.Organisation, null, null, Ten.AddDays(-730), Ten, UsageGrouping.None), Cancel);
 

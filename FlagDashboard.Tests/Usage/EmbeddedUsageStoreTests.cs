@@ -140,7 +140,7 @@ public sealed class EmbeddedUsageStoreTests
         var lastMonth = Ten.AddDays(-30);
         await store.WriteAsync([Batch(lastMonth, (Call(SdkResource.Flags, 2), 5))], Cancel);
         await store.PruneAsync(Cancel);
-        var usage = new UsageQueryService(store, database, clock);
+        var usage = new UsageQueryService(store, database, CoreServices.OperatorAccess(database), clock);
 
         var series = await usage.SeriesAsync(1, new UsageSeriesRequest(UsageMetric.ApiCalls, UsageScope.Organisation, null, null,
             lastMonth.AddMinutes(-30), lastMonth.AddMinutes(30), UsageGrouping.None), Cancel);

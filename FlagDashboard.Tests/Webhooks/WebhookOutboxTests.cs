@@ -46,8 +46,8 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
     {
         var seeded = await _core.SeedProjectAsync("Development", "Production");
         var actors = new Core.Audit.FixedActor("alice");
-        var features = new FeatureService(_database, actors, _core.Clock);
-        var webhooks = new WebhookService(_database, actors, _core.Clock, Options.Create(_options));
+        var features = new FeatureService(_database, actors, CoreServices.AccessFor(_database, actors), _core.Clock);
+        var webhooks = new WebhookService(_database, actors, CoreServices.AccessFor(_database, actors), _core.Clock, Options.Create(_options));
         foreach (var environmentId in seeded.EnvironmentIds)
         {
             await webhooks.CreateAsync(environmentId, new WebhookInput($"http://127.0.0.1:1/{environmentId}"), Token);
@@ -148,8 +148,8 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
     {
         var seeded = await _core.SeedProjectAsync("Production");
         var actors = new Core.Audit.FixedActor("alice");
-        var features = new FeatureService(_database, actors, _core.Clock);
-        var webhooks = new WebhookService(_database, actors, _core.Clock, Options.Create(_options));
+        var features = new FeatureService(_database, actors, CoreServices.AccessFor(_database, actors), _core.Clock);
+        var webhooks = new WebhookService(_database, actors, CoreServices.AccessFor(_database, actors), _core.Clock, Options.Create(_options));
         var feature = await features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout"), Token);
         var state = await _core.DefaultStateAsync(feature.Id, seeded.EnvironmentIds[0]);
         return (features, webhooks, state.Id, seeded.EnvironmentIds[0]);

@@ -22,7 +22,7 @@ public sealed class WebhooksPageTests : BunitContext, IAsyncLifetime
     {
         _core = await CoreServices.CreateAsync("alice");
         _environmentId = (await _core.SeedProjectAsync("Production")).EnvironmentIds[0];
-        _webhooks = new WebhookService(_core.Database, new FixedActor("alice"), _core.Clock, Options.Create(new WebhookOptions()));
+        _webhooks = new WebhookService(_core.Database, new FixedActor("alice"), CoreServices.OperatorAccess(_core.Database), _core.Clock, Options.Create(new WebhookOptions()));
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(_core.Environments);

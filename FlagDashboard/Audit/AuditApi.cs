@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Access;
 using System.Security.Claims;
 using System.Text.Json;
 using FlagDashboard.Core.Audit;
@@ -24,17 +25,17 @@ public static class AuditApi
 
     private static async Task<Ok<Paged<AuditEntryResponse>>> ListAuditEntries(
         int? projectId, int? environmentId, string? entityType, string? actor, DateTimeOffset? from, DateTimeOffset? to,
-        [AsParameters] PageRequest page, ClaimsPrincipal user, OrganisationOwnership ownership, AuditLogService audit, CancellationToken cancellationToken)
+        [AsParameters] PageRequest page, ClaimsPrincipal user, AccessControl access, AuditLogService audit, CancellationToken cancellationToken)
     {
         page = page.Validated();
         if (projectId is { } project)
         {
-            await ownership.RequireAsync(user, OwnedResource.Project, project, cancellationToken);
+            await access.RequireAsync(Permission.Read, OwnedResource.Project, project, cancellationToken);
         }
 
         if (environmentId is { } environment)
         {
-            await ownership.RequireAsync(user, OwnedResource.Environment, environment, cancellationToken);
+            await access.RequireAsync(Permission.Read, OwnedResource.Environment, environment, cancellationToken);
         }
 
         var filter = new AuditFilter(OrganisationsApi.OrganisationId(user), projectId, environmentId, entityType, actor, from, to);

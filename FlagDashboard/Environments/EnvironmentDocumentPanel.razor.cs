@@ -1,3 +1,5 @@
+using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Access;
 using System.Text;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
@@ -25,6 +27,9 @@ public partial class EnvironmentDocumentPanel
 
     [Inject]
     private IActorAccessor Actors { get; set; } = null!;
+
+    [Inject]
+    private AccessControl Access { get; set; } = null!;
 
     [Inject]
     private IJSRuntime JS { get; set; } = null!;
@@ -69,6 +74,7 @@ public partial class EnvironmentDocumentPanel
         _importing = true;
         try
         {
+            await Access.RequireAsync(Permission.ManageProject, OwnedResource.Project, ProjectId);
             var project = await Projects.GetAsync(ProjectId);
             using var buffer = new MemoryStream();
             await using (var upload = file.OpenReadStream(MaxDocumentBytes))
@@ -88,7 +94,7 @@ public partial class EnvironmentDocumentPanel
             _errors = exception.Errors;
             Snackbar.Add($"{file.Name} was not imported: {exception.Errors.Count} problem(s).", Severity.Error);
         }
-        catch (Exception exception) when (exception is ValidationException or ConcurrencyConflictException or NotFoundException)
+        catch (Exception exception) when (exception is ValidationException or ConcurrencyConflictException or NotFoundException or ForbiddenException)
         {
             _errors = [new DocumentError("$", DashboardDialogs.Describe(exception))];
             Snackbar.Add($"{file.Name} was not imported.", Severity.Error);
@@ -106,6 +112,7 @@ public partial class EnvironmentDocumentPanel
             return;
         }
 
+        await Access.RequireAsync(Permission.Read, OwnedResource.Environment, Environment.Id);
         var document = await Exporter.TryBuildDocumentAsync(Environment.Id);
         if (document is null)
         {

@@ -33,64 +33,55 @@ public static class EnvironmentsApi
         return admin;
     }
 
-    private static async Task<Ok<Paged<EnvironmentResponse>>> ListEnvironments(int projectId, [AsParameters] PageRequest page, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<Ok<Paged<EnvironmentResponse>>> ListEnvironments(int projectId, [AsParameters] PageRequest page, EnvironmentService environments, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         var all = await environments.ListAsync(projectId, cancellationToken);
         return TypedResults.Ok(page.Of(all.Select(e => new EnvironmentResponse(e.Id, e.ProjectId, e.Name, e.ClientKey, e.Version, e.DocumentUpdatedAt)).ToList()));
     }
 
-    private static async Task<Created<EnvironmentResponse>> CreateEnvironment(int projectId, EnvironmentNameRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<Created<EnvironmentResponse>> CreateEnvironment(int projectId, EnvironmentNameRequest request, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         var environment = await environments.CreateAsync(projectId, request.Name, cancellationToken);
         return TypedResults.Created($"/api/admin/environments/{environment.Id}", Response(environment));
     }
 
-    private static async Task<Ok<EnvironmentResponse>> GetEnvironment(int environmentId, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<Ok<EnvironmentResponse>> GetEnvironment(int environmentId, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         return TypedResults.Ok(Response(await environments.GetAsync(environmentId, cancellationToken)));
     }
 
-    private static async Task<Ok<EnvironmentResponse>> RenameEnvironment(int environmentId, RenameEnvironmentRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<Ok<EnvironmentResponse>> RenameEnvironment(int environmentId, RenameEnvironmentRequest request, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         return TypedResults.Ok(Response(await environments.RenameAsync(environmentId, request.Name, AdminAccess.RequireVersion(request.Version), cancellationToken)));
     }
 
-    private static async Task<NoContent> DeleteEnvironment(int environmentId, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteEnvironment(int environmentId, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         await environments.DeleteAsync(environmentId, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Created<EnvironmentResponse>> CloneEnvironment(int environmentId, EnvironmentNameRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<Created<EnvironmentResponse>> CloneEnvironment(int environmentId, EnvironmentNameRequest request, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var clone = await environments.CloneAsync(environmentId, request.Name, cancellationToken);
         return TypedResults.Created($"/api/admin/environments/{clone.Id}", Response(clone));
     }
 
-    private static async Task<Ok<IReadOnlyList<ServerSideKeyResponse>>> ListServerSideKeys(int environmentId, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<ServerSideKeyResponse>>> ListServerSideKeys(int environmentId, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var keys = await environments.ListServerSideKeysAsync(environmentId, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<ServerSideKeyResponse>>(keys.Select(k => new ServerSideKeyResponse(k.Id, k.Name, k.Key, k.CreatedAt, k.RevokedAt)).ToList());
     }
 
-    private static async Task<Created<ServerSideKeyResponse>> CreateServerSideKey(int environmentId, EnvironmentNameRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<Created<ServerSideKeyResponse>> CreateServerSideKey(int environmentId, EnvironmentNameRequest request, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var key = await environments.CreateServerSideKeyAsync(environmentId, request.Name, cancellationToken);
         return TypedResults.Created($"/api/admin/environments/{environmentId}/server-side-keys", new ServerSideKeyResponse(key.Id, key.Name, key.Key, key.CreatedAt, key.RevokedAt));
     }
 
-    private static async Task<NoContent> RevokeServerSideKey(int keyId, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentService environments, CancellationToken cancellationToken)
+    private static async Task<NoContent> RevokeServerSideKey(int keyId, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.ServerSideKey, keyId, cancellationToken);
         await environments.RevokeServerSideKeyAsync(keyId, cancellationToken);
         return TypedResults.NoContent();
     }

@@ -44,7 +44,7 @@ public sealed partial class WebhooksPage
             _webhooks = await Webhooks.ListAsync(EnvironmentId);
             _deliveries = (await Webhooks.ListDeliveriesAsync(EnvironmentId, null, 0, DeliveriesShown)).Items;
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (exception is NotFoundException or ForbiddenException)
         {
             _notFound = true;
         }
@@ -81,7 +81,7 @@ public sealed partial class WebhooksPage
             await Webhooks.UpdateAsync(webhook.Id, new WebhookInput(webhook.Url, enabled), webhook.Version);
             Snackbar.Add(enabled ? $"{webhook.Url} is sent changes again." : $"{webhook.Url} is paused.", Severity.Success);
         }
-        catch (Exception exception) when (exception is ConcurrencyConflictException or NotFoundException or ValidationException)
+        catch (Exception exception) when (exception is ConcurrencyConflictException or NotFoundException or ValidationException or ForbiddenException)
         {
             Snackbar.Add(exception.Message, Severity.Warning);
         }
@@ -96,7 +96,7 @@ public sealed partial class WebhooksPage
             await Webhooks.DeleteAsync(webhook.Id);
             Snackbar.Add($"Deleted webhook {webhook.Url}.", Severity.Success);
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (exception is NotFoundException or ForbiddenException)
         {
             // Someone else deleted it first: the reload shows the list as it is.
         }

@@ -23,6 +23,10 @@ public static class FeatureActions
         {
             snackbar.Add($"{name} was removed by someone else.", Severity.Warning);
         }
+        catch (ForbiddenException exception)
+        {
+            snackbar.Add(exception.Message, Severity.Error);
+        }
     }
 
     /// <summary>Archiving is undone with a click, so it asks nothing; the snackbar says how to undo it.</summary>
@@ -43,6 +47,10 @@ public static class FeatureActions
         catch (NotFoundException)
         {
             snackbar.Add($"{feature.Name} was deleted by someone else.", Severity.Warning);
+        }
+        catch (ForbiddenException exception)
+        {
+            snackbar.Add(exception.Message, Severity.Error);
         }
 
         return false;
@@ -68,6 +76,10 @@ public static class FeatureActions
         catch (NotFoundException)
         {
             snackbar.Add($"{feature.Name} was already deleted.", Severity.Info);
+        }
+        catch (ForbiddenException exception)
+        {
+            snackbar.Add(exception.Message, Severity.Error);
         }
 
         return true;

@@ -104,6 +104,10 @@ public sealed partial class FeatureDialog
         {
             _generalError = "This feature was deleted by someone else.";
         }
+        catch (ForbiddenException exception)
+        {
+            _generalError = exception.Message;
+        }
         finally
         {
             _loading = false;
@@ -165,6 +169,10 @@ public sealed partial class FeatureDialog
         catch (NotFoundException)
         {
             _generalError = "This feature was deleted by someone else.";
+        }
+        catch (ForbiddenException exception)
+        {
+            _generalError = exception.Message;
         }
         finally
         {

@@ -83,7 +83,7 @@ public sealed partial class FeaturePage
 
             _selectionFollowed = true;
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (exception is NotFoundException or ForbiddenException)
         {
             _feature = null;
             _missing = true;

@@ -59,74 +59,64 @@ public static class FeaturesApi
         return admin;
     }
 
-    private static async Task<Ok<Paged<FeatureResponse>>> ListFeatures(int projectId, [AsParameters] PageRequest page, bool? includeArchived, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Ok<Paged<FeatureResponse>>> ListFeatures(int projectId, [AsParameters] PageRequest page, bool? includeArchived, FeatureService features, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         var (items, total) = await features.ListWithOptionsAsync(projectId, includeArchived ?? false, page.Skip, page.Size, cancellationToken);
         return TypedResults.Ok(page.Of(items.Select(Response).ToList(), total));
     }
 
-    private static async Task<Created<FeatureResponse>> CreateFeature(int projectId, FeatureRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Created<FeatureResponse>> CreateFeature(int projectId, FeatureRequest request, FeatureService features, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         var feature = await features.CreateAsync(projectId, Input(request), cancellationToken);
         return TypedResults.Created($"/api/admin/features/{feature.Id}", Response(feature));
     }
 
-    private static async Task<Ok<FeatureResponse>> GetFeature(int featureId, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Ok<FeatureResponse>> GetFeature(int featureId, FeatureService features, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Feature, featureId, cancellationToken);
         return TypedResults.Ok(Response(await features.GetAsync(featureId, cancellationToken)));
     }
 
-    private static async Task<Ok<FeatureResponse>> UpdateFeature(int featureId, FeatureRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Ok<FeatureResponse>> UpdateFeature(int featureId, FeatureRequest request, FeatureService features, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Feature, featureId, cancellationToken);
         var version = AdminAccess.RequireVersion(request.Version);
         return TypedResults.Ok(Response(await features.UpdateAsync(featureId, Input(request), version, cancellationToken)));
     }
 
-    private static async Task<Ok<FeatureResponse>> ArchiveFeature(int featureId, ArchiveRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Ok<FeatureResponse>> ArchiveFeature(int featureId, ArchiveRequest request, FeatureService features, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Feature, featureId, cancellationToken);
         await features.SetArchivedAsync(featureId, request.Archived, AdminAccess.RequireVersion(request.Version), cancellationToken);
         return TypedResults.Ok(Response(await features.GetAsync(featureId, cancellationToken)));
     }
 
-    private static async Task<NoContent> DeleteFeature(int featureId, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteFeature(int featureId, FeatureService features, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Feature, featureId, cancellationToken);
         await features.DeleteAsync(featureId, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<Paged<FeatureStateResponse>>> ListFeatureStates(int environmentId, [AsParameters] PageRequest page, bool? includeArchived, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Ok<Paged<FeatureStateResponse>>> ListFeatureStates(int environmentId, [AsParameters] PageRequest page, bool? includeArchived, FeatureService features, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var views = await features.ListStatesAsync(environmentId, includeArchived ?? false, cancellationToken);
         return TypedResults.Ok(page.Of(views.Select(v => new FeatureStateResponse(
             v.StateId, v.Feature.Id, v.Feature.Name, environmentId, null, null, null, v.Enabled, v.Value, v.StateVersion, v.UpdatedAt,
             v.Weights.Select(w => new WeightResponse(w.OptionId, w.Percentage)).ToList())).ToList()));
     }
 
-    private static async Task<Ok<FeatureStateResponse>> GetFeatureState(int stateId, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Ok<FeatureStateResponse>> GetFeatureState(int stateId, FeatureService features, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.FeatureState, stateId, cancellationToken);
         return TypedResults.Ok(StateResponse(await features.GetStateAsync(stateId, cancellationToken)));
     }
 
-    private static async Task<Ok<FeatureStateResponse>> UpdateFeatureState(int stateId, UpdateStateRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Ok<FeatureStateResponse>> UpdateFeatureState(int stateId, UpdateStateRequest request, FeatureService features, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.FeatureState, stateId, cancellationToken);
         var version = AdminAccess.RequireVersion(request.Version);
         return TypedResults.Ok(StateResponse(await features.UpdateStateAsync(stateId, request.Enabled, request.Value, version, cancellationToken)));
     }
 
-    private static async Task<Ok<FeatureStateResponse>> SetWeights(int stateId, SetWeightsRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, FeatureService features, CancellationToken cancellationToken)
+    private static async Task<Ok<FeatureStateResponse>> SetWeights(int stateId, SetWeightsRequest request, FeatureService features, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.FeatureState, stateId, cancellationToken);
         var version = AdminAccess.RequireVersion(request.Version);
         var weights = (request.Weights ?? []).Select(w => new WeightInput(w.OptionId, w.Percentage)).ToList();
         return TypedResults.Ok(StateResponse(await features.SetWeightsAsync(stateId, weights, version, cancellationToken)));

@@ -45,6 +45,9 @@ public sealed partial class FeaturesPage
     [Inject]
     private ILogger<FeaturesPage> Logger { get; set; } = null!;
 
+    /// <summary>Whether the person may switch flags and set values in the selected environment.</summary>
+    private bool CanSwitch => Selection.EnvironmentId is { } environmentId && Can.CanChangeStates(environmentId);
+
     private IReadOnlyList<string> AllTags =>
         [.. _states.SelectMany(s => s.Feature.Tags).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
 

@@ -37,6 +37,10 @@ public sealed partial class InlineValue
     [Parameter]
     public string TestId { get; set; } = "value";
 
+    /// <summary>Shown without its edit button, for a person who may not change states here.</summary>
+    [Parameter]
+    public bool ReadOnly { get; set; }
+
     /// <summary>Raised after a save or a conflict: the owner reads the states again.</summary>
     [Parameter]
     public EventCallback Changed { get; set; }
@@ -81,6 +85,10 @@ public sealed partial class InlineValue
         {
             Snackbar.Add($"{Name} was deleted by someone else.", Severity.Warning);
             _draft = null;
+        }
+        catch (ForbiddenException exception)
+        {
+            Snackbar.Add(exception.Message, Severity.Error);
         }
         finally
         {

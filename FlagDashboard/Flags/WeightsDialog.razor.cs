@@ -73,6 +73,10 @@ public sealed partial class WeightsDialog
             Snackbar.Add($"{Name} was removed by someone else.", Severity.Warning);
             Dialog.Close(DialogResult.Ok(false));
         }
+        catch (ForbiddenException exception)
+        {
+            Snackbar.Add(exception.Message, Severity.Error);
+        }
         finally
         {
             _saving = false;

@@ -4,12 +4,15 @@ using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Hosting;
 
-/// <summary>Creates dashboard admins: from the set-up page, the command line, or configuration at start.</summary>
+/// <summary>
+/// Creates dashboard administrators (Owners of every organisation): from the set-up page, the command line, or
+/// configuration at start. Everyone else joins an organisation by invitation or single sign-on.
+/// </summary>
 internal sealed class AdminAccounts(UserManager<DashboardUser> users, SetupState setup, IOptions<AdminOptions> options, TimeProvider clock, ILogger<AdminAccounts> logger)
 {
     public async Task<IdentityResult> CreateAsync(string email, string password)
     {
-        var user = new DashboardUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow() };
+        var user = new DashboardUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow(), IsAdministrator = true };
         var result = await users.CreateAsync(user, password);
         if (result.Succeeded)
         {

@@ -6,10 +6,6 @@ using FlagDashboard.Organisations;
 
 namespace FlagDashboard.Hosting;
 
-/// <summary>The thing exists but belongs to another organisation than the one the API key acts for.</summary>
-internal sealed class OtherOrganisationException(string entity, object id)
-    : Exception($"{entity} {id} belongs to another organisation than the one this API key acts for.");
-
 /// <summary>
 /// Turns the Core services' exceptions into RFC 9457 problem details for the admin API: a broken rule is
 /// 400 with each message under the field it concerns, a stale version 409, so handlers stay on the happy path.
@@ -48,25 +44,15 @@ internal sealed class AdminApiErrors : IEndpointFilter
         {
             return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else.");
         }
-        catch (OtherOrganisationException exception)
+        catch (ForbiddenException exception)
         {
-            return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status403Forbidden, title: "Another organisation's data.");
+            return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed.");
         }
     }
 }
 
 internal static class AdminAccess
 {
-    /// <summary>Stops the request unless the thing exists (404) and belongs to the key's organisation (403).</summary>
-    public static async Task RequireAsync(this OrganisationOwnership ownership, ClaimsPrincipal user, OwnedResource kind, int id, CancellationToken cancellationToken)
-    {
-        var owner = await ownership.OwnerAsync(kind, id, cancellationToken) ?? throw new NotFoundException(kind.ToString(), id);
-        if (owner != OrganisationsApi.OrganisationId(user))
-        {
-            throw new OtherOrganisationException(kind.ToString(), id);
-        }
-    }
-
     /// <summary>An update must say which version it was made from; without it a stale edit could not be told apart.</summary>
     public static int RequireVersion(int? version) =>
         version ?? throw new ValidationException("version", "The version the change was made from is required (from the last read); a stale version gets 409.");

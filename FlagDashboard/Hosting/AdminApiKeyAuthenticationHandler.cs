@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,9 @@ internal sealed class AdminApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string PolicyName = "AdminApiKey";
     public const string OrganisationClaim = "organisation";
+    public const string KeyIdClaim = "api-key-id";
+    public const string RoleClaim = "api-key-role";
+    public const string ProjectClaim = "api-key-project";
     private const string HeaderPrefix = "Api-Key ";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -34,12 +38,19 @@ internal sealed class AdminApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.Name, $"api-key:{key.Name}"),
-                new Claim(OrganisationClaim, key.OrganisationId.ToString(CultureInfo.InvariantCulture)),
-            ],
-            SchemeName);
+        List<Claim> claims =
+        [
+            new(ClaimTypes.Name, $"api-key:{key.Name}"),
+            new(KeyIdClaim, key.Id.ToString(CultureInfo.InvariantCulture)),
+            new(OrganisationClaim, key.OrganisationId.ToString(CultureInfo.InvariantCulture)),
+            new(RoleClaim, key.Role.ToString()),
+        ];
+        if (key.ProjectId is { } projectId)
+        {
+            claims.Add(new(ProjectClaim, projectId.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -52,6 +63,22 @@ internal sealed class AdminApiKeyAuthenticationHandler(
         await WriteProblemAsync(
             "An admin API key is required.",
             presented ? "The API key is unknown or revoked." : "Send Authorization: Api-Key <key>; an operator creates one with the create-api-key command.");
+    }
+
+    /// <summary>The key the request authenticated with, as the access rule reads it.</summary>
+    public static AccessSubject.ApiKey? Subject(ClaimsPrincipal user)
+    {
+        if (user.Identity?.AuthenticationType != SchemeName || user.FindFirstValue(KeyIdClaim) is not { } keyId)
+        {
+            return null;
+        }
+
+        return new AccessSubject.ApiKey(
+            int.Parse(keyId, CultureInfo.InvariantCulture),
+            user.Identity.Name!["api-key:".Length..],
+            int.Parse(user.FindFirstValue(OrganisationClaim)!, CultureInfo.InvariantCulture),
+            Enum.Parse<ApiKeyRole>(user.FindFirstValue(RoleClaim)!),
+            user.FindFirstValue(ProjectClaim) is { } project ? int.Parse(project, CultureInfo.InvariantCulture) : null);
     }
 
     private async Task WriteProblemAsync(string title, string detail)

@@ -5,6 +5,7 @@ using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Users;
 using FlagDashboard.Organisations;
 using FlagDashboard.Sdk;
+using FlagDashboard.SingleSignOn;
 using FlagDashboard.Usage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -70,6 +71,7 @@ public static class HostingExtensions
         services.AddSingleton<SetupState>();
         services.AddScoped<AdminAccounts>();
         services.AddScoped<PasswordSignIn>();
+        services.AddSingleSignOn(builder.Configuration);
         // In the database, so that a sign-in cookie issued by one instance is read by every other.
         services.AddDataProtection().SetApplicationName("FlagDashboard").PersistKeysToDbContext<FlagDashboardDbContext>();
 
@@ -140,6 +142,7 @@ public static class HostingExtensions
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapSsoEndpoints();
         app.MapAdminApi();
         app.MapAdminApiDocuments();
         app.MapSdkApi();

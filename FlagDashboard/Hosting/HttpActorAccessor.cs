@@ -1,15 +1,17 @@
+using System.Security.Claims;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace FlagDashboard.Hosting;
 
 /// <summary>
-/// Names the actor of a change: the signed-in person (from the HTTP request, or from the Blazor circuit's
-/// authentication state, where there is no HttpContext) or the admin API key.
+/// Tells who is acting: the signed-in person (from the HTTP request, or from the Blazor circuit's
+/// authentication state, where there is no HttpContext), the admin API key, or nobody.
 /// </summary>
 internal sealed class HttpActorAccessor(IHttpContextAccessor httpContext, IServiceProvider services) : IActorAccessor
 {
-    public async ValueTask<string> GetActorAsync()
+    public async ValueTask<AccessSubject> GetSubjectAsync()
     {
         var user = httpContext.HttpContext?.User;
         if (user?.Identity?.IsAuthenticated != true && services.GetService<AuthenticationStateProvider>() is { } provider)
@@ -24,6 +26,18 @@ internal sealed class HttpActorAccessor(IHttpContextAccessor httpContext, IServi
             }
         }
 
-        return user?.Identity?.IsAuthenticated == true ? user.Identity.Name ?? "unknown" : "anonymous";
+        if (user?.Identity?.IsAuthenticated != true)
+        {
+            return new AccessSubject.Anonymous();
+        }
+
+        if (AdminApiKeyAuthenticationHandler.Subject(user) is { } key)
+        {
+            return key;
+        }
+
+        return user.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId
+            ? new AccessSubject.Person(userId, user.Identity.Name ?? "unknown")
+            : new AccessSubject.Anonymous();
     }
 }

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using FlagDashboard.Core;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -140,11 +142,25 @@ public static class OperatorCommandLine
     {
         var organisation = new Option<string>("--organisation") { Description = "The organisation the key acts for (created if missing).", Required = true };
         var name = new Option<string>("--name") { Description = "A name that says what the key is for.", Required = true };
-        var command = new Command("create-api-key", "Creates an admin API key and prints it (shown only this once).") { organisation, name };
+        var role = new Option<ApiKeyRole>("--role") { Description = "owner (may change everything in the organisation) or viewer (may only read).", DefaultValueFactory = _ => ApiKeyRole.Owner };
+        var project = new Option<string?>("--project") { Description = "Keeps the key to one project of the organisation (by name)." };
+        var command = new Command("create-api-key", "Creates an admin API key and prints it (shown only this once).") { organisation, name, role, project };
         command.SetAction((parse, cancellationToken) => WithServicesAsync(error, async services =>
         {
             var organisationId = await FindOrCreateOrganisationAsync(services, parse.GetValue(organisation)!, cancellationToken);
-            var created = await services.GetRequiredService<AdminApiKeyService>().CreateAsync(organisationId, parse.GetValue(name)!, cancellationToken);
+            int? projectId = null;
+            if (parse.GetValue(project) is { } projectName)
+            {
+                var projects = await services.GetRequiredService<ProjectService>().ListAsync(organisationId, cancellationToken);
+                projectId = projects.FirstOrDefault(p => p.Name == projectName)?.Id;
+                if (projectId is null)
+                {
+                    await error.WriteLineAsync($"error: the organisation has no project named '{projectName}'.");
+                    return 1;
+                }
+            }
+
+            var created = await services.GetRequiredService<AdminApiKeyService>().CreateAsync(organisationId, parse.GetValue(name)!, parse.GetValue(role), projectId, cancellationToken);
             await output.WriteLineAsync(created.Secret);
             return 0;
         }, cancellationToken));
@@ -209,7 +225,7 @@ public static class OperatorCommandLine
             await using var scope = host.Services.CreateAsyncScope();
             return await verb(scope.ServiceProvider);
         }
-        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException or EnvironmentDocumentException
+        catch (Exception exception) when (exception is ValidationException or NotFoundException or ConcurrencyConflictException or ForbiddenException or EnvironmentDocumentException
             or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await error.WriteLineAsync($"error: {exception.Message}");

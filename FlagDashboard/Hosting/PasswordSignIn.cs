@@ -7,7 +7,7 @@ namespace FlagDashboard.Hosting;
 /// Sign-in with a password that costs the same for an unknown e-mail address as for a known one: the typed password
 /// is hashed against a stand-in, so the answer's timing does not tell which addresses have an account.
 /// </summary>
-internal sealed class PasswordSignIn(SignInManager<DashboardUser> signIn, IPasswordHasher<DashboardUser> hasher)
+internal sealed class PasswordSignIn(SignInManager<DashboardUser> signIn, IPasswordHasher<DashboardUser> hasher, TimeProvider clock)
 {
     private static readonly DashboardUser StandIn = new() { UserName = "stand-in@flagdashboard.invalid" };
     private static string? _standInHash;
@@ -22,6 +22,13 @@ internal sealed class PasswordSignIn(SignInManager<DashboardUser> signIn, IPassw
             return SignInResult.Failed;
         }
 
-        return await signIn.PasswordSignInAsync(user, password, remember, lockoutOnFailure: true);
+        var result = await signIn.PasswordSignInAsync(user, password, remember, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            user.LastSignInAt = clock.GetUtcNow();
+            await signIn.UserManager.UpdateAsync(user);
+        }
+
+        return result;
     }
 }

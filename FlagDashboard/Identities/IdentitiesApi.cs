@@ -39,58 +39,50 @@ public static class IdentitiesApi
         return admin;
     }
 
-    private static async Task<Ok<Paged<IdentitySummaryResponse>>> SearchIdentities(int environmentId, string? prefix, [AsParameters] PageRequest page, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    private static async Task<Ok<Paged<IdentitySummaryResponse>>> SearchIdentities(int environmentId, string? prefix, [AsParameters] PageRequest page, IdentityService identities, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var found = await identities.SearchAsync(environmentId, prefix, page.Skip, page.Size, cancellationToken);
         return TypedResults.Ok(page.Of<IdentitySummaryResponse>(
             found.Items.Select(i => new IdentitySummaryResponse(i.Id, i.Identifier, i.CreatedAt, i.TraitCount, i.OverrideCount)).ToList(), found.TotalCount));
     }
 
-    private static async Task<Created<IdentityResponse>> CreateIdentity(int environmentId, CreateIdentityRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    private static async Task<Created<IdentityResponse>> CreateIdentity(int environmentId, CreateIdentityRequest request, IdentityService identities, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var identity = await identities.CreateAsync(environmentId, request.Identifier, cancellationToken);
         return TypedResults.Created($"/api/admin/identities/{identity.Id}", Response(await identities.GetAsync(identity.Id, cancellationToken)));
     }
 
-    private static async Task<Ok<IdentityResponse>> GetIdentity(int identityId, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    private static async Task<Ok<IdentityResponse>> GetIdentity(int identityId, IdentityService identities, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
         return TypedResults.Ok(Response(await identities.GetAsync(identityId, cancellationToken)));
     }
 
-    private static async Task<NoContent> DeleteIdentity(int identityId, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteIdentity(int identityId, IdentityService identities, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
         await identities.DeleteAsync(identityId, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IdentityResponse>> SetTrait(int identityId, string key, TraitRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    private static async Task<Ok<IdentityResponse>> SetTrait(int identityId, string key, TraitRequest request, IdentityService identities, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
         await identities.SetTraitAsync(identityId, key, request.Value, cancellationToken);
         return TypedResults.Ok(Response(await identities.GetAsync(identityId, cancellationToken)));
     }
 
-    private static async Task<NoContent> DeleteTrait(int identityId, string key, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteTrait(int identityId, string key, IdentityService identities, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
         await identities.SetTraitAsync(identityId, key, FlagValue.None, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<FeaturesApi.FeatureStateResponse>> SetIdentityOverride(int identityId, int featureId, IdentityOverrideRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    private static async Task<Ok<FeaturesApi.FeatureStateResponse>> SetIdentityOverride(int identityId, int featureId, IdentityOverrideRequest request, IdentityService identities, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
         return TypedResults.Ok(FeaturesApi.StateResponse(await identities.SetOverrideAsync(identityId, featureId, request.Enabled, request.Value, cancellationToken)));
     }
 
-    private static async Task<NoContent> RemoveIdentityOverride(int identityId, int featureId, ClaimsPrincipal user, OrganisationOwnership ownership, IdentityService identities, CancellationToken cancellationToken)
+    private static async Task<NoContent> RemoveIdentityOverride(int identityId, int featureId, IdentityService identities, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Identity, identityId, cancellationToken);
         await identities.RemoveOverrideAsync(identityId, featureId, cancellationToken);
         return TypedResults.NoContent();
     }

@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Environments;
@@ -27,6 +28,9 @@ public partial class IdentityDetailsPage
     private ISnackbar Snackbar { get; set; } = null!;
 
     [Inject]
+    private AccessControl Access { get; set; } = null!;
+
+    [Inject]
     private IDialogService Dialogs { get; set; } = null!;
 
     [Inject]
@@ -41,6 +45,8 @@ public partial class IdentityDetailsPage
     private IdentityEvaluation? _evaluation;
     private string _environmentName = "";
     private bool _missing;
+    private bool _canEdit;
+    private bool _canOverride;
     private string? _editing;
     private int _newTraitKey;
     private IReadOnlyList<FeatureSummary> _features = [];
@@ -61,10 +67,13 @@ public partial class IdentityDetailsPage
             var environment = await Environments.GetAsync(_identity.EnvironmentId);
             _environmentName = environment.Name;
             _features = await Features.ListAsync(environment.ProjectId);
+            var can = await Access.ForProjectAsync(environment.ProjectId);
+            _canEdit = can.CanEdit;
+            _canOverride = can.CanChangeStates(environment.Id);
             // What the SDK API answers this identity now, and why: its overrides, its segments, or the environment.
             _evaluation = await Segments.EvaluateIdentityAsync(_identity.EnvironmentId, _identity.Identifier, _identity.Traits.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (exception is NotFoundException or ForbiddenException)
         {
             _missing = true;
         }

@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Access;
 using System.Security.Claims;
 using System.Text.Json;
 using FlagDashboard.Core;
@@ -25,9 +26,9 @@ public static class EnvironmentDocumentsApi
         return admin;
     }
 
-    private static async Task<FileContentHttpResult> ExportEnvironmentDocument(int environmentId, ClaimsPrincipal user, OrganisationOwnership ownership, EnvironmentDocumentExporter exporter, CancellationToken cancellationToken)
+    private static async Task<FileContentHttpResult> ExportEnvironmentDocument(int environmentId, AccessControl access, EnvironmentDocumentExporter exporter, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
+        await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         var document = await exporter.TryBuildDocumentAsync(environmentId, cancellationToken) ?? throw new NotFoundException("Environment", environmentId);
         return TypedResults.File(document, "application/json");
     }
@@ -40,10 +41,10 @@ public static class EnvironmentDocumentsApi
         int EnvironmentId, string EnvironmentName, string ClientKey, string? ServerSideKey, bool EnvironmentCreated, int Changes, ImportCounts Counts);
 
     private static async Task<Ok<ImportResponse>> ImportEnvironmentDocument(
-        int projectId, string? environmentName, HttpRequest request, ClaimsPrincipal user, OrganisationOwnership ownership,
+        int projectId, string? environmentName, HttpRequest request, AccessControl access,
         ProjectService projects, EnvironmentDocumentImporter importer, IActorAccessor actors, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Project, projectId, cancellationToken);
         if (request.ContentLength == 0)
         {
             throw new ValidationException("body", "The body is the environment document (JSON).");

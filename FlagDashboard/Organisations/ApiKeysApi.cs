@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
-using FlagDashboard.Core.Organisations;
 using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,9 +10,10 @@ namespace FlagDashboard.Organisations;
 public static class ApiKeysApi
 {
     /// <summary><see cref="Key"/> is whole only in the answer that creates it; lists show its first characters.</summary>
-    public sealed record ApiKeyResponse(int Id, string Name, string Prefix, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? Key = null);
+    public sealed record ApiKeyResponse(int Id, string Name, ApiKeyRole Role, int? ProjectId, string Prefix, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? Key = null);
 
-    public sealed record CreateApiKeyRequest(string Name);
+    /// <summary>A key is an owner of the organisation unless given <c>viewer</c>; with a project id it acts only in that project.</summary>
+    public sealed record CreateApiKeyRequest(string Name, ApiKeyRole? Role, int? ProjectId);
 
     public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder admin)
     {
@@ -31,16 +32,15 @@ public static class ApiKeysApi
 
     private static async Task<Created<ApiKeyResponse>> CreateApiKey(CreateApiKeyRequest request, ClaimsPrincipal user, AdminApiKeyService keys, CancellationToken cancellationToken)
     {
-        var created = await keys.CreateAsync(OrganisationsApi.OrganisationId(user), request.Name, cancellationToken);
+        var created = await keys.CreateAsync(OrganisationsApi.OrganisationId(user), request.Name, request.Role ?? ApiKeyRole.Owner, request.ProjectId, cancellationToken);
         return TypedResults.Created("/api/admin/api-keys", Response(created.Key, created.Secret));
     }
 
-    private static async Task<NoContent> RevokeApiKey(int keyId, ClaimsPrincipal user, OrganisationOwnership ownership, AdminApiKeyService keys, CancellationToken cancellationToken)
+    private static async Task<NoContent> RevokeApiKey(int keyId, AdminApiKeyService keys, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.AdminApiKey, keyId, cancellationToken);
         await keys.RevokeAsync(keyId, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static ApiKeyResponse Response(AdminApiKey k, string? secret = null) => new(k.Id, k.Name, k.Prefix, k.CreatedAt, k.CreatedBy, k.RevokedAt, secret);
+    private static ApiKeyResponse Response(AdminApiKey k, string? secret = null) => new(k.Id, k.Name, k.Role, k.ProjectId, k.Prefix, k.CreatedAt, k.CreatedBy, k.RevokedAt, secret);
 }

@@ -40,22 +40,19 @@ public static class ProjectsApi
         return TypedResults.Created($"/api/admin/projects/{project.Id}", Response(project));
     }
 
-    private static async Task<Ok<ProjectResponse>> GetProject(int projectId, ClaimsPrincipal user, OrganisationOwnership ownership, ProjectService projects, CancellationToken cancellationToken)
+    private static async Task<Ok<ProjectResponse>> GetProject(int projectId, ProjectService projects, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         return TypedResults.Ok(Response(await projects.GetAsync(projectId, cancellationToken)));
     }
 
-    private static async Task<Ok<ProjectResponse>> UpdateProject(int projectId, UpdateProjectRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, ProjectService projects, CancellationToken cancellationToken)
+    private static async Task<Ok<ProjectResponse>> UpdateProject(int projectId, UpdateProjectRequest request, ProjectService projects, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         var project = await projects.UpdateAsync(projectId, new ProjectSettings(request.Name, request.HideDisabledFlags), AdminAccess.RequireVersion(request.Version), cancellationToken);
         return TypedResults.Ok(Response(project));
     }
 
-    private static async Task<NoContent> DeleteProject(int projectId, ClaimsPrincipal user, OrganisationOwnership ownership, ProjectService projects, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteProject(int projectId, ProjectService projects, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         await projects.DeleteAsync(projectId, cancellationToken);
         return TypedResults.NoContent();
     }

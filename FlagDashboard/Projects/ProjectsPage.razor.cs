@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Organisations;
@@ -36,16 +37,24 @@ public partial class ProjectsPage
     private string? _nameError;
     private string? _organisationError;
     private bool _saving;
+    private AccessRights _rights = AccessRights.Nothing;
+
+    [Inject]
+    private AccessControl Access { get; set; } = null!;
 
     protected override async Task OnInitializedAsync()
     {
         _projects = await Projects.ListAsync();
+        _rights = await Access.RightsAsync();
         _organisationName = _projects.FirstOrDefault()?.OrganisationName ?? "";
     }
+
+    private bool CanManage(ProjectSummary project) => _rights.Allows(Permission.ManageProject, new ResourceScope(project.OrganisationId, project.Id));
 
     private async Task ReloadAsync()
     {
         _projects = await Projects.ListAsync();
+        _rights = await Access.RightsAsync();
         if (_organisationsPanel is not null)
         {
             await _organisationsPanel.ReloadAsync();

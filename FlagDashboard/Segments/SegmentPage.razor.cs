@@ -53,7 +53,7 @@ public partial class SegmentPage
             _errors = new Dictionary<string, string[]>();
             _conflict = null;
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (exception is NotFoundException or ForbiddenException)
         {
             _missing = true;
         }

@@ -40,68 +40,59 @@ public static class SegmentsApi
         return admin;
     }
 
-    private static async Task<Ok<Paged<SegmentResponse>>> ListSegments(int projectId, [AsParameters] PageRequest page, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<Ok<Paged<SegmentResponse>>> ListSegments(int projectId, [AsParameters] PageRequest page, SegmentService segments, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         var (items, total) = await segments.ListWithRulesAsync(projectId, page.Skip, page.Size, cancellationToken);
         return TypedResults.Ok(page.Of(items.Select(Response).ToList(), total));
     }
 
-    private static async Task<Created<SegmentResponse>> CreateSegment(int projectId, SegmentRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<Created<SegmentResponse>> CreateSegment(int projectId, SegmentRequest request, SegmentService segments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Project, projectId, cancellationToken);
         var segment = await segments.CreateAsync(projectId, Input(request), cancellationToken);
         return TypedResults.Created($"/api/admin/segments/{segment.Id}", Response(segment));
     }
 
-    private static async Task<Ok<SegmentResponse>> GetSegment(int segmentId, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<Ok<SegmentResponse>> GetSegment(int segmentId, SegmentService segments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Segment, segmentId, cancellationToken);
         return TypedResults.Ok(Response(await segments.GetAsync(segmentId, cancellationToken)));
     }
 
-    private static async Task<Ok<SegmentResponse>> UpdateSegment(int segmentId, SegmentRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<Ok<SegmentResponse>> UpdateSegment(int segmentId, SegmentRequest request, SegmentService segments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Segment, segmentId, cancellationToken);
         var version = AdminAccess.RequireVersion(request.Version);
         return TypedResults.Ok(Response(await segments.UpdateAsync(segmentId, Input(request), version, cancellationToken)));
     }
 
-    private static async Task<NoContent> DeleteSegment(int segmentId, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteSegment(int segmentId, SegmentService segments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Segment, segmentId, cancellationToken);
         await segments.DeleteAsync(segmentId, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IReadOnlyList<SegmentOverrideResponse>>> ListOverrides(int environmentId, int? featureId, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<SegmentOverrideResponse>>> ListOverrides(int environmentId, int? featureId, SegmentService segments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var views = await segments.ListOverridesAsync(environmentId, featureId, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<SegmentOverrideResponse>>(views.Select(v => new SegmentOverrideResponse(
             v.StateId, v.SegmentId, v.SegmentName, v.FeatureId, v.FeatureName, v.Priority, v.Enabled, v.Value, v.Version)).ToList());
     }
 
-    private static async Task<Created<FeaturesApi.FeatureStateResponse>> CreateOverride(int environmentId, CreateOverrideRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<Created<FeaturesApi.FeatureStateResponse>> CreateOverride(int environmentId, CreateOverrideRequest request, SegmentService segments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var state = await segments.CreateOverrideAsync(environmentId, request.FeatureId, request.SegmentId, request.Enabled, request.Value, cancellationToken);
         return TypedResults.Created($"/api/admin/feature-states/{state.Id}", FeaturesApi.StateResponse(state));
     }
 
-    private static async Task<NoContent> DeleteOverride(int stateId, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteOverride(int stateId, SegmentService segments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.FeatureState, stateId, cancellationToken);
         await segments.DeleteOverrideAsync(stateId, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IReadOnlyList<SegmentOverrideResponse>>> ReorderOverrides(int environmentId, int featureId, OverrideOrderRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, SegmentService segments, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<SegmentOverrideResponse>>> ReorderOverrides(int environmentId, int featureId, OverrideOrderRequest request, SegmentService segments, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         await segments.ReorderOverridesAsync(environmentId, featureId, request.StateIds ?? [], cancellationToken);
-        return await ListOverrides(environmentId, featureId, user, ownership, segments, cancellationToken);
+        return await ListOverrides(environmentId, featureId, segments, cancellationToken);
     }
 
     private static SegmentInput Input(SegmentRequest r)

@@ -28,44 +28,38 @@ public static class WebhooksApi
         return admin;
     }
 
-    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(int environmentId, ClaimsPrincipal user, OrganisationOwnership ownership, WebhookService webhooks, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(int environmentId, WebhookService webhooks, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<WebhookResponse>>((await webhooks.ListAsync(environmentId, cancellationToken)).Select(w => Response(w)).ToList());
     }
 
-    private static async Task<Created<WebhookResponse>> CreateWebhook(int environmentId, WebhookRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, WebhookService webhooks, CancellationToken cancellationToken)
+    private static async Task<Created<WebhookResponse>> CreateWebhook(int environmentId, WebhookRequest request, WebhookService webhooks, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var webhook = await webhooks.CreateAsync(environmentId, new WebhookInput(request.Url, request.Enabled, request.Secret), cancellationToken);
         return TypedResults.Created($"/api/admin/webhooks/{webhook.Id}", Response(webhook, withSecret: true));
     }
 
-    private static async Task<Ok<WebhookResponse>> GetWebhook(int webhookId, ClaimsPrincipal user, OrganisationOwnership ownership, WebhookService webhooks, CancellationToken cancellationToken)
+    private static async Task<Ok<WebhookResponse>> GetWebhook(int webhookId, WebhookService webhooks, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Webhook, webhookId, cancellationToken);
         return TypedResults.Ok(Response(await webhooks.GetAsync(webhookId, cancellationToken)));
     }
 
-    private static async Task<Ok<WebhookResponse>> UpdateWebhook(int webhookId, WebhookRequest request, ClaimsPrincipal user, OrganisationOwnership ownership, WebhookService webhooks, CancellationToken cancellationToken)
+    private static async Task<Ok<WebhookResponse>> UpdateWebhook(int webhookId, WebhookRequest request, WebhookService webhooks, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Webhook, webhookId, cancellationToken);
         var version = AdminAccess.RequireVersion(request.Version);
         var webhook = await webhooks.UpdateAsync(webhookId, new WebhookInput(request.Url, request.Enabled, request.Secret), version, cancellationToken);
         return TypedResults.Ok(Response(webhook, withSecret: !string.IsNullOrEmpty(request.Secret)));
     }
 
-    private static async Task<NoContent> DeleteWebhook(int webhookId, ClaimsPrincipal user, OrganisationOwnership ownership, WebhookService webhooks, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteWebhook(int webhookId, WebhookService webhooks, CancellationToken cancellationToken)
     {
-        await ownership.RequireAsync(user, OwnedResource.Webhook, webhookId, cancellationToken);
         await webhooks.DeleteAsync(webhookId, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<Paged<WebhookDeliveryView>>> ListDeliveries(int environmentId, int? webhookId, [AsParameters] PageRequest page, ClaimsPrincipal user, OrganisationOwnership ownership, WebhookService webhooks, CancellationToken cancellationToken)
+    private static async Task<Ok<Paged<WebhookDeliveryView>>> ListDeliveries(int environmentId, int? webhookId, [AsParameters] PageRequest page, WebhookService webhooks, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        await ownership.RequireAsync(user, OwnedResource.Environment, environmentId, cancellationToken);
         var found = await webhooks.ListDeliveriesAsync(environmentId, webhookId, page.Skip, page.Size, cancellationToken);
         return TypedResults.Ok(page.Of(found.Items, found.TotalCount));
     }

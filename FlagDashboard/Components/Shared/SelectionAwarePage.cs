@@ -1,3 +1,4 @@
+using FlagDashboard.Core.Access;
 using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Components;
 
@@ -9,7 +10,13 @@ public abstract class SelectionAwarePage : ComponentBase, IDisposable
     [Inject]
     protected DashboardSelection Selection { get; set; } = null!;
 
+    [Inject]
+    protected AccessControl Access { get; set; } = null!;
+
     protected bool Loading { get; private set; } = true;
+
+    /// <summary>What the person may do in the selected project: actions they may not take are hidden or disabled.</summary>
+    protected ProjectPermissions Can { get; private set; } = ProjectPermissions.None;
 
     protected override async Task OnInitializedAsync()
     {
@@ -24,6 +31,7 @@ public abstract class SelectionAwarePage : ComponentBase, IDisposable
         Loading = true;
         try
         {
+            Can = Selection.ProjectId is { } projectId ? await Access.ForProjectAsync(projectId) : ProjectPermissions.None;
             await LoadAsync();
         }
         finally
