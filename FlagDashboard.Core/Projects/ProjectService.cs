@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Projects;
 
-public sealed record ProjectSummary(int Id, int OrganisationId, string OrganisationName, string Name, bool HideDisabledFlags, int Version, int EnvironmentCount, int FeatureCount);
+/// <summary>A project in the list: <paramref name="FeatureCount"/> counts the features in use, not the archived ones.</summary>
+public sealed record ProjectSummary(int Id, int OrganisationId, string OrganisationName, string Name, bool HideDisabledFlags, int Version, int EnvironmentCount, int FeatureCount, int ArchivedFeatureCount = 0);
 
 public sealed record ProjectSettings(string Name, bool HideDisabledFlags);
 
@@ -26,7 +27,7 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
             .Where(p => organisationId == null || p.OrganisationId == organisationId)
             .Where(p => everything || owned.Contains(p.OrganisationId) || granted.Contains(p.Id))
             .OrderBy(p => p.Organisation!.Name).ThenBy(p => p.Name)
-            .Select(p => new ProjectSummary(p.Id, p.OrganisationId, p.Organisation!.Name, p.Name, p.HideDisabledFlags, p.Version, p.Environments.Count, p.Features.Count))
+            .Select(p => new ProjectSummary(p.Id, p.OrganisationId, p.Organisation!.Name, p.Name, p.HideDisabledFlags, p.Version, p.Environments.Count, p.Features.Count(f => !f.IsArchived), p.Features.Count(f => f.IsArchived)))
             .ToListAsync(cancellationToken);
     }
 

@@ -4,7 +4,8 @@ namespace FlagDashboard.Core.Segments;
 
 public sealed record SegmentInput(string Name, string? Description, IReadOnlyList<SegmentRule> Rules);
 
-public sealed record SegmentSummary(int Id, string Name, string? Description, int RuleCount, int Version);
+/// <summary>A segment in the list, with its rules for a short summary.</summary>
+public sealed record SegmentSummary(int Id, string Name, string? Description, int RuleCount, int Version, IReadOnlyList<SegmentRule> Rules);
 
 /// <summary>A segment's override of one feature in one environment.</summary>
 public sealed record SegmentOverrideView(

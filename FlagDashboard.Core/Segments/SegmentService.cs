@@ -17,7 +17,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         await access.RequireAsync(Permission.Read, OwnedResource.Project, projectId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var segments = await db.Segments.AsNoTracking().Where(s => s.ProjectId == projectId).OrderBy(s => s.Name).ToListAsync(cancellationToken);
-        return segments.Select(s => new SegmentSummary(s.Id, s.Name, s.Description, s.Rules.Count, s.Version)).ToList();
+        return segments.Select(s => new SegmentSummary(s.Id, s.Name, s.Description, s.Rules.Count, s.Version, s.Rules)).ToList();
     }
 
     public async Task<Segment> GetAsync(int id, CancellationToken cancellationToken = default)

@@ -34,7 +34,8 @@ public sealed record UsageSeries(UsageWindow Window, DateTimeOffset From, DateTi
     public TimeSpan Step { get; init; } = Window.Length();
 }
 
-public sealed record FlagUsage(int Id, string Name, long Count);
+/// <summary>A feature's evaluations in a range; an archived one is still counted (SDKs are still served it).</summary>
+public sealed record FlagUsage(int Id, string Name, long Count, bool IsArchived = false);
 
 /// <summary>The one way usage is read, by the dashboard's charts, by <c>/api/usage</c> and by limits and stale-flag checks.</summary>
 public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagDashboardDbContext> dbFactory, AccessControl access, TimeProvider clock)
@@ -88,7 +89,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
         var environment = await EnvironmentOfOrganisationAsync(db, organisationId, environmentId, "environment", cancellationToken);
         await RequireReadAsync(organisationId, environment.ProjectId, cancellationToken);
         var totals = await TotalsAsync(new UsageQuery(UsageMetric.FlagEvaluations, organisationId, environment.ProjectId, environment.Id, null, from, to, UsageWindow.OneMinute, UsageGrouping.Feature), cancellationToken);
-        var features = await db.Features.AsNoTracking().Where(f => f.ProjectId == environment.ProjectId).Select(f => new { f.Id, f.Name }).ToListAsync(cancellationToken);
+        var features = await db.Features.AsNoTracking().Where(f => f.ProjectId == environment.ProjectId).Select(f => new { f.Id, f.Name, f.IsArchived }).ToListAsync(cancellationToken);
         var names = features.ToDictionary(f => f.Id.ToString(CultureInfo.InvariantCulture), f => f.Name, StringComparer.Ordinal);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var total in totals)
@@ -97,7 +98,7 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
             counts[name] = counts.GetValueOrDefault(name) + total.Count;
         }
 
-        return features.Select(f => new FlagUsage(f.Id, f.Name, counts.GetValueOrDefault(f.Name)))
+        return features.Select(f => new FlagUsage(f.Id, f.Name, counts.GetValueOrDefault(f.Name), f.IsArchived))
             .OrderByDescending(f => f.Count).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
     }
 

@@ -59,6 +59,22 @@ public sealed class AuditDiffTests : BunitContext
     }
 
     [Fact]
+    public void AMissingValueReadsNoValueInTheDiffAsOnEveryPage()
+    {
+        var before = """{"enabled":false,"value":"null","description":null}""";
+        var after = """{"enabled":true,"value":"\"a\"","description":"Checkout"}""";
+
+        var cut = Render<AuditDiffView>(p => p.Add(c => c.Before, before).Add(c => c.After, after));
+
+        var lines = cut.FindAll("[data-testid=diff-line]");
+        var value = lines.Single(l => l.QuerySelector("code")!.TextContent == "value");
+        var description = lines.Single(l => l.QuerySelector("code")!.TextContent == "description");
+        Assert.Contains("no value", value.TextContent);
+        Assert.Contains("no value", description.TextContent);
+        Assert.DoesNotContain("null", cut.Markup);
+    }
+
+    [Fact]
     public async Task ARecordedProjectChangeRendersAsItsDiff()
     {
         await using var core = await CoreServices.CreateAsync();

@@ -28,14 +28,16 @@ public sealed class FeaturesFlowTests : BrowserTest
         var shell = new DashboardShell(page);
         await shell.WaitForInteractiveAsync();
 
-        // A project and two environments, on the pages that exist for them.
+        // A project and two environments, on the pages that exist for them; a new organisation is made only when confirmed.
         await TextBox(page, "new-project-organisation").FillAsync("Acme");
         await TextBox(page, "new-project-name").FillAsync("Shop");
+        var confirmOrganisation = page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Create organisation", Exact = true });
         await Interactive.RetryAsync(async () =>
         {
             await page.GetByTestId("create-project").ClickAsync();
-            await Assertions.Expect(page.GetByTestId("projects-table")).ToContainTextAsync("Shop", new() { Timeout = 2000 });
+            await confirmOrganisation.ClickAsync(new() { Timeout = 2000 });
         });
+        await Assertions.Expect(page.GetByTestId("projects-table")).ToContainTextAsync("Shop");
         await shell.NavLink("environments").ClickAsync();
         foreach (var environment in new[] { "Development", "Production" })
         {

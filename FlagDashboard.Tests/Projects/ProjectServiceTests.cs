@@ -112,6 +112,22 @@ public sealed class ProjectServiceTests
     }
 
     [Fact]
+    public async Task TheProjectListCountsArchivedFeaturesApartFromTheFeaturesInUse()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout"), Token);
+        await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("search"), Token);
+        var legacy = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("legacy_checkout"), Token);
+
+        await core.Features.SetArchivedAsync(legacy.Id, true, legacy.Version, Token);
+
+        var project = Assert.Single(await core.Projects.ListAsync(seeded.OrganisationId, Token));
+        Assert.Equal(2, project.FeatureCount);
+        Assert.Equal(1, project.ArchivedFeatureCount);
+    }
+
+    [Fact]
     public async Task DeletingAProjectDeletesItsEnvironmentsFeaturesAndSegments()
     {
         await using var core = await CoreServices.CreateAsync();

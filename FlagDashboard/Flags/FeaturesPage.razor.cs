@@ -133,7 +133,7 @@ public sealed partial class FeaturesPage
 
     private async Task CreateAsync()
     {
-        var dialog = await Dialogs.ShowAsync<FeatureDialog>("Create feature", new DialogParameters<FeatureDialog> { { d => d.ProjectId, Selection.ProjectId!.Value } }, FeatureDialog.Options);
+        var dialog = await Dialogs.ShowAsync<FeatureDialog>("New feature", new DialogParameters<FeatureDialog> { { d => d.ProjectId, Selection.ProjectId!.Value } }, FeatureDialog.Options);
         if (await dialog.Result is { Canceled: false })
         {
             await ReloadAsync();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FlagDashboard.Components;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;
@@ -15,7 +14,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 
@@ -130,13 +128,7 @@ public static class HostingExtensions
         app.UseWhen(context => !IsSdkPath(context.Request.Path), dashboard =>
         {
             // Dates and numbers in the browser's language; the circuit keeps the culture of the request that opened it.
-            dashboard.UseRequestLocalization(options =>
-            {
-                var cultures = CultureInfo.GetCultures(CultureTypes.SpecificCultures | CultureTypes.NeutralCultures);
-                options.SupportedCultures = cultures;
-                options.SupportedUICultures = cultures;
-                options.DefaultRequestCulture = new RequestCulture("en-GB");
-            });
+            dashboard.UseRequestLocalization(DashboardCultures.Configure);
             dashboard.UseAuthentication();
             dashboard.UseMiddleware<SetupRedirectMiddleware>();
         });

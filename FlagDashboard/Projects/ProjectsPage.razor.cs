@@ -79,6 +79,23 @@ public partial class ProjectsPage
             var organisation = (await Organisations.ListAsync()).FirstOrDefault(o => o.Name == organisationName);
             if (organisation is null)
             {
+                // A mistyped name must not quietly make a second organisation: a new one is made only when confirmed,
+                // and only with a project to go in it.
+                var projectName = _projectName.Trim();
+                if (organisationName.Length == 0 || projectName.Length == 0)
+                {
+                    _organisationError = organisationName.Length == 0 ? "Name an existing organisation, or a new one." : null;
+                    _nameError = projectName.Length == 0 ? "Name the project." : null;
+                    return;
+                }
+
+                if (!await Dialogs.ConfirmAsync($"Create organisation {organisationName}?",
+                        $"No organisation is named {organisationName}. Create it, with {projectName} as its first project?", "Create organisation"))
+                {
+                    _organisationError = $"No organisation is named {organisationName}: type an existing one, or confirm creating it.";
+                    return;
+                }
+
                 _organisationError = await DashboardDialogs.TryAsync(async () => organisation = await ToSummaryAsync(await Organisations.CreateAsync(organisationName)));
                 if (_organisationError is not null)
                 {
@@ -138,7 +155,7 @@ public partial class ProjectsPage
     private async Task DeleteAsync(ProjectSummary project)
     {
         if (!await Dialogs.ConfirmAsync($"Delete {project.Name}?",
-                $"This deletes the project with its {project.EnvironmentCount} environment(s), {project.FeatureCount} feature(s), segments and identities. SDK keys stop working at once."))
+                $"This deletes the project with its {project.EnvironmentCount} environment(s), {project.FeatureCount + project.ArchivedFeatureCount} feature(s), segments and identities. SDK keys stop working at once."))
         {
             return;
         }

@@ -8,14 +8,14 @@ namespace FlagDashboard.Usage;
 /// <summary>A feature's evaluations over time, one line per environment, over a chosen range.</summary>
 public sealed partial class FeatureEvaluationChart
 {
-    public static readonly IReadOnlyList<UsageRangePreset> Presets =
-    [
-        new("24h", "24 h", TimeSpan.FromHours(24)),
-        new("7d", "7 d", TimeSpan.FromDays(7)),
-        new("30d", "30 d", TimeSpan.FromDays(30)),
-    ];
+    /// <summary>The usage page's ranges, so that "7 d" means the same on both.</summary>
+    public static IReadOnlyList<UsageRangePreset> Presets => UsagePage.Presets;
 
-    private UsageRangePreset _preset = Presets[0];
+    /// <summary>The range opened when the feature has no evaluations to fit.</summary>
+    private static readonly UsageRangePreset NoDataPreset = Presets.Single(p => p.Id == "7d");
+
+    /// <summary>Chosen on the first load to fit the evaluations there are, then by the person.</summary>
+    private UsageRangePreset? _preset;
     private UsageSeries? _series;
     private IReadOnlyList<ApexSeries> _chartSeries = [];
     private string? _error;
@@ -47,6 +47,7 @@ public sealed partial class FeatureEvaluationChart
         if (_loadedFor != (OrganisationId, FeatureId))
         {
             _loadedFor = (OrganisationId, FeatureId);
+            _preset = null;
             await LoadAsync();
         }
     }
@@ -68,8 +69,9 @@ public sealed partial class FeatureEvaluationChart
         try
         {
             var now = Clock.GetUtcNow();
+            var preset = _preset ??= await FittingPresetAsync(now);
             var series = await Usage.SeriesAsync(OrganisationId, new UsageSeriesRequest(
-                UsageMetric.FlagEvaluations, UsageScope.Feature, FeatureId, null, now - _preset.Length, now, UsageGrouping.Environment));
+                UsageMetric.FlagEvaluations, UsageScope.Feature, FeatureId, null, now - preset.Length, now, UsageGrouping.Environment));
             // Clicks can outrun queries: only the latest question's answer is shown.
             if (load != _loads)
             {
@@ -88,6 +90,33 @@ public sealed partial class FeatureEvaluationChart
             _loading = false;
         }
     }
+
+    /// <summary>
+    /// The shortest range that still holds the oldest evaluation of the longest one, so that evaluations begun an hour ago
+    /// fill the chart rather than a sliver at its right edge; with none, <see cref="NoDataPreset"/>.
+    /// </summary>
+    private async Task<UsageRangePreset> FittingPresetAsync(DateTimeOffset now)
+    {
+        // The longest range is read in steps of hours: its oldest step is read again, from its start, in steps of minutes.
+        var oldest = await OldestEvaluationAsync(now - Presets[^1].Length, now);
+        if (oldest is { } coarse && coarse < now)
+        {
+            oldest = await OldestEvaluationAsync(coarse, now) ?? coarse;
+        }
+
+        return FittingPreset(Presets, now, oldest, NoDataPreset);
+    }
+
+    private async Task<DateTimeOffset?> OldestEvaluationAsync(DateTimeOffset from, DateTimeOffset to)
+    {
+        var series = await Usage.SeriesAsync(OrganisationId, new UsageSeriesRequest(
+            UsageMetric.FlagEvaluations, UsageScope.Feature, FeatureId, null, from, to, UsageGrouping.None));
+        return series.Series.SelectMany(line => line.Points).Where(p => p.Count > 0).Select(p => (DateTimeOffset?)p.Time).Min();
+    }
+
+    /// <summary>The shortest preset whose range starts at or before <paramref name="oldest"/>; the longest when none does.</summary>
+    public static UsageRangePreset FittingPreset(IReadOnlyList<UsageRangePreset> presets, DateTimeOffset now, DateTimeOffset? oldest, UsageRangePreset noData) =>
+        oldest is not { } start ? noData : presets.OrderBy(p => p.Length).FirstOrDefault(p => now - p.Length <= start) ?? presets.MaxBy(p => p.Length)!;
 
     /// <summary>A line for every environment, zeros where none was reported, so "not evaluated there" shows as a flat line.</summary>
     private List<ApexSeries> ChartLines(UsageSeries series)

@@ -16,9 +16,10 @@ public sealed record UsageRangePreset(string Id, string Name, TimeSpan Length);
 
 public sealed partial class UsagePage
 {
+    /// <summary>Also the feature page's evaluation chart's ranges.</summary>
     public static readonly IReadOnlyList<UsageRangePreset> Presets =
     [
-        new("1h", "Last hour", TimeSpan.FromHours(1)),
+        new("1h", "1 h", TimeSpan.FromHours(1)),
         new("6h", "6 h", TimeSpan.FromHours(6)),
         new("24h", "24 h", TimeSpan.FromHours(24)),
         new("7d", "7 d", TimeSpan.FromDays(7)),
@@ -90,8 +91,20 @@ public sealed partial class UsagePage
     public static string StepText(UsageSeries series) =>
         series.Step == series.Window.Length() ? WindowText(series.Window) : $"{UsageWindows.StepLabel(series.Step)} steps of {WindowText(series.Window)}";
 
+    /// <summary>A line's name in the legend: what the SDK asked for, in a person's words rather than the API's resource tag.</summary>
+    public static string ResourceName(string resourceTag) => resourceTag switch
+    {
+        "flags" => "Flag requests",
+        "identities" => "Identity requests",
+        "traits" => "Trait updates",
+        "environment_document" => "Environment document requests",
+        "analytics" => "Evaluation reports",
+        "other" => "Other requests",
+        _ => resourceTag,
+    };
+
     private static string RangeText(DateTimeOffset from, DateTimeOffset to) =>
-        $"{from.UtcDateTime.ToString("dd MMM HH:mm", CultureInfo.InvariantCulture)} – {to.UtcDateTime.ToString("dd MMM HH:mm", CultureInfo.InvariantCulture)} UTC";
+        $"{from.UtcDateTime.ToString("g", CultureInfo.CurrentCulture)} – {to.UtcDateTime.ToString("g", CultureInfo.CurrentCulture)} UTC";
 
     protected override async Task LoadAsync()
     {
@@ -131,7 +144,7 @@ public sealed partial class UsagePage
             _series = series;
             _monthTotal = month;
             _flags = flags;
-            _chartSeries = [.. series.Series.Select(line => new ApexSeries(line.Key, [.. line.Points.Select(p => (p.Time, p.Count))]))];
+            _chartSeries = [.. series.Series.Select(line => new ApexSeries(ResourceName(line.Key), [.. line.Points.Select(p => (p.Time, p.Count))]))];
         }
         catch (ValidationException exception)
         {

@@ -1,5 +1,9 @@
 // A thin wrapper over the global ApexCharts (lib/apexcharts/apexcharts.min.js, loaded by App.razor).
 
+// One palette for both themes: ApexCharts switches to another palette in dark mode, so a line would change colour
+// with the theme. Mid-tone colours that read on white and on the dark theme's background alike.
+export const seriesColors = ['#1e88e5', '#43a047', '#fb8c00', '#e53935', '#8e63ce', '#00acc1', '#d81b60', '#7cb342'];
+
 export function create(element, options, dotNetRef) {
     const chart = new ApexCharts(element, {
         chart: {
@@ -26,12 +30,15 @@ export function create(element, options, dotNetRef) {
         },
         title: { text: options.title ?? undefined },
         theme: themeOf(options.dark),
+        colors: seriesColors,
         series: asText(options.series),
         xaxis: { type: 'datetime' },
         yaxis: { labels: { formatter: v => Math.round(v).toString() } },
         dataLabels: { enabled: false },
         stroke: { width: 1 },
         legend: { position: 'top' },
+        // On a phone the zoom tools take the top right, where a legend of long names would run under them.
+        responsive: [{ breakpoint: 600, options: { legend: { position: 'bottom' } } }],
         noData: { text: 'No calls in this range' },
         tooltip: { x: { format: 'dd MMM HH:mm' } },
     });
