@@ -31,6 +31,7 @@ public sealed class AdminApiKeyService(IDbContextFactory<FlagDashboardDbContext>
     /// </summary>
     public async Task<CreatedApiKey> CreateAsync(int organisationId, string name, ApiKeyRole role = ApiKeyRole.Owner, int? projectId = null, CancellationToken cancellationToken = default)
     {
+        await access.RequireAsync(Permission.ManageOrganisation, OwnedResource.Organisation, organisationId, cancellationToken);
         var validation = new Validation().Name("name", name);
         if (!Enum.IsDefined(role))
         {
@@ -38,7 +39,6 @@ public sealed class AdminApiKeyService(IDbContextFactory<FlagDashboardDbContext>
         }
 
         validation.ThrowIfInvalid();
-        await access.RequireAsync(Permission.ManageOrganisation, OwnedResource.Organisation, organisationId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (projectId is { } scoped && !await db.Projects.AnyAsync(p => p.Id == scoped && p.OrganisationId == organisationId, cancellationToken))
         {
