@@ -48,11 +48,21 @@ public static partial class RuleValidator
             return "Name the trait this condition tests.";
         }
 
+        if (JsonText.HasNul(condition.Property))
+        {
+            return JsonText.NulMessage;
+        }
+
         field = "value";
         var value = condition.Value ?? "";
         if (value.Length > FieldLimits.ConditionValue)
         {
             return $"At most {FieldLimits.ConditionValue} characters.";
+        }
+
+        if (JsonText.HasNul(value))
+        {
+            return JsonText.NulMessage;
         }
 
         return condition.Operator switch

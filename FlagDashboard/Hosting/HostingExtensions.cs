@@ -97,6 +97,8 @@ public static class HostingExtensions
     public static WebApplication UseFlagDashboard(this WebApplication app)
     {
         app.UseForwardedHeadersFromProxy();
+        app.UseApiServerErrors();
+        app.UseNulFreeQueries();
         app.UseFlagsFastLane();
         app.UseRouting();
         app.UseRateLimiter();
@@ -117,7 +119,10 @@ public static class HostingExtensions
 
             if (!app.Environment.IsDevelopment())
             {
-                dashboard.UseExceptionHandler("/error", createScopeForErrors: true);
+                // API paths have their own (UseApiServerErrors): the error page is for people.
+                dashboard.UseWhen(
+                    context => !IsApiPath(context.Request.Path),
+                    pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
             }
 
             dashboard.UseWhen(
