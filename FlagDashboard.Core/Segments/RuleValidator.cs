@@ -88,6 +88,12 @@ public static partial class RuleValidator
             return;
         }
 
+        if (!Enum.IsDefined(rule.Type))
+        {
+            // An enum takes any number; 99 was stored and then exported as ALL.
+            errors[$"{path}.type"] = [$"Unknown rule type {(int)rule.Type}. Use ALL, ANY or NONE."];
+        }
+
         for (var i = 0; i < rule.Conditions.Count; i++)
         {
             count++;

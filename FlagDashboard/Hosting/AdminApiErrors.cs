@@ -26,6 +26,17 @@ internal sealed class AdminApiErrors : IEndpointFilter
             }
         }
 
+        // Binding reads an int as int.Parse does: "+5", " 5" (%205) and "5\n" (5%0a) all became 5.
+        foreach (var (name, value) in context.HttpContext.Request.RouteValues)
+        {
+            if (name.EndsWith("Id", StringComparison.Ordinal) && value is string text && !IsPlainId(text))
+            {
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { [name] = [$"'{text}' is not an id: write it with the digits 0-9 only."] },
+                    title: "The request could not be read.");
+            }
+        }
+
         try
         {
             return await next(context);
@@ -53,6 +64,8 @@ internal sealed class AdminApiErrors : IEndpointFilter
             return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status403Forbidden, title: "Another organisation's data.");
         }
     }
+
+    private static bool IsPlainId(string text) => text.Length is > 0 and <= 10 && text.All(char.IsAsciiDigit);
 }
 
 internal static class AdminAccess
