@@ -92,6 +92,7 @@ public static class HostingExtensions
         await DatabaseInitializer.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<FlagDashboardDbContext>>(), logger);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureConfiguredAdminAsync();
+        await app.Services.GetRequiredService<SetupState>().LogCodeIfNeededAsync(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FlagDashboard.Setup"));
     }
 
     public static WebApplication UseFlagDashboard(this WebApplication app)
