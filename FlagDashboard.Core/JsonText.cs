@@ -20,7 +20,7 @@ public static class JsonText
         }
         catch (InvalidOperationException exception) when (element.ValueKind == JsonValueKind.String)
         {
-            throw new FormatException("Not valid Unicode text: the string has invalid UTF-8 or a lone UTF-16 surrogate.", exception);
+            throw new FormatException("not valid Unicode text: the string has invalid UTF-8 or a lone UTF-16 surrogate.", exception);
         }
     }
 
