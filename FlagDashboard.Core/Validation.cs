@@ -19,6 +19,10 @@ internal sealed class Validation
         {
             Add(field, "No spaces at the start or end.");
         }
+        else
+        {
+            Text(field, value);
+        }
 
         return this;
     }
@@ -28,6 +32,17 @@ internal sealed class Validation
         if (value is not null && value.Length > maxLength)
         {
             Add(field, $"At most {maxLength} characters.");
+        }
+
+        return Text(field, value);
+    }
+
+    /// <summary>Text that every database can store: no NUL character, which PostgreSQL refuses in text and jsonb.</summary>
+    public Validation Text(string field, string? value)
+    {
+        if (JsonText.HasNul(value))
+        {
+            Add(field, JsonText.NulMessage);
         }
 
         return this;

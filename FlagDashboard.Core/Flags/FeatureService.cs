@@ -271,11 +271,18 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             .MaxLength("description", input.Description, FieldLimits.Description)
             .Check((input.Tags ?? []).All(t => !string.IsNullOrWhiteSpace(t) && t.Length <= FieldLimits.Tag), "tags", $"Each tag is 1 to {FieldLimits.Tag} characters.")
             .Check((input.Tags ?? []).Select(t => t?.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() == (input.Tags ?? []).Count, "tags", "A tag appears twice.")
+            .Text("tags", (input.Tags ?? []).FirstOrDefault(JsonText.HasNul))
             .Check((input.Options ?? []).All(o => !o.Value.IsNone), "options", "Each option needs a value.")
+            // The same limit as any other value, so that a feature's own export imports again.
+            .Check(OptionTexts(input).All(v => v.Length <= FieldLimits.Value), "options", $"Each option's value is at most {FieldLimits.Value} characters.")
+            .Text("options", OptionTexts(input).FirstOrDefault(JsonText.HasNul))
             .MaxLength("initialValue", input.InitialValue.Type == FlagValueType.String ? input.InitialValue.AsString : null, FieldLimits.Value);
         validation.ThrowIfInvalid();
         ValidateWeights((input.Options ?? []).Select(o => o.DefaultWeight), "options");
     }
+
+    private static IEnumerable<string> OptionTexts(FeatureInput input) =>
+        (input.Options ?? []).Where(o => o.Value.Type == FlagValueType.String).Select(o => o.Value.AsString);
 
     private static void Apply(Feature feature, FeatureInput input)
     {

@@ -84,7 +84,7 @@ public readonly record struct FlagValue
     public static FlagValue FromJson(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => None,
-        JsonValueKind.String => FromString(element.GetString()!),
+        JsonValueKind.String => FromString(JsonText.GetString(element)),
         JsonValueKind.True => FromBool(true),
         JsonValueKind.False => FromBool(false),
         JsonValueKind.Number => FromNumberText(element.GetRawText()),
@@ -154,7 +154,11 @@ public readonly record struct FlagValue
             throw new FormatException($"The integer {raw} is outside the supported range ({long.MinValue} to {long.MaxValue}).");
         }
 
-        return FromDouble(double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture));
+        // JSON allows 1e400; a double cannot hold it, and .NET reads it as infinity rather than failing.
+        var number = double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return double.IsFinite(number)
+            ? FromDouble(number)
+            : throw new FormatException($"The number {raw} is outside the range of a double (about ±1.8e308).");
     }
 
     // A double always carries a fraction or exponent so that it reads back as a double, never an integer.

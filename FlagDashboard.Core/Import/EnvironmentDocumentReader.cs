@@ -306,7 +306,7 @@ internal sealed class EnvironmentDocumentReader
             value = valueElement.ValueKind switch
             {
                 JsonValueKind.Null => null,
-                JsonValueKind.String => valueElement.GetString(),
+                JsonValueKind.String => ReadText(valueElement, valuePath),
                 JsonValueKind.Number or JsonValueKind.Array => valueElement.GetRawText(),
                 _ => Invalid<string?>(valuePath, $"expected a string, found {Describe(valueElement.ValueKind)}"),
             };
@@ -453,8 +453,35 @@ internal sealed class EnvironmentDocumentReader
         {
             AddError(path, $"longer than {FieldLimits.Value} characters");
         }
+        else if (value.Type == FlagValueType.String && JsonText.HasNul(value.AsString))
+        {
+            AddError(path, "contains a NUL character (\\u0000), which cannot be stored");
+        }
 
         return value;
+    }
+
+    /// <summary>A string's text, or null with an error when it is not valid Unicode or holds a NUL character.</summary>
+    private string? ReadText(JsonElement element, string path)
+    {
+        string text;
+        try
+        {
+            text = JsonText.GetString(element);
+        }
+        catch (FormatException exception)
+        {
+            AddError(path, exception.Message);
+            return null;
+        }
+
+        if (JsonText.HasNul(text))
+        {
+            AddError(path, "contains a NUL character (\\u0000), which cannot be stored");
+            return null;
+        }
+
+        return text;
     }
 
     private IReadOnlyList<T> ReadArray<T>(JsonElement parent, string name, string parentPath, bool required, Func<JsonElement, string, T?> readItem)
@@ -497,7 +524,11 @@ internal sealed class EnvironmentDocumentReader
             return null;
         }
 
-        var text = element.GetString()!;
+        if (ReadText(element, path) is not { } text)
+        {
+            return null;
+        }
+
         if (!allowEmpty && string.IsNullOrWhiteSpace(text))
         {
             AddError(path, "must not be empty");

@@ -48,11 +48,21 @@ public static partial class RuleValidator
             return "Name the trait this condition tests.";
         }
 
+        if (JsonText.HasNul(condition.Property))
+        {
+            return JsonText.NulMessage;
+        }
+
         field = "value";
         var value = condition.Value ?? "";
         if (value.Length > FieldLimits.ConditionValue)
         {
             return $"At most {FieldLimits.ConditionValue} characters.";
+        }
+
+        if (JsonText.HasNul(value))
+        {
+            return JsonText.NulMessage;
         }
 
         return condition.Operator switch
@@ -76,6 +86,12 @@ public static partial class RuleValidator
         {
             errors[path] = [$"Rules may nest at most {MaxDepth} levels deep."];
             return;
+        }
+
+        if (!Enum.IsDefined(rule.Type))
+        {
+            // An enum takes any number; 99 was stored and then exported as ALL.
+            errors[$"{path}.type"] = [$"Unknown rule type {(int)rule.Type}. Use ALL, ANY or NONE."];
         }
 
         for (var i = 0; i < rule.Conditions.Count; i++)

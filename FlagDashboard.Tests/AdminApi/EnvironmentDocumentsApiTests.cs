@@ -41,4 +41,34 @@ public sealed class EnvironmentDocumentsApiTests(AdminApiFixture fixture)
         Assert.Contains(answer!["errors"]!.AsObject(), e => e.Key.StartsWith("$.feature_states[0]", StringComparison.Ordinal));
         await client.AssertProblemAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/environment-documents", "{not json", HttpStatusCode.BadRequest);
     }
+
+    [Theory]
+    [InlineData("invalid UTF-8", "$.name")]
+    [InlineData("lone surrogate", "$.name")]
+    [InlineData("1e400", "$.feature_states[0].feature_state_value")]
+    public async Task ADocumentWithTextOrANumberThatCannotBeReadGets400NamingTheField(string fault, string path)
+    {
+        using var client = fixture.Client();
+        var project = await fixture.NewProjectAsync(client);
+        // Latin-1 writes each character below U+0100 as that one byte: "\u00C3(" becomes C3 28, which is not UTF-8.
+        var (name, value) = fault switch
+        {
+            "invalid UTF-8" => ("\u00C3(", "1"),
+            "lone surrogate" => ("\\ud800", "1"),
+            _ => ("ok", "1e400"),
+        };
+        var body = System.Text.Encoding.Latin1.GetBytes($$"""
+            {"api_key":"doc{{Guid.NewGuid():N}}","name":"{{name}}","project":{},
+             "feature_states":[{"feature":{"name":"f"},"enabled":true,"django_id":1,"feature_state_value":{{value}}}]}
+            """);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/environment-documents") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await client.SendAsync(request, AdminApiHttp.Cancel);
+        var text = await response.Content.ReadAsStringAsync(AdminApiHttp.Cancel);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(JsonNode.Parse(text)!["errors"]!.AsObject().ContainsKey(path), text);
+    }
 }

@@ -16,6 +16,7 @@ public sealed class SetupFlowTests : BrowserTest
         Assert.EndsWith("/setup", page.Url);
         await Browser.SaveScreenshotAsync(page, "setup");
 
+        await page.GetByTestId("setup-code").FillAsync(App.SetupCode);
         await page.GetByTestId("setup-email").FillAsync("first@example.com");
         await page.GetByTestId("setup-password").FillAsync("short");
         await page.GetByTestId("setup-confirm").FillAsync("short");

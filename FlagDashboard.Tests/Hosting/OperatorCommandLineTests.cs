@@ -53,6 +53,27 @@ public sealed class OperatorCommandLineTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dataDirectory, "out.json")));
     }
 
+    [Theory]
+    [InlineData("1e400", "$.feature_states[0].feature_state_value")]
+    [InlineData("\"\\ud800\"", "$.feature_states[0].feature_state_value")]
+    [InlineData("\"\u00C3(\"", "$.feature_states[0].feature_state_value")]
+    public async Task ADocumentThatCannotBeReadGetsOneErrorLineNotAStackTrace(string value, string path)
+    {
+        var document = SampleDocuments.Tree();
+        document["feature_states"]![0]!["feature_state_value"] = "marker";
+        var text = document.ToJsonString().Replace("\"marker\"", value, StringComparison.Ordinal);
+        var file = Path.Combine(_dataDirectory, "bad.json");
+        // Latin-1 writes "\u00C3(" as the bytes C3 28, which are not UTF-8; the rest of the document is ASCII.
+        await File.WriteAllBytesAsync(file, System.Text.Encoding.Latin1.GetBytes(text), TestContext.Current.CancellationToken);
+
+        var import = await RunAsync("import", "--organisation", "Acme", "--project", "Web", file);
+
+        Assert.Equal(1, import.ExitCode);
+        Assert.StartsWith($"error: {path}: ", import.Error.TrimStart(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", import.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", import.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EvaluatePrintsOneResultLinePerFileInOrderAndGoesOnPastABadFile()
     {

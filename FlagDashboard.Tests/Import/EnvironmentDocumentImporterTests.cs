@@ -392,6 +392,45 @@ public sealed class EnvironmentDocumentImporterTests : IAsyncLifetime
         Assert.Equal(before, await DatabaseSnapshot.TakeAsync(_database));
     }
 
+    public static TheoryData<string, string, string> BadTexts => new()
+    {
+        // The value is written into the document's bytes as given, so it can be what no JSON writer would write.
+        { "$.name", "\"\xC3\x28\"", "invalid UTF-8 or a lone UTF-16 surrogate" },
+        { "$.identity_overrides[0].identity_traits[0].trait_value", "\"\\ud800\"", "invalid UTF-8 or a lone UTF-16 surrogate" },
+        { "$.project.segments[0].name", "\"beta\\udc00\"", "invalid UTF-8 or a lone UTF-16 surrogate" },
+        { "$.feature_states[1].feature_state_value", "1e400", "outside the range of a double" },
+        { "$.feature_states[2].feature_state_value", "-1E+400", "outside the range of a double" },
+        { "$.project.segments[0].name", "\"beta\\u0000users\"", "NUL character" },
+        { "$.identity_overrides[0].identity_traits[0].trait_value", "\"a\\u0000\"", "NUL character" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTexts))]
+    public async Task TextThatIsNotUnicodeOrANumberTooLargeIsRefusedNamingThePath(string path, string rawValue, string message)
+    {
+        const string Marker = "\"marker-of-the-bad-value\"";
+        var document = SampleDocuments.Tree();
+        var node = path switch
+        {
+            "$.name" => document,
+            "$.identity_overrides[0].identity_traits[0].trait_value" => document["identity_overrides"]![0]!["identity_traits"]![0]!,
+            "$.project.segments[0].name" => document["project"]!["segments"]![0]!,
+            _ => document["feature_states"]![path == "$.feature_states[1].feature_state_value" ? 1 : 2]!,
+        };
+        node[path[(path.LastIndexOf('.') + 1)..]] = "marker-of-the-bad-value";
+        var text = document.ToJsonString();
+        var at = text.IndexOf(Marker, StringComparison.Ordinal);
+        byte[] bytes = [.. System.Text.Encoding.UTF8.GetBytes(text[..at]), .. System.Text.Encoding.Latin1.GetBytes(rawValue), .. System.Text.Encoding.UTF8.GetBytes(text[(at + Marker.Length)..])];
+
+        var error = await Assert.ThrowsAsync<EnvironmentDocumentException>(() =>
+            _importer.ImportAsync(Organisation, Project, null, new MemoryStream(bytes), Actor, Cancellation));
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        await using var db = _database.CreateDbContext();
+        Assert.False(await db.Organisations.AnyAsync(Cancellation));
+    }
+
     [Fact]
     public async Task EveryFaultOfADocumentIsReportedWithItsPath()
     {

@@ -12,7 +12,7 @@ namespace FlagDashboard.Tests.Infrastructure;
 /// The real FlagDashboard executable, started as its own process on loopback port 0 (the port it got is read from
 /// its "Now listening on" line) with a fresh data directory, and stopped (and its data removed) at the end.
 /// </summary>
-public sealed class AppProcess : IAsyncDisposable
+public sealed partial class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
@@ -42,6 +42,14 @@ public sealed class AppProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The one-time code /setup asks for, read from the line the app logs at start while it has no admin.</summary>
+    public string SetupCode => SetupCodeLine().Match(Log) is { Success: true } match
+        ? match.Groups["code"].Value
+        : throw new InvalidOperationException($"The app logged no set-up code:{Environment.NewLine}{Log}");
+
+    [System.Text.RegularExpressions.GeneratedRegex("set-up code (?<code>[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})")]
+    private static partial System.Text.RegularExpressions.Regex SetupCodeLine();
 
     /// <param name="dataDirectory">An existing data directory, to start again on the data of an earlier run.</param>
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null)

@@ -145,6 +145,9 @@ public sealed class SdkApiTests(ImportedEnvironment environment) : IClassFixture
     [InlineData("""{"identifier": "\ud800"}""", "identifier: not valid Unicode")]
     [InlineData("""{"identifier": "u", "traits": [{"trait_key": "\udc00", "trait_value": 1}]}""", "traits[0].trait_key: not valid Unicode")]
     [InlineData("""{"identifier": "u", "traits": [{"trait_key": "k", "trait_value": "a\ud800"}]}""", "traits[0].trait_value: not valid Unicode")]
+    [InlineData("""{"identifier": "u", "traits": [{"trait_key": "a\u0000b", "trait_value": 1}]}""", "traits[0].trait_key: Contains a NUL character")]
+    [InlineData("""{"identifier": "u", "traits": [{"trait_key": "k", "trait_value": "a\u0000b"}]}""", "traits[0].trait_value: Contains a NUL character")]
+    [InlineData("""{"identifier": "u", "traits": [{"trait_key": "k", "trait_value": 1e400}]}""", "traits[0].trait_value: The number 1e400 is outside")]
     public async Task ABadIdentityBodyIs400NamingTheField(string body, string expected)
     {
         using var client = environment.CreateSdkClient();

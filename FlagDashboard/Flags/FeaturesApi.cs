@@ -11,11 +11,12 @@ public static class FeaturesApi
 {
     public sealed record OptionRequest(int? Id, FlagValue Value, double DefaultWeight);
 
+    /// <param name="DefaultEnabled">Whether new environments start with the feature on; left out, off.</param>
     public sealed record FeatureRequest(
         string Name,
         string? Description,
         IReadOnlyList<string>? Tags,
-        bool DefaultEnabled,
+        bool? DefaultEnabled,
         FlagValue InitialValue,
         IReadOnlyList<OptionRequest>? Options,
         int? Version);
@@ -123,7 +124,7 @@ public static class FeaturesApi
     }
 
     private static FeatureInput Input(FeatureRequest r) => new(
-        r.Name, r.Description, r.Tags, r.DefaultEnabled, r.InitialValue,
+        r.Name, r.Description, r.Tags, r.DefaultEnabled ?? false, r.InitialValue,
         r.Options?.Select(o => new MultivariateOptionInput(o.Id, o.Value, o.DefaultWeight)).ToList());
 
     private static FeatureResponse Response(Feature f) => new(

@@ -19,22 +19,36 @@ internal sealed partial class AdminApiBadRequests(RequestDelegate next)
         catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
         {
             context.Response.StatusCode = exception.StatusCode;
-            if (!context.Request.Path.StartsWithSegments("/api/admin"))
+            if (!AdminApiEmptyErrors.IsAdminApiPath(context.Request.Path))
             {
                 return;
             }
 
-            var (field, message) = Describe(exception);
             await problems.WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
-                ProblemDetails = new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+                ProblemDetails = new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(DescribeAll(exception))
                 {
                     Status = exception.StatusCode,
                     Title = "The request could not be read.",
                 },
             });
         }
+    }
+
+    private static Dictionary<string, string[]> DescribeAll(BadHttpRequestException exception)
+    {
+        // A required member left out (AdminApiRequiredMembers): every one the serializer names.
+        if (exception.InnerException is JsonException missing && MissingMembers().Match(missing.Message) is { Success: true } match)
+        {
+            return match.Groups["names"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(name => name.Trim('\''))
+                .Distinct(StringComparer.Ordinal)
+                .ToDictionary(name => name, _ => new[] { "Required: this field may not be left out." }, StringComparer.Ordinal);
+        }
+
+        var (field, message) = Describe(exception);
+        return new Dictionary<string, string[]> { [field] = [message] };
     }
 
     internal static (string Field, string Message) Describe(BadHttpRequestException exception)
@@ -72,4 +86,7 @@ internal sealed partial class AdminApiBadRequests(RequestDelegate next)
 
     [GeneratedRegex("""parameter "[^"]*?(?<name>\w+)" from "(?<value>[^"]*)""")]
     private static partial Regex ParameterName();
+
+    [GeneratedRegex("missing required properties including: (?<names>.*?)\\.?$")]
+    private static partial Regex MissingMembers();
 }

@@ -13,9 +13,18 @@ internal sealed class AdminApiEmptyErrors(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
     {
-        var isAdminApi = context.Request.Path.StartsWithSegments("/api/admin");
+        var isAdminApi = IsAdminApiPath(context.Request.Path);
         string? detail = null;
-        if (isAdminApi && !IsAdminApiEndpoint(context.GetEndpoint()))
+        if (isAdminApi && IsUnsupportedMediaType(context.GetEndpoint()))
+        {
+            // Routing found the route but not for this Content-Type; only a caller with a key learns that.
+            var caller = await context.AuthenticateAsync(AdminApiKeyAuthenticationHandler.SchemeName);
+            context.Response.StatusCode = caller.Succeeded ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status401Unauthorized;
+            detail = caller.Succeeded
+                ? "Send the body as JSON (Content-Type: application/json)."
+                : "Send an admin API key as 'Authorization: Api-Key <key>'.";
+        }
+        else if (isAdminApi && !IsAdminApiEndpoint(context.GetEndpoint()))
         {
             // No admin route for this method and path (routing may have found only a 405 or a static-file fallback).
             var caller = await context.AuthenticateAsync(AdminApiKeyAuthenticationHandler.SchemeName);
@@ -38,6 +47,14 @@ internal sealed class AdminApiEmptyErrors(RequestDelegate next)
             });
         }
     }
+
+    /// <summary>The admin API and the usage API, both for admin API keys.</summary>
+    internal static bool IsAdminApiPath(PathString path) =>
+        path.StartsWithSegments("/api/admin") || path.StartsWithSegments("/api/usage");
+
+    // Routing's stand-in endpoint when a route matches all but the request's Content-Type.
+    private static bool IsUnsupportedMediaType(Endpoint? endpoint) =>
+        endpoint?.DisplayName?.StartsWith("415 ", StringComparison.Ordinal) == true;
 
     private static bool IsAdminApiEndpoint(Endpoint? endpoint) =>
         endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == AdminApiKeyAuthenticationHandler.PolicyName) == true;

@@ -22,6 +22,17 @@ internal sealed class AdminApiErrors : IEndpointFilter
             }
         }
 
+        // Binding reads an int as int.Parse does: "+5", " 5" (%205) and "5\n" (5%0a) all became 5.
+        foreach (var (name, value) in context.HttpContext.Request.RouteValues)
+        {
+            if (name.EndsWith("Id", StringComparison.Ordinal) && value is string text && !IsPlainId(text))
+            {
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { [name] = [$"'{text}' is not an id: write it with the digits 0-9 only."] },
+                    title: "The request could not be read.");
+            }
+        }
+
         try
         {
             return await next(context);
@@ -49,6 +60,8 @@ internal sealed class AdminApiErrors : IEndpointFilter
             return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed.");
         }
     }
+
+    private static bool IsPlainId(string text) => text.Length is > 0 and <= 10 && text.All(char.IsAsciiDigit);
 }
 
 internal static class AdminAccess

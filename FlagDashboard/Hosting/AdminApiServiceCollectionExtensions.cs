@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.OpenApi;
@@ -19,6 +20,8 @@ internal static class AdminApiServiceCollectionExtensions
         {
             options.SerializerOptions.Converters.Add(new FlagValueJsonConverter());
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(AdminApiRequiredMembers.Require);
         });
         services.AddOpenApi(DocumentName, options =>
         {
@@ -39,6 +42,21 @@ internal static class AdminApiServiceCollectionExtensions
                     Description = "`Api-Key <key>`",
                 };
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] }];
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                // Routing answers 415 for a body that is not JSON (AdminApiEmptyErrors makes it problem details).
+                if (operation.RequestBody is not null)
+                {
+                    operation.Responses ??= new OpenApiResponses();
+                    operation.Responses.TryAdd("415", new OpenApiResponse
+                    {
+                        Description = "Unsupported Media Type: send the body as JSON.",
+                        Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType() },
+                    });
+                }
+
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer((schema, context, _) =>

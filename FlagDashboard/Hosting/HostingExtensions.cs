@@ -92,11 +92,14 @@ public static class HostingExtensions
         await DatabaseInitializer.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<FlagDashboardDbContext>>(), logger);
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AdminAccounts>().EnsureConfiguredAdminAsync();
+        await app.Services.GetRequiredService<SetupState>().LogCodeIfNeededAsync(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FlagDashboard.Setup"));
     }
 
     public static WebApplication UseFlagDashboard(this WebApplication app)
     {
         app.UseForwardedHeadersFromProxy();
+        app.UseApiServerErrors();
+        app.UseNulFreeQueries();
         app.UseFlagsFastLane();
         app.UseRouting();
         app.UseRateLimiter();
@@ -117,7 +120,10 @@ public static class HostingExtensions
 
             if (!app.Environment.IsDevelopment())
             {
-                dashboard.UseExceptionHandler("/error", createScopeForErrors: true);
+                // API paths have their own (UseApiServerErrors): the error page is for people.
+                dashboard.UseWhen(
+                    context => !IsApiPath(context.Request.Path),
+                    pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
             }
 
             dashboard.UseWhen(

@@ -142,6 +142,11 @@ internal static class SdkRequestReader
             throw new SdkRequestException($"{path}trait_key: 1 to {FieldLimits.TraitKey} characters.");
         }
 
+        if (JsonText.HasNul(name))
+        {
+            throw new SdkRequestException($"{path}trait_key: {JsonText.NulMessage}");
+        }
+
         var value = element.TryGetProperty("trait_value", out var raw) ? TraitValue(raw, $"{path}trait_value") : FlagValue.None;
         return new TraitInput(name, value, OptionalBool(element, "transient", path));
     }
@@ -170,6 +175,11 @@ internal static class SdkRequestReader
         if (value.Type == FlagValueType.String && value.AsString.Length > FieldLimits.Value)
         {
             throw new SdkRequestException($"{path}: at most {FieldLimits.Value} characters.");
+        }
+
+        if (value.Type == FlagValueType.String && JsonText.HasNul(value.AsString))
+        {
+            throw new SdkRequestException($"{path}: {JsonText.NulMessage}");
         }
 
         return value;

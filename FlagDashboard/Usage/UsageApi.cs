@@ -24,9 +24,13 @@ public static class UsageApi
 
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder endpoints)
     {
-        var usage = endpoints.MapGroup("/api/usage").RequireAuthorization(AdminApiKeyAuthenticationHandler.PolicyName);
-        usage.MapGet("/series", GetSeries).WithName("GetUsageSeries").WithSummary("API calls or flag evaluations over time: 300 to 600 points a line, read from the window that suits the range.");
-        usage.MapGet("/flags", GetFlags).WithName("GetFlagUsage").WithSummary("Each feature's evaluations in a range, most first; unevaluated ones with 0.");
+        var usage = endpoints.MapGroup("/api/usage").RequireAuthorization(AdminApiKeyAuthenticationHandler.PolicyName)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        usage.MapGet("/series", GetSeries).WithName("GetUsageSeries").WithSummary("API calls or flag evaluations over time: 300 to 600 points a line, read from the window that suits the range.")
+            .Produces<SeriesResponse>(StatusCodes.Status200OK, "application/json", "text/csv");
+        usage.MapGet("/flags", GetFlags).WithName("GetFlagUsage").WithSummary("Each feature's evaluations in a range, most first; unevaluated ones with 0.")
+            .Produces<IReadOnlyList<FlagUsage>>(StatusCodes.Status200OK);
         return endpoints;
     }
 
