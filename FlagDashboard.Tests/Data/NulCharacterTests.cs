@@ -47,7 +47,7 @@ public sealed class NulCharacterTests
             "environment clone name" => () => core.Environments.CloneAsync(environmentId, Nul, Token),
             "environment rename" => () => core.Environments.RenameAsync(environmentId, Nul, environment.Version, Token),
             "server-side key name" => () => core.Environments.CreateServerSideKeyAsync(environmentId, Nul, Token),
-            "admin API key name" => () => core.ApiKeys.CreateAsync(seeded.OrganisationId, Nul, Token),
+            "admin API key name" => () => core.ApiKeys.CreateAsync(seeded.OrganisationId, Nul, cancellationToken: Token),
             "feature name" => () => core.Features.CreateAsync(seeded.ProjectId, new FeatureInput(Nul), Token),
             "feature description" => () => core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("other", Description: Nul), Token),
             "feature tag" => () => core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("other", Tags: [Nul]), Token),
