@@ -34,6 +34,8 @@ if [ ${#readme_tools[@]} -gt 0 ]; then
 fi
 # stress-ng keeps every core busy while the engine's REGEX answers are checked under load (RegexUnderLoadTests).
 [ -x /usr/bin/stress-ng ] || install stress-ng || echo "Could not install stress-ng: the REGEX-under-load test is skipped and says why."
+# aiosmtpd is the mail server the invitation email is sent to (InvitationEmailTests), under Debian's own python3.
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || install python3-aiosmtpd || echo "Could not install python3-aiosmtpd: the invitation email test is skipped and says why."
 # podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines);
 # catatonit is the init of the pause container that `podman kube play` puts in every pod (the Kubernetes check).
 # Without them the container checks are skipped and counted as skipped, so a failed install does not stop the run.

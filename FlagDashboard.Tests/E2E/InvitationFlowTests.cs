@@ -32,6 +32,7 @@ public sealed class InvitationFlowTests : BrowserTest
 
         await AdminPages.FillAsync(owner.Locator("input[data-testid=invite-email]"), InvitedEmail);
         await pages.ChooseAsync(owner.GetByTestId("invite-project"), "Web");
+        await pages.ChooseAsync(owner.GetByTestId("invite-project-role"), "Viewer");
         await owner.GetByTestId("invite-submit").ClickAsync();
         var link = (await owner.GetByTestId("invitation-link").InnerTextAsync()).Trim();
         await owner.GetByTestId("copy-invitation-link").ClickAsync();
@@ -40,6 +41,7 @@ public sealed class InvitationFlowTests : BrowserTest
         Assert.Equal(link, copied);
         Assert.StartsWith(new Uri(App.BaseAddress, "invitations/").ToString(), link, StringComparison.Ordinal);
         await Assertions.Expect(owner.GetByTestId("invitation-email")).ToHaveTextAsync(InvitedEmail);
+        await Assertions.Expect(owner.GetByTestId("invitation-project-role")).ToHaveTextAsync("Web: Viewer");
         await Browser.SaveScreenshotAsync(owner, "members-invited");
 
         await using var fresh = await Chromium.NewContextAsync();
@@ -52,7 +54,9 @@ public sealed class InvitationFlowTests : BrowserTest
 
         await invited.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
         await new DashboardShell(invited).WaitForInteractiveAsync();
-        await Assertions.Expect(invited.GetByTestId("project-name")).ToHaveTextAsync(["Web"]);
+        // One project, Web (its row also says it is the one selected).
+        await Assertions.Expect(invited.GetByTestId("project-name")).ToContainTextAsync(["Web"]);
+        await Assertions.Expect(invited.GetByTestId("project-name").Filter(new() { HasText = "Mobile" })).ToHaveCountAsync(0);
         await Browser.SaveScreenshotAsync(invited, "members-invited-projects");
         await invited.GotoAsync(new Uri(App.BaseAddress, "members").ToString());
         await Assertions.Expect(invited.GetByTestId("member-email")).ToHaveTextAsync([InvitedEmail]);

@@ -23,7 +23,7 @@ public sealed partial class MembersPage
     private IReadOnlyList<ProjectSummary> _projects = [];
     private string _inviteEmail = "";
     private OrganisationRole _inviteRole = OrganisationRole.Member;
-    private int? _inviteProjectId;
+    private int _inviteProjectId;
     private ProjectRole _inviteProjectRole = ProjectRole.Viewer;
     private string? _inviteError;
     private SentInvitation? _sent;
@@ -97,7 +97,7 @@ public sealed partial class MembersPage
         try
         {
             _sent = await Invitations.InviteAsync(
-                _organisation!.Id, _inviteEmail, _inviteRole, _inviteProjectId, _inviteProjectId is null ? null : _inviteProjectRole, Navigation.BaseUri, CancellationToken.None);
+                _organisation!.Id, _inviteEmail, _inviteRole, _inviteProjectId == 0 ? null : _inviteProjectId, _inviteProjectId == 0 ? null : _inviteProjectRole, Navigation.BaseUri, CancellationToken.None);
             _inviteEmail = "";
             await LoadAsync();
         }
