@@ -355,7 +355,7 @@ public sealed class MembersServiceTests
         Assert.Equal(6, (await core.AuditEntriesAsync()).Count(e => e.EntityType == "AccessGroup"));
     }
 
-    private static async Task<AccessSubject.Person> AddPersonAsync(CoreServices core, string email, int? organisationId, OrganisationRole role, DateTimeOffset? lastSignIn = null)
+    internal static async Task<AccessSubject.Person> AddPersonAsync(CoreServices core, string email, int? organisationId, OrganisationRole role, DateTimeOffset? lastSignIn = null)
     {
         await using var db = core.NewContext();
         var user = new DashboardUser

@@ -27,6 +27,13 @@ public sealed partial class MembersPage
     private ProjectRole _inviteProjectRole = ProjectRole.Viewer;
     private string? _inviteError;
     private SentInvitation? _sent;
+    private string? _grantHolder;
+    private int _grantProjectId;
+    private ProjectRole _grantRole = ProjectRole.Viewer;
+    private bool _grantAllEnvironments = true;
+    private IReadOnlyCollection<int> _grantEnvironments = [];
+    private IReadOnlyList<Core.Environments.EnvironmentSummary> _grantProjectEnvironments = [];
+    private string? _grantError;
     private string _groupName = "";
     private string? _groupError;
 
@@ -41,6 +48,9 @@ public sealed partial class MembersPage
 
     [Inject]
     private MembersService Members { get; set; } = null!;
+
+    [Inject]
+    private Core.Environments.EnvironmentService Environments { get; set; } = null!;
 
     [Inject]
     private MemberInvitations Invitations { get; set; } = null!;
@@ -82,6 +92,42 @@ public sealed partial class MembersPage
         _groups = await Members.ListGroupsAsync(organisation.Id);
         _invitations = await Members.ListInvitationsAsync(organisation.Id);
         _projects = await Projects.ListAsync(organisation.Id);
+        if (_mayManage && _projects.Count > 0 && _projects.All(p => p.Id != _grantProjectId))
+        {
+            await SelectGrantProjectAsync(_projects[0].Id);
+        }
+    }
+
+    private async Task SelectGrantProjectAsync(int projectId)
+    {
+        _grantProjectId = projectId;
+        _grantEnvironments = [];
+        _grantProjectEnvironments = await Environments.ListAsync(projectId);
+    }
+
+    private async Task GrantAsync()
+    {
+        if (_grantHolder is null)
+        {
+            _grantError = "Choose a person or a group.";
+            return;
+        }
+
+        var holder = _grantHolder.StartsWith("g:", StringComparison.Ordinal)
+            ? RoleHolder.Group(int.Parse(_grantHolder[2..], System.Globalization.CultureInfo.InvariantCulture))
+            : RoleHolder.Person(_grantHolder[2..]);
+        _grantError = await DashboardDialogs.TryAsync(() => Members.SetProjectRoleAsync(_grantProjectId, holder, _grantRole, _grantAllEnvironments, _grantEnvironments.ToList()));
+        if (_grantError is null)
+        {
+            Snackbar.Add("Gave the project role.", Severity.Success);
+            await LoadAsync();
+        }
+    }
+
+    private async Task RevokeRoleAsync(ProjectRoleSummary role)
+    {
+        await Snackbar.RunAsync(() => Members.RevokeProjectRoleAsync(role.Id), $"Took {role.HolderName}'s role in {role.ProjectName} away.");
+        await LoadAsync();
     }
 
     private Task SelectOrganisationAsync(int organisationId)
@@ -166,9 +212,4 @@ public sealed partial class MembersPage
     }
 
     private string ProjectName(int projectId) => _projects.FirstOrDefault(p => p.Id == projectId)?.Name ?? $"project {projectId}";
-
-    private static string Describe(ProjectRoleSummary role) =>
-        role.Role == ProjectRole.Editor && !role.AllEnvironments
-            ? $"{role.ProjectName}: Editor ({role.StateEnvironmentIds.Count} environment(s))"
-            : $"{role.ProjectName}: {role.Role}";
 }
