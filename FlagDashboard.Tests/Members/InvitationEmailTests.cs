@@ -38,11 +38,23 @@ public sealed class InvitationEmailTests
     [Fact]
     public async Task AMailServerWithoutAFromAddressStopsTheAppAtStartNamingTheSetting()
     {
-        var result = await CommandResult.RunAsync(AppPaths.AppAssembly, ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"members-smtp-{Guid.NewGuid():N}");
+        CommandResult result;
+        try
         {
-            ["Database__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"members-smtp-{Guid.NewGuid():N}"),
-            ["Email__Smtp__Host"] = "127.0.0.1",
-        });
+            result = await CommandResult.RunAsync(AppPaths.AppAssembly, ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+            {
+                ["Database__DataDirectory"] = dataDirectory,
+                ["Email__Smtp__Host"] = "127.0.0.1",
+            });
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("Email:Smtp:From", result.Output + result.Error, StringComparison.Ordinal);
