@@ -40,6 +40,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<WebhookService>();
         services.AddScoped<OrganisationOwnership>();
         services.AddScoped<Access.AccessControl>();
+        services.AddScoped<Access.MembersService>();
+        services.AddOptions<Access.InvitationOptions>();
         services.AddOptions<WebhookOptions>();
         services.AddSingleton<EnvironmentDocumentImporter>();
         services.AddSingleton<EnvironmentDocumentExporter>();

@@ -34,6 +34,8 @@ if [ ${#readme_tools[@]} -gt 0 ]; then
 fi
 # stress-ng keeps every core busy while the engine's REGEX answers are checked under load (RegexUnderLoadTests).
 [ -x /usr/bin/stress-ng ] || install stress-ng || echo "Could not install stress-ng: the REGEX-under-load test is skipped and says why."
+# aiosmtpd is the mail server the invitation email is sent to (InvitationEmailTests), under Debian's own python3.
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || install python3-aiosmtpd || echo "Could not install python3-aiosmtpd: the invitation email test is skipped and says why."
 # podman, runc and mmdebstrap build and run the container image (Docker's engine cannot run on these machines);
 # catatonit is the init of the pause container that `podman kube play` puts in every pod (the Kubernetes check).
 # Without them the container checks are skipped and counted as skipped, so a failed install does not stop the run.
@@ -78,7 +80,7 @@ run() { # label, dotnet test arguments...
 rm -f TestResults/container-report.txt
 run "All tests (SQLite, plus the scale-out tests on PostgreSQL)" dotnet test FlagDashboard.sln
 # The same Core service tests again, each on a fresh PostgreSQL database instead of a SQLite file.
-core_namespaces=(Organisations Projects Environments Flags Segments Identities Audit ApiKeys Import Usage Data Webhooks)
+core_namespaces=(Access Organisations Projects Environments Flags Segments Identities Audit ApiKeys Import Usage Data Webhooks)
 filters=()
 for namespace in "${core_namespaces[@]}"; do filters+=(--filter-namespace "FlagDashboard.Tests.$namespace"); done
 FLAGDASHBOARD_TEST_DATABASE=Postgres run "Core service tests on PostgreSQL" \

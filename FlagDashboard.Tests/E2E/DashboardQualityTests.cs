@@ -90,6 +90,7 @@ public sealed class DashboardQualityTests(SeededDashboard dashboard) : IClassFix
         ("identity", $"identities/{dashboard.IdentityId}", "[data-testid=identity-flags]"),
         ("usage", "usage", "[data-testid=top-flags]"),
         ("audit", "audit", "[data-testid=audit-table]"),
+        ("members", "members", "[data-testid=members-table]"),
         // Static pages in the sign-in layout: no circuit, no app bar.
         ("not-found", "not-found", StaticPage),
         ("unknown-address", "no-such-page", StaticPage),

@@ -32,6 +32,7 @@ public sealed class CoreServices : IAsyncDisposable
         Identities = new IdentityService(database, actors, Access, clock);
         Audit = new AuditLogService(database, Access);
         ApiKeys = new AdminApiKeyService(database, actors, Access, clock);
+        Members = new MembersService(database, actors, Access, clock, Microsoft.Extensions.Options.Options.Create(new InvitationOptions()));
     }
 
     /// <summary>The access rule over a database for one subject; the operator (<see cref="FixedActor"/>) may do everything.</summary>
@@ -63,6 +64,8 @@ public sealed class CoreServices : IAsyncDisposable
     public AuditLogService Audit { get; }
 
     public AdminApiKeyService ApiKeys { get; }
+
+    public MembersService Members { get; }
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 

@@ -21,6 +21,10 @@ public static class AuditWording
         ["Webhook"] = "webhook",
         ["ServerSideKey"] = "server-side key",
         ["AdminApiKey"] = "admin API key",
+        ["OrganisationMember"] = "member",
+        ["AccessGroup"] = "group",
+        ["ProjectRoleGrant"] = "project role",
+        ["Invitation"] = "invitation",
     };
 
     public static string Noun(string entityType) => Nouns.TryGetValue(entityType, out var noun) ? noun : entityType;

@@ -3,6 +3,7 @@ using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Users;
+using FlagDashboard.Members;
 using FlagDashboard.Organisations;
 using FlagDashboard.Sdk;
 using FlagDashboard.SingleSignOn;
@@ -78,6 +79,7 @@ public static class HostingExtensions
         services.AddSdkApi(builder.Configuration.GetSection(DatabaseOptions.SectionName).GetValue<DatabaseProvider>(nameof(DatabaseOptions.Provider)));
         services.AddUsage(builder.Configuration);
         services.AddAdminApi();
+        services.AddMembers();
 
         services.AddHttpHardening();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<ShutdownHealthCheck>("shutdown");

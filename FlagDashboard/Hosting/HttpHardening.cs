@@ -107,5 +107,6 @@ internal static class HttpHardening
 
     private static bool IsSignInAttempt(HttpRequest request) =>
         HttpMethods.IsPost(request.Method)
-        && (request.Path.StartsWithSegments("/account/login") || request.Path.StartsWithSegments(SetupRedirectMiddleware.SetupPath));
+        && (request.Path.StartsWithSegments("/account/login") || request.Path.StartsWithSegments(SetupRedirectMiddleware.SetupPath)
+            || request.Path.StartsWithSegments("/invitations"));
 }

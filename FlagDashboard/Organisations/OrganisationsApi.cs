@@ -7,6 +7,7 @@ using FlagDashboard.Flags;
 using FlagDashboard.Hosting;
 using FlagDashboard.Identities;
 using FlagDashboard.Import;
+using FlagDashboard.Members;
 using FlagDashboard.Projects;
 using FlagDashboard.Segments;
 using FlagDashboard.Webhooks;
@@ -38,6 +39,7 @@ public static class OrganisationsApi
             .WithName("RenameOwnOrganisation")
             .WithSummary("Renames the key's organisation; give the version you read.");
         admin.MapApiKeysApi();
+        admin.MapMembersApi();
         admin.MapProjectsApi();
         admin.MapEnvironmentsApi();
         admin.MapFeaturesApi();
