@@ -78,8 +78,16 @@ public sealed partial class ApiKeyRolesTests(AdminApiFixture fixture)
         var webhook = await owner.SendOkAsync(HttpMethod.Post, $"api/admin/environments/{project.EnvironmentId}/webhooks", new { url = "https://example.com/hook", enabled = true }, HttpStatusCode.Created);
         var keys = await owner.GetOkAsync($"api/admin/environments/{project.EnvironmentId}/server-side-keys");
         var apiKeys = await owner.GetOkAsync("api/admin/api-keys");
+        var group = await owner.SendOkAsync(HttpMethod.Post, "api/admin/groups", new { name = $"Team {Guid.NewGuid():N}" }, HttpStatusCode.Created);
+        var role = await owner.SendOkAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/roles", new { groupId = group.Int("id"), role = "Viewer" });
+        var invitation = await owner.SendOkAsync(HttpMethod.Post, "api/admin/invitations", new { email = $"{Guid.NewGuid():N}@example.com", role = "Member" }, HttpStatusCode.Created);
         return new Dictionary<string, string>
         {
+            ["groupId"] = group.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["roleId"] = role.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["invitationId"] = invitation.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Nobody in particular: a change to a person is refused before the person is looked up.
+            ["userId"] = "someone",
             ["projectId"] = project.ProjectId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["environmentId"] = project.EnvironmentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["featureId"] = feature.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -141,7 +149,7 @@ public sealed partial class ApiKeyRolesTests(AdminApiFixture fixture)
 
         if (name is not null && name.EndsWith("Id", StringComparison.Ordinal) && ids.TryGetValue(name, out var id))
         {
-            return JsonValue.Create(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+            return int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number) : JsonValue.Create(id);
         }
 
         if (schema["enum"] is JsonArray choices && choices.FirstOrDefault(c => c is not null) is { } choice)

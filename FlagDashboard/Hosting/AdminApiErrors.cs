@@ -22,10 +22,13 @@ internal sealed class AdminApiErrors : IEndpointFilter
             }
         }
 
-        // Binding reads an int as int.Parse does: "+5", " 5" (%205) and "5\n" (5%0a) all became 5.
+        // Binding reads an int as int.Parse does: "+5", " 5" (%205) and "5\n" (5%0a) all became 5. Only the
+        // handler's int parameters are numbers: a person's id (userId) is text.
+        var handler = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<System.Reflection.MethodInfo>();
         foreach (var (name, value) in context.HttpContext.Request.RouteValues)
         {
-            if (name.EndsWith("Id", StringComparison.Ordinal) && value is string text && !IsPlainId(text))
+            var isNumber = handler?.GetParameters().Any(p => p.Name == name && p.ParameterType == typeof(int)) ?? name.EndsWith("Id", StringComparison.Ordinal);
+            if (isNumber && value is string text && !IsPlainId(text))
             {
                 return TypedResults.ValidationProblem(
                     new Dictionary<string, string[]> { [name] = [$"'{text}' is not an id: write it with the digits 0-9 only."] },
