@@ -28,5 +28,5 @@ public sealed class DashboardShell(IPage page)
 
     /// <summary>Waits until the Blazor circuit has taken over the prerendered page, so clicks do what they say.</summary>
     public Task WaitForInteractiveAsync() =>
-        page.Locator("[data-testid=circuit][data-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 20000 });
+        page.Locator("[data-testid=circuit][data-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = (float)Eventually.Deadline.TotalMilliseconds });
 }
