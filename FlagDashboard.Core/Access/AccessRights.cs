@@ -36,10 +36,6 @@ public sealed class AccessRights(
 
     public ProjectAccess? Project(int projectId) => projects.GetValueOrDefault(projectId);
 
-    /// <summary>The projects of an organisation the subject sees; null when they see every one (operator, administrator, Owner).</summary>
-    public IReadOnlySet<int>? VisibleProjects(int organisationId) =>
-        IsOwner(organisationId) ? null : IsMember(organisationId) ? projects.Keys.ToHashSet() : new HashSet<int>();
-
     /// <summary>Every project the subject sees outside the organisations they own, for filtering across organisations.</summary>
     public IReadOnlySet<int> GrantedProjects => projects.Keys.ToHashSet();
 

@@ -1,6 +1,4 @@
 using System.Net.Mail;
-using System.Security.Cryptography;
-using System.Text;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Environments;
@@ -373,7 +371,7 @@ public sealed class MembersService(
             Role = role,
             ProjectId = projectId,
             ProjectRole = projectRole,
-            TokenHash = Hash(token),
+            TokenHash = KeyGenerator.HashSecret(token),
             CreatedAt = now,
             CreatedBy = actor,
             ExpiresAt = now + invitationOptions.Value.Lifetime,
@@ -437,7 +435,7 @@ public sealed class MembersService(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var hash = Hash(token);
+        var hash = KeyGenerator.HashSecret(token);
         // The condition and the write are one statement, so two tabs using the link at once cannot both join.
         var claimed = await db.Invitations
             .Where(i => i.TokenHash == hash && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
@@ -487,8 +485,6 @@ public sealed class MembersService(
         return preview;
     }
 
-    // The secret has 238 bits of entropy, so a fast unsalted hash is enough to make a stolen table useless.
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private async Task<Invitation> FindUsableAsync(FlagDashboardDbContext db, string token, CancellationToken cancellationToken)
     {
@@ -497,7 +493,7 @@ public sealed class MembersService(
             throw new NotFoundException(InvitationEntity, "link");
         }
 
-        var hash = Hash(token);
+        var hash = KeyGenerator.HashSecret(token);
         var invitation = await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, cancellationToken)
             ?? throw new NotFoundException(InvitationEntity, "link");
         if (invitation.AcceptedAt is not null)

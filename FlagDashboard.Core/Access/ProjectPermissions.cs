@@ -8,16 +8,11 @@ public sealed class ProjectPermissions(AccessRights rights, ResourceScope projec
 {
     public static readonly ProjectPermissions None = new(AccessRights.Nothing, new ResourceScope(0));
 
-    public bool CanRead => rights.Allows(Permission.Read, project);
-
     /// <summary>Rename or delete the project; environments, keys, webhooks, imports.</summary>
     public bool CanManage => rights.Allows(Permission.ManageProject, project);
 
     /// <summary>Features, segments, identities and traits.</summary>
     public bool CanEdit => rights.Allows(Permission.EditProject, project);
-
-    /// <summary>Create projects, manage members and API keys of the project's organisation.</summary>
-    public bool CanManageOrganisation => rights.Allows(Permission.ManageOrganisation, project with { ProjectId = null });
 
     /// <summary>Switch flags, set values and weights, and add or remove overrides in the environment.</summary>
     public bool CanChangeStates(int environmentId) => rights.Allows(Permission.ChangeStates, project with { EnvironmentId = environmentId });

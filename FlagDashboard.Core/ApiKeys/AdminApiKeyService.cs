@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
@@ -54,7 +52,7 @@ public sealed class AdminApiKeyService(IDbContextFactory<FlagDashboardDbContext>
             Role = role,
             ProjectId = projectId,
             Prefix = secret[..10],
-            SecretHash = Hash(secret),
+            SecretHash = KeyGenerator.HashSecret(secret),
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = actor,
         };
@@ -72,7 +70,7 @@ public sealed class AdminApiKeyService(IDbContextFactory<FlagDashboardDbContext>
             return null;
         }
 
-        var hash = Hash(presented);
+        var hash = KeyGenerator.HashSecret(presented);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.AdminApiKeys.AsNoTracking().Where(k => k.SecretHash == hash && k.RevokedAt == null)
             .Select(k => new AuthenticatedApiKey(k.Id, k.OrganisationId, k.Name, k.Role, k.ProjectId)).SingleOrDefaultAsync(cancellationToken);
@@ -93,6 +91,4 @@ public sealed class AdminApiKeyService(IDbContextFactory<FlagDashboardDbContext>
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    // The secret has 238 bits of entropy, so a fast unsalted hash is enough to make a stolen table useless.
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace FlagDashboard.Core.Environments;
 
@@ -12,4 +13,10 @@ public static class KeyGenerator
     public static string NewServerSideKey() => ServerSideKey.Prefix + RandomNumberGenerator.GetString(Alphabet, 30);
 
     public static string NewSecret(int length) => RandomNumberGenerator.GetString(Alphabet, length);
+
+    /// <summary>
+    /// What is stored of a secret shown once (admin API keys, invitation links). Such a secret has 238 bits of entropy,
+    /// so a fast unsalted hash is enough to make a stolen table useless.
+    /// </summary>
+    public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

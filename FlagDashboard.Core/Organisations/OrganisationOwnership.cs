@@ -25,10 +25,6 @@ public enum OwnedResource
 /// <summary>Finds the organisation a project, environment, feature... belongs to, so that a caller acting for one organisation stays inside it.</summary>
 public sealed class OrganisationOwnership(IDbContextFactory<FlagDashboardDbContext> dbFactory)
 {
-    /// <summary>The owning organisation's id; null when there is no such thing.</summary>
-    public async Task<int?> OwnerAsync(OwnedResource kind, int id, CancellationToken cancellationToken = default) =>
-        (await ScopeAsync(kind, id, cancellationToken))?.OrganisationId;
-
     /// <summary>The organisation, project and environment a thing lives in; null when there is no such thing.</summary>
     public async Task<ResourceScope?> ScopeAsync(OwnedResource kind, int id, CancellationToken cancellationToken = default)
     {

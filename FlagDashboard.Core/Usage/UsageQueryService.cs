@@ -165,13 +165,13 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
         return sums.Select(s => new UsageTotal(s.Key, s.Value)).OrderByDescending(s => s.Count).ThenBy(s => s.Key, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>A project's usage to those who see the project; an organisation's to those who see all its projects.</summary>
+    /// <summary>A project's usage to those who see the project; an organisation's to those who see all its projects (its Owners).</summary>
     private async Task RequireReadAsync(int organisationId, int? projectId, CancellationToken cancellationToken)
     {
         var rights = await access.RightsAsync(cancellationToken);
         var allowed = projectId is { } project
             ? rights.Allows(Permission.Read, new ResourceScope(organisationId, project))
-            : rights.IsMember(organisationId) && rights.VisibleProjects(organisationId) is null;
+            : rights.IsOwner(organisationId);
         if (!allowed)
         {
             throw new ForbiddenException(projectId is null ? "Organisation" : "Project", projectId ?? organisationId, Permission.Read, canRead: false);
