@@ -2,6 +2,7 @@ using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Flags;
@@ -84,7 +85,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             db.FeatureStates.Add(FeatureStateFactory.NewDefault(feature, environmentId, now, ref nextWeightId));
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, feature.Id, feature.Name, new(project.OrganisationId, projectId), null, Snapshot(feature), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, feature.Id, feature.Name, new AuditScope(project.OrganisationId, projectId))
+        {
+            After = Snapshot(feature),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(Entity, feature.Id, e => e.ProjectId == projectId, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return feature;
@@ -138,7 +143,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             await AddOptionsAsync(db, feature, added, clock.GetUtcNow(), cancellationToken);
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, feature.Name, new AuditScope(feature.Project!.OrganisationId, feature.ProjectId))
+        {
+            Before = before,
+            After = Snapshot(feature),
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return feature;
@@ -152,7 +161,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         var before = Snapshot(feature);
         db.ExpectVersion(feature, expectedVersion);
         feature.IsArchived = archived;
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, feature.Name, new AuditScope(feature.Project!.OrganisationId, feature.ProjectId))
+        {
+            Before = before,
+            After = Snapshot(feature),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
         return feature;
     }
@@ -163,7 +176,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var feature = await db.Features.Include(f => f.Project).SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Features.Remove(feature);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), Snapshot(feature), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, feature.Name, new AuditScope(feature.Project!.OrganisationId, feature.ProjectId))
+        {
+            Before = Snapshot(feature),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock, cancellationToken);
     }
 
@@ -179,7 +196,12 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         state.Enabled = enabled;
         state.Value = value;
         state.UpdatedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state))
+        {
+            Before = before,
+            After = StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
         return state;
     }
@@ -218,7 +240,12 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         ValidateWeights(state.Weights.Select(w => w.Percentage), "weights");
 
         state.UpdatedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state))
+        {
+            Before = before,
+            After = StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
         return state;
     }

@@ -3,6 +3,7 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Segments;
@@ -46,7 +47,10 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         };
         db.Segments.Add(segment);
         await db.SaveOrConflictAsync(Entity, input.Name, cancellationToken);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, segment.Id, segment.Name, new(project.OrganisationId, projectId), null, Snapshot(segment), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, segment.Id, segment.Name, new AuditScope(project.OrganisationId, projectId))
+        {
+            After = Snapshot(segment),
+        });
         await db.SaveAndTouchAsync(Entity, segment.Id, e => e.ProjectId == projectId, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return segment;
@@ -64,7 +68,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         segment.Name = input.Name;
         segment.Description = input.Description;
         segment.Rules = input.Rules.ToList();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, segment.Name, new(segment.Project!.OrganisationId, segment.ProjectId), before, Snapshot(segment), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, segment.Name, new AuditScope(segment.Project!.OrganisationId, segment.ProjectId))
+        {
+            Before = before,
+            After = Snapshot(segment),
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock, cancellationToken);
         return segment;
     }
@@ -75,7 +83,10 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var segment = await db.Segments.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Segments.Remove(segment);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, segment.Name, new(segment.Project!.OrganisationId, segment.ProjectId), Snapshot(segment), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, segment.Name, new AuditScope(segment.Project!.OrganisationId, segment.ProjectId))
+        {
+            Before = Snapshot(segment),
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock, cancellationToken);
     }
 
@@ -125,8 +136,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             UpdatedAt = now,
         };
         db.FeatureStates.Add(state);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}",
-            new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, FeatureService.StateSnapshot(state), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}", new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
+        {
+            After = FeatureService.StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(OverrideEntity, segmentId, e => e.Id == environmentId, clock, cancellationToken, uniqueField: "segmentId");
         await transaction.CommitAsync(cancellationToken);
         return state;
@@ -140,8 +154,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             .Include(s => s.Environment).ThenInclude(e => e!.Project)
             .SingleOrDefaultAsync(s => s.Id == stateId && s.SegmentId != null, cancellationToken) ?? throw new NotFoundException(OverrideEntity, stateId);
         db.FeatureStates.Remove(state);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state),
-            FeatureService.StateScope(state), FeatureService.StateSnapshot(state), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state), FeatureService.StateScope(state))
+        {
+            Before = FeatureService.StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
     }
 
@@ -170,8 +187,12 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         var first = states[0];
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}",
-            FeatureService.StateScope(first), before, states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList(), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}", FeatureService.StateScope(first))
+        {
+            Before = before,
+            After = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList(),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(OverrideEntity, featureId, e => e.Id == environmentId, clock, cancellationToken);
     }
 

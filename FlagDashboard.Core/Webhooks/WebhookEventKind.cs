@@ -1,0 +1,13 @@
+namespace FlagDashboard.Core.Webhooks;
+
+/// <summary>
+/// The events webhooks are sent, declared by the service that makes the change on its audit record
+/// (<see cref="Audit.AuditChange.WebhookEvent"/>). A change in an environment goes to that environment's
+/// webhooks; a change with only a project in scope (a feature created or deleted) to every environment's of
+/// the project.
+/// </summary>
+public enum WebhookEventKind
+{
+    /// <summary>A flag's state in an environment changed: Flagsmith's <c>FLAG_UPDATED</c>, or <c>FLAG_DELETED</c> when nothing is left after it.</summary>
+    FlagChanged,
+}
