@@ -132,6 +132,11 @@ public sealed class SegmentServiceTests
         Assert.Equal([("gamma", 0), ("alpha", 1), ("beta", 2)], overrides.Select(o => (o.SegmentName, o.Priority)));
         Assert.Equal(FlagValue.FromString("alpha"), overrides[1].Value);
         Assert.Empty(await core.Segments.ListOverridesAsync(seeded.EnvironmentIds[1], feature.Id, Token));
+
+        await core.Segments.CreateOverrideAsync(seeded.EnvironmentIds[1], feature.Id, segments[2].Id, false, FlagValue.None, Token);
+        var byEnvironment = await core.Segments.ListOverridesOfFeatureAsync(feature.Id, Token);
+        Assert.Equal(["gamma", "alpha", "beta"], byEnvironment[environmentId].Select(o => o.SegmentName));
+        Assert.Equal(["beta"], byEnvironment[seeded.EnvironmentIds[1]].Select(o => o.SegmentName));
     }
 
     [Fact]

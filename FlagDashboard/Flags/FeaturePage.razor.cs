@@ -19,7 +19,7 @@ public sealed partial class FeaturePage
     private int _organisationId;
     private IReadOnlyList<EnvironmentStateView> _environments = [];
     private IReadOnlyDictionary<int, string> _environmentNames = new Dictionary<int, string>();
-    private Dictionary<int, IReadOnlyList<SegmentOverrideView>> _segmentOverrides = [];
+    private IReadOnlyDictionary<int, IReadOnlyList<SegmentOverrideView>> _segmentOverrides = new Dictionary<int, IReadOnlyList<SegmentOverrideView>>();
     private IReadOnlyList<FeatureIdentityOverrideView> _identityOverrides = [];
     private bool _selectionFollowed;
 
@@ -60,11 +60,7 @@ public sealed partial class FeaturePage
             var feature = await Features.GetAsync(Id);
             var project = await Projects.GetAsync(feature.ProjectId);
             var environments = await Features.ListEnvironmentStatesAsync(Id);
-            var segmentOverrides = new Dictionary<int, IReadOnlyList<SegmentOverrideView>>();
-            foreach (var environment in environments)
-            {
-                segmentOverrides[environment.EnvironmentId] = [.. (await Segments.ListOverridesAsync(environment.EnvironmentId, Id)).OrderBy(o => o.Priority)];
-            }
+            var segmentOverrides = await Segments.ListOverridesOfFeatureAsync(Id);
 
             _identityOverrides = await Features.ListIdentityOverridesAsync(Id, IdentityOverridesShown);
             _organisationId = project.OrganisationId;
