@@ -22,7 +22,7 @@ public sealed record SdkIdentity(int? IdentityId, string Identifier, IReadOnlyLi
 }
 
 /// <summary>Reads and writes one identity for an SDK request, and nothing else.</summary>
-public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> dbFactory, TimeProvider clock)
+public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> dbFactory, SdkIdentityWriter writer, TimeProvider clock)
 {
     // Compiled once: every SDK identity call runs it, and translating it each time (cache lookup, parameter
     // extraction from the expression tree) cost more than the query on SQLite.
@@ -47,11 +47,18 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
     /// </summary>
     public async Task<SdkIdentity> IdentifyAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, CancellationToken cancellationToken)
     {
+        var batched = true;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await IdentifyOnceAsync(environmentId, identifier, traits, transient, cancellationToken);
+                if (await IdentifyOnceAsync(environmentId, identifier, traits, transient, batched, cancellationToken) is { } identity)
+                {
+                    return identity;
+                }
+
+                // The batch writer handed a new identity back (it exists by now): store it here, once more.
+                batched = false;
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -72,12 +79,21 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
         return traits.Select(t => new SdkTrait(t.Trait.Key, t.Trait.Value)).ToList();
     }
 
-    private async Task<SdkIdentity> IdentifyOnceAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, CancellationToken cancellationToken)
+    /// <summary>Null when <paramref name="batched"/> and the batch writer handed the new identity back.</summary>
+    private async Task<SdkIdentity?> IdentifyOnceAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, bool batched, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // One read, untracked, straight into the answer's traits: most SDK calls find the identity as it
         // was and write nothing, so its traits go from the query to the answer without a copy.
         var stored = await FindIdentity(db, environmentId, identifier, cancellationToken);
+        if (stored is null && !transient && batched)
+        {
+            // A new identity has no overrides and no stored traits: its answer needs only the request's traits
+            // and the id its batch's commit gives it.
+            return await writer.CreateAsync(environmentId, identifier, traits, cancellationToken) is { } created
+                ? new SdkIdentity(created.Id, identifier, Overlay(created.Traits, traits, transient: false), [])
+                : null;
+        }
 
         var storedTraits = stored?.Traits ?? [];
         var identityId = stored?.Id;

@@ -13,6 +13,7 @@ internal static class SdkServiceCollectionExtensions
     public static IServiceCollection AddSdkApi(this IServiceCollection services, DatabaseProvider provider)
     {
         services.AddSingleton<SdkEnvironmentStore>();
+        services.AddSingleton<SdkIdentityWriter>();
         services.AddSingleton<SdkIdentityStore>();
         services.AddSingleton<RealtimeHub>();
         services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
