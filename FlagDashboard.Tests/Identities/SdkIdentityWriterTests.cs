@@ -20,7 +20,8 @@ public sealed class SdkIdentityWriterTests
     private static (SdkIdentityStore Store, SdkIdentityWriter Writer) Instance(TestDatabase database)
     {
         var writer = new SdkIdentityWriter(database, TimeProvider.System, NullLogger<SdkIdentityWriter>.Instance);
-        return (new SdkIdentityStore(database, writer, TimeProvider.System), writer);
+        var cache = new SdkIdentityCache(new SdkEnvironmentStore(database, new FlagDashboard.Core.Import.EnvironmentDocumentExporter(database), NullLogger<SdkEnvironmentStore>.Instance, NullLoggerFactory.Instance));
+        return (new SdkIdentityStore(database, writer, cache, TimeProvider.System), writer);
     }
 
     [Fact]
