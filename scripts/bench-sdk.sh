@@ -16,6 +16,9 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
+mib() { # pid, field of /proc/PID/status (VmRSS: resident now, VmHWM: peak resident)
+  awk -v f="$2:" '$1==f { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
 
 dotnet build -c Release -v quiet -nologo FlagDashboard/FlagDashboard.csproj >/dev/null
 dotnet build -c Release -v quiet -nologo FlagDashboard.Benchmarks/FlagDashboard.Benchmarks.csproj >/dev/null
@@ -44,6 +47,7 @@ dotnet "$app" import --organisation Bench --project Bench "$work/document.json" 
 (cd FlagDashboard && exec dotnet "../$app" --urls "http://127.0.0.1:$APP_PORT") >"$work/app.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/health" >/dev/null && break; sleep 0.2; done
+sleep 1; idle_shipped=$(mib "${pids[0]}" VmRSS) # resident when idle after start
 
 key=BenchClientKey00000000
 curl -sf -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/" -o "$work/flags.json"
@@ -95,14 +99,21 @@ wrk -t1 -c4 -d2s "http://127.0.0.1:$BASE_PORT/api/v1/flags/" >/dev/null
 run baseline "http://127.0.0.1:$BASE_PORT/api/v1/flags/"
 run flags-200 -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
 run flags-304 -H "X-Environment-Key: $key" -H "If-None-Match: $etag" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
-identity_runs() { # label (the GC setting): new and returning identities, side by side
+identity_runs() { # label (the GC setting), resident MiB when idle: new and returning identities, side by side
   wrk -t2 -c8 -d3s -s "$work/identities.lua" "http://127.0.0.1:$APP_PORT" >/dev/null # creates the returning ones
   run "identities-new-$1" -s "$work/new-identities.lua" "http://127.0.0.1:$APP_PORT"
   run "identities-returning-$1" -s "$work/identities.lua" "http://127.0.0.1:$APP_PORT"
   awk -v n="$(cat "$work/identities-new-$1.rps")" -v r="$(cat "$work/identities-returning-$1.rps")" -v gc="$1" \
-    'BEGIN { printf "POST identities/ (5 traits, %s GC): new %.0f/s | returning %.0f/s\n", gc, n, r }'
+    -v idle="$2" -v peak="$(mib "${pids[0]}" VmHWM)" \
+    'BEGIN { printf "POST identities/ (5 traits, %s GC): new %.0f/s | returning %.0f/s | resident %s MiB idle, %s MiB peak under load\n", gc, n, r, idle, peak }'
 }
-identity_runs server
+# The settings the app ships with, read from its runtimeconfig (what FlagDashboard.csproj chose).
+shipped_gc=$(node -e '
+const o = require(process.argv[1]).runtimeOptions.configProperties || {};
+const parts = [o["System.GC.Server"] ? "server" : "workstation", o["System.GC.Concurrent"] === false ? "non-concurrent" : "concurrent"];
+if (o["System.GC.ConserveMemory"]) parts.push(`conserve ${o["System.GC.ConserveMemory"]}`);
+console.log(parts.join(" "));' "$PWD/${app%.dll}.runtimeconfig.json")
+identity_runs "$shipped_gc" "$idle_shipped"
 awk -v a="$(cat "$work/flags-200.rps")" -v b="$(cat "$work/baseline.rps")" 'BEGIN { printf "GET flags/ at %.1f %% of the baseline\n", 100 * a / b }'
 
 # The same app with usage recording switched off, for the cost of recording on the hot path.
@@ -114,10 +125,15 @@ wrk -t1 -c4 -d2s -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1
 run flags-200-recording-off -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
 awk -v on="$(cat "$work/flags-200.rps")" -v off="$(cat "$work/flags-200-recording-off.rps")" 'BEGIN { printf "usage recording costs %.1f %% of GET flags/ throughput\n", 100 * (off - on) / off }'
 
-# The identity path again with the workstation GC (DOTNET_gcServer=0 overrides the web SDK's server GC), the
-# comparison behind the GC setting the app ships with.
+# The identity path and GET flags/ again with the web SDK's default GC (server, concurrent; the environment
+# variables override the runtimeconfig), the comparison behind the setting the app ships with.
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
-(cd FlagDashboard && DOTNET_gcServer=0 exec dotnet "../$app" --urls "http://127.0.0.1:$APP_PORT") >"$work/app-wks.log" 2>&1 &
+(cd FlagDashboard && DOTNET_gcServer=1 DOTNET_gcConcurrent=1 DOTNET_GCConserveMemory=0 exec dotnet "../$app" --urls "http://127.0.0.1:$APP_PORT") >"$work/app-server.log" 2>&1 &
 pids[0]=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$APP_PORT/health" >/dev/null && break; sleep 0.2; done
-identity_runs workstation
+sleep 1; idle=$(mib "${pids[0]}" VmRSS)
+wrk -t1 -c4 -d2s -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/" >/dev/null
+run flags-200-server-gc -H "X-Environment-Key: $key" "http://127.0.0.1:$APP_PORT/api/v1/flags/"
+identity_runs "server concurrent" "$idle"
+awk -v a="$(cat "$work/flags-200.rps")" -v b="$(cat "$work/flags-200-server-gc.rps")" -v gc="$shipped_gc" \
+  'BEGIN { printf "GET flags/ with the %s GC: %+.1f %% against the server GC\n", gc, 100 * (a - b) / b }'

@@ -14,6 +14,8 @@ public static class DatabaseProviders
     {
         // Webhook deliveries are written in the same save as the change they announce, whichever door it came through.
         builder.AddInterceptors(WebhookOutbox.Instance);
+        // SDK identities kept in memory on any instance go when their traits change, whoever changed them.
+        builder.AddInterceptors(Sdk.IdentityChanges.Instance);
         if (options.Provider == DatabaseProvider.Postgres)
         {
             return builder.UsePostgres(options.ConnectionString!);

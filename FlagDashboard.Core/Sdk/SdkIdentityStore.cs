@@ -22,7 +22,7 @@ public sealed record SdkIdentity(int? IdentityId, string Identifier, IReadOnlyLi
 }
 
 /// <summary>Reads and writes one identity for an SDK request, and nothing else.</summary>
-public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> dbFactory, TimeProvider clock)
+public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> dbFactory, SdkIdentityWriter writer, SdkIdentityCache cache, TimeProvider clock)
 {
     // Compiled once: every SDK identity call runs it, and translating it each time (cache lookup, parameter
     // extraction from the expression tree) cost more than the query on SQLite.
@@ -47,11 +47,18 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
     /// </summary>
     public async Task<SdkIdentity> IdentifyAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, CancellationToken cancellationToken)
     {
+        var batched = true;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await IdentifyOnceAsync(environmentId, identifier, traits, transient, cancellationToken);
+                if (await IdentifyOnceAsync(environmentId, identifier, traits, transient, batched, cancellationToken) is { } identity)
+                {
+                    return identity;
+                }
+
+                // The batch writer handed a new identity back (it exists by now): store it here, once more.
+                batched = false;
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -72,24 +79,57 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
         return traits.Select(t => new SdkTrait(t.Trait.Key, t.Trait.Value)).ToList();
     }
 
-    private async Task<SdkIdentity> IdentifyOnceAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, CancellationToken cancellationToken)
+    /// <summary>Null when <paramref name="batched"/> and the batch writer handed the new identity back.</summary>
+    private async Task<SdkIdentity?> IdentifyOnceAsync(int environmentId, string identifier, IReadOnlyList<TraitInput> traits, bool transient, bool batched, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // One read, untracked, straight into the answer's traits: most SDK calls find the identity as it
-        // was and write nothing, so its traits go from the query to the answer without a copy.
-        var stored = await FindIdentity(db, environmentId, identifier, cancellationToken);
+        // Most SDK calls find the identity as it was and write nothing: from the cache, they read nothing either.
+        var stored = await FindAsync(environmentId, identifier, cancellationToken);
+        if (stored is null && !transient && batched)
+        {
+            // A new identity has no overrides and no stored traits: its answer needs only the request's traits
+            // and the id its batch's commit gives it.
+            return await writer.CreateAsync(environmentId, identifier, traits, cancellationToken) is { } created
+                ? new SdkIdentity(created.Id, identifier, Overlay(created.Traits, traits, transient: false), [])
+                : null;
+        }
 
         var storedTraits = stored?.Traits ?? [];
         var identityId = stored?.Id;
-        if (!transient)
+        if (!transient && (stored is null || Differs(storedTraits, traits)))
         {
-            (identityId, storedTraits) = await StoreAsync(db, environmentId, identifier, stored?.Id, storedTraits, traits, cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            (identityId, storedTraits) = await StoreAsync(db, environmentId, identifier, stored?.Id, traits, cancellationToken);
         }
 
-        IReadOnlyList<FeatureContext> overrides = stored?.Overrides is { Count: > 0 } found
+        return new SdkIdentity(identityId, identifier, Overlay(storedTraits, traits, transient), stored?.Overrides ?? []);
+    }
+
+    /// <summary>The stored identity, from the cache or (untracked, straight into the answer's traits) from the database.</summary>
+    private async Task<CachedIdentity?> FindAsync(int environmentId, string identifier, CancellationToken cancellationToken)
+    {
+        if (cache.TryGet(environmentId, identifier, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = cache.Generation;
+        StoredIdentity? stored;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            stored = await FindIdentity(db, environmentId, identifier, cancellationToken);
+        }
+
+        if (stored is null)
+        {
+            return null;
+        }
+
+        IReadOnlyList<FeatureContext> overrides = stored.Overrides is { Count: > 0 } found
             ? [.. found.Select(o => EnvironmentContextMapper.IdentityOverride(o.State, o.FeatureName))]
             : [];
-        return new SdkIdentity(identityId, identifier, Overlay(storedTraits, traits, transient), overrides);
+        var identity = new CachedIdentity(stored.Id, stored.Traits, overrides);
+        cache.Add(environmentId, identifier, identity, generation);
+        return identity;
     }
 
     /// <summary>
@@ -137,16 +177,11 @@ public sealed class SdkIdentityStore(IDbContextFactory<FlagDashboardDbContext> d
 
     /// <summary>
     /// Creates the identity when missing and applies the request's stored (non-transient) traits that differ;
-    /// returns its traits afterwards. A returning identity whose traits are as sent writes and reads nothing more.
+    /// returns its traits afterwards.
     /// </summary>
     private async Task<(int IdentityId, List<SdkTrait> Traits)> StoreAsync(
-        FlagDashboardDbContext db, int environmentId, string identifier, int? identityId, List<SdkTrait> current, IReadOnlyList<TraitInput> changes, CancellationToken cancellationToken)
+        FlagDashboardDbContext db, int environmentId, string identifier, int? identityId, IReadOnlyList<TraitInput> changes, CancellationToken cancellationToken)
     {
-        if (identityId is { } unchanged && !Differs(current, changes))
-        {
-            return (unchanged, current);
-        }
-
         Identity? created = null;
         List<Trait> traits;
         if (identityId is null)

@@ -10,10 +10,13 @@ namespace FlagDashboard.Sdk;
 /// <c>Environments</c> trigger notifies when a change stamps an environment (whichever instance, verb or
 /// session made it), and refreshes the SDK answers in memory at once. A refresh also runs every
 /// <see cref="SafetyNetInterval"/> without a notification and on every (re)connection, so a dropped
-/// listening connection delays a change by seconds, never loses it.
+/// listening connection delays a change by seconds, never loses it. On the same connection it hears which
+/// identities changed (<see cref="IdentityChanges.Channel"/>) for the cache of returning identities, which serves
+/// only while this connection listens.
 /// </summary>
 internal sealed class EnvironmentChangeListener(
     SdkEnvironmentStore store,
+    SdkIdentityCache identities,
     IOptions<DatabaseOptions> options,
     ILogger<EnvironmentChangeListener> logger) : BackgroundService
 {
@@ -41,6 +44,7 @@ internal sealed class EnvironmentChangeListener(
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                identities.Suspend();
                 logger.LogWarning(exception, "Listening for environment changes failed; reconnecting in {Delay}", ReconnectDelay);
                 await RefreshQuietlyAsync(stoppingToken);
                 await Task.Delay(ReconnectDelay, stoppingToken);
@@ -51,18 +55,37 @@ internal sealed class EnvironmentChangeListener(
     private async Task ListenAsync(string connectionString, CancellationToken stoppingToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
+        var environmentChanged = false;
+        connection.Notification += (_, notification) =>
+        {
+            if (notification.Channel == IdentityChanges.Channel)
+            {
+                IdentityChanges.Announce(IdentityChanges.Parse(notification.Payload));
+            }
+            else
+            {
+                environmentChanged = true;
+            }
+        };
         await connection.OpenAsync(stoppingToken);
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {IdentityChanges.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
 
         // Whatever changed while this instance was not listening.
+        identities.Resume();
         await store.RefreshAsync(stoppingToken);
         while (true)
         {
-            // True on a notification, false when the interval passed without one: refresh either way.
-            await connection.WaitAsync(SafetyNetInterval, stoppingToken);
+            // True on a notification, false when the interval passed without one. Identity notifications are
+            // handled as they come; environments are refreshed on theirs and at every interval.
+            if (await connection.WaitAsync(SafetyNetInterval, stoppingToken) && !environmentChanged)
+            {
+                continue;
+            }
+
+            environmentChanged = false;
             await RefreshQuietlyAsync(stoppingToken);
         }
     }

@@ -13,6 +13,9 @@ internal static class SdkServiceCollectionExtensions
     public static IServiceCollection AddSdkApi(this IServiceCollection services, DatabaseProvider provider)
     {
         services.AddSingleton<SdkEnvironmentStore>();
+        services.AddSingleton<SdkIdentityWriter>();
+        // On PostgreSQL other instances change identities too: the cache serves only while their notifications are heard.
+        services.AddSingleton(sp => new SdkIdentityCache(sp.GetRequiredService<SdkEnvironmentStore>(), suspended: provider == DatabaseProvider.Postgres));
         services.AddSingleton<SdkIdentityStore>();
         services.AddSingleton<RealtimeHub>();
         services.AddHealthChecks().AddCheck<EngineHealthCheck>("engine");
