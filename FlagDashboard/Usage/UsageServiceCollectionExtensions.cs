@@ -36,6 +36,7 @@ internal static class UsageServiceCollectionExtensions
         });
         services.AddSingleton<UsageFlushing>();
         services.AddScoped<UsageQueryService>();
+        services.AddScoped<StaleFlagService>();
         services.AddHostedService<UsageFlusher>();
         services.AddHealthChecks().AddCheck<UsageTasksHealthCheck>("usage-tasks", HealthStatus.Degraded);
         return services;
