@@ -107,6 +107,11 @@ public static class UsageApi
             var flags = await staleFlags.ForProjectAsync(project.Value, thresholdDays is { } days ? TimeSpan.FromDays(days) : null, http.RequestAborted);
             return TypedResults.Ok(stale is { } only ? flags.Where(f => f.IsStale == only).ToList() : flags);
         }
+        catch (Exception exception) when (exception is NotFoundException or ForbiddenException)
+        {
+            // As the other usage routes answer an id outside the key's organisation: a bad parameter, not a hint that it exists.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["project"] = ["No project of this organisation has this id."] });
+        }
         catch (ValidationException exception)
         {
             return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
