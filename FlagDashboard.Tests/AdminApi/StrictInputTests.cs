@@ -95,7 +95,7 @@ public sealed class StrictInputTests(AdminApiFixture fixture)
         await client.AssertProblemAsync(HttpMethod.Get, "api/usage/series?scope=project&id=abc", null, HttpStatusCode.BadRequest, "id");
         await anonymous.AssertProblemAsync(HttpMethod.Get, "api/usage/flags", null, HttpStatusCode.Unauthorized);
         var document = await anonymous.GetOkAsync("openapi/v1.json");
-        foreach (var path in new[] { "/api/usage/series", "/api/usage/flags" })
+        foreach (var path in new[] { "/api/usage/series", "/api/usage/flags", "/api/usage/stale-flags" })
         {
             var responses = document["paths"]![path]!["get"]!["responses"]!.AsObject();
             Assert.True(responses.ContainsKey("400") && responses.ContainsKey("401"), $"{path}: {responses.ToJsonString()}");

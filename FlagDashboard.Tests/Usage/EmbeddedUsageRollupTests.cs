@@ -94,6 +94,45 @@ public sealed class EmbeddedUsageRollupTests
         Assert.Equal(2 * 15 * 60, await TotalAsync(first, UsageWindow.OneMinute, Ten, Ten.AddMinutes(1)));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ChartLinesAddUpPerStepFromRolledUpWindowsAndTheLiveTailInEveryGrouping(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var store = EmbeddedUsageStoreTests.Store(database, new ManualClock(Ten.AddHours(3).AddMinutes(2)));
+        await store.WriteAsync(
+        [
+            Evaluations(Ten.AddMinutes(5), (3, 21, 4)),
+            Evaluations(Ten.AddMinutes(65), (4, 21, 1)),
+            Evaluations(Ten.AddMinutes(130), (3, 22, 6)),
+            EmbeddedUsageStoreTests.Batch(Ten, (EmbeddedUsageStoreTests.Call(SdkResource.Flags, 2), 5)),
+        ], Cancel);
+        // The last hour is not rolled up yet: its counts come from the 1-minute rows.
+        await store.WriteAsync(
+        [
+            Evaluations(Ten.AddHours(3).AddMinutes(1), (3, 21, 2)),
+            EmbeddedUsageStoreTests.Batch(Ten.AddHours(3).AddMinutes(1), (EmbeddedUsageStoreTests.Call(SdkResource.Flags, 4), 1)),
+        ], Cancel);
+
+        async Task<string> ChartAsync(UsageMetric metric, int? environment, int? feature, UsageGrouping grouping)
+        {
+            var query = new UsageQuery(metric, 1, 2, environment, feature, Ten, Ten.AddHours(4), UsageWindow.OneHour, grouping) { Step = TimeSpan.FromHours(2) };
+            var lines = await store.QueryAsync(query, Cancel);
+            Assert.All(lines, l => Assert.Equal([Ten, Ten.AddHours(2)], l.Points.Select(p => p.Time)));
+            return string.Join(" ", lines.Select(l => $"{l.Key}={string.Join(",", l.Points.Select(p => p.Count))}"));
+        }
+
+        Assert.Equal("21=5,2 22=0,6", await ChartAsync(UsageMetric.FlagEvaluations, null, null, UsageGrouping.Feature));
+        Assert.Equal("21=4,2 22=0,6", await ChartAsync(UsageMetric.FlagEvaluations, 3, null, UsageGrouping.Feature));
+        Assert.Equal("3=4,8 4=1,0", await ChartAsync(UsageMetric.FlagEvaluations, null, null, UsageGrouping.Environment));
+        Assert.Equal("3=4,2 4=1,0", await ChartAsync(UsageMetric.FlagEvaluations, null, 21, UsageGrouping.Environment));
+        Assert.Equal("total=5,8", await ChartAsync(UsageMetric.FlagEvaluations, null, null, UsageGrouping.None));
+        Assert.Equal("total=0,0", await ChartAsync(UsageMetric.FlagEvaluations, 9, null, UsageGrouping.None));
+        Assert.Equal("2xx=5,0 4xx=0,1", await ChartAsync(UsageMetric.ApiCalls, null, null, UsageGrouping.Status));
+        Assert.Equal("flags=5,1", await ChartAsync(UsageMetric.ApiCalls, null, null, UsageGrouping.Resource));
+    }
+
     [Fact]
     public async Task EvaluationsAreReadByFeatureIdWithTheirLastWindowAndTotalsForAPeriod()
     {

@@ -60,6 +60,18 @@ public sealed class UsageEndToEndTests
         Assert.All(flags.Skip(2), f => Assert.Equal(0, f!["count"]!.GetValue<long>()));
         Assert.StartsWith("time,key,count\n", csv);
         Assert.Contains(",flags,5\n", csv);
+
+        // The reported evaluations are the features' last evaluations; flags made just now are never stale.
+        var projectId = JsonNode.Parse(await admin.GetStringAsync($"api/admin/environments/{environmentId}", Cancel))!["projectId"]!.GetValue<int>();
+        var lastEvaluated = JsonNode.Parse(await admin.GetStringAsync($"api/usage/stale-flags?project={projectId}", Cancel))!.AsArray();
+        Assert.Contains(lastEvaluated, f => f!["name"]!.GetValue<string>() == "welcome_banner" && f["lastEvaluated"] is not null && !f["isStale"]!.GetValue<bool>());
+        Assert.Empty(JsonNode.Parse(await admin.GetStringAsync($"api/usage/stale-flags?project={projectId}&stale=true", Cancel))!.AsArray());
+        foreach (var (path, parameter) in new[] { ("api/usage/stale-flags", "project"), ($"api/usage/stale-flags?project={projectId}&threshold_days=0", "threshold_days") })
+        {
+            var refused = await admin.GetAsync(path, Cancel);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.NotNull(JsonNode.Parse(await refused.Content.ReadAsStringAsync(Cancel))!["errors"]![parameter]);
+        }
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using FlagDashboard.Core;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Organisations;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FlagDashboard.Usage;
 
@@ -31,6 +32,9 @@ public static class UsageApi
             .Produces<SeriesResponse>(StatusCodes.Status200OK, "application/json", "text/csv");
         usage.MapGet("/flags", GetFlags).WithName("GetFlagUsage").WithSummary("Each feature's evaluations in a range, most first; unevaluated ones with 0.")
             .Produces<IReadOnlyList<FlagUsage>>(StatusCodes.Status200OK);
+        usage.MapGet("/stale-flags", GetStaleFlags).WithName("GetStaleFlags")
+            .WithSummary("A project's features with when each was last evaluated per environment, and whether it is stale: unevaluated for threshold_days (default 30), not younger than that, not tagged permanent, not archived. stale=true lists only the stale ones.")
+            .Produces<IReadOnlyList<FeatureStaleness>>(StatusCodes.Status200OK);
         return endpoints;
     }
 
@@ -79,6 +83,34 @@ public static class UsageApi
                 : (await environments.ResolveKeyAsync(environment, http.RequestAborted))?.EnvironmentId
                     ?? throw new ValidationException("environment", "No environment has this id or key.");
             return TypedResults.Ok(await usage.FlagsAsync(user.KeyOrganisationId(), environmentId, range.From, range.To, http.RequestAborted));
+        }
+        catch (ValidationException exception)
+        {
+            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
+        }
+    }
+
+    private static async Task<IResult> GetStaleFlags(HttpContext http, StaleFlagService staleFlags, int? project, [FromQuery(Name = "threshold_days")] int? thresholdDays, bool? stale)
+    {
+        try
+        {
+            if (project is null)
+            {
+                throw new ValidationException("project", "Give the project's id.");
+            }
+
+            if (thresholdDays is < 1 or > 3650)
+            {
+                throw new ValidationException("threshold_days", "The threshold is 1 to 3650 days.");
+            }
+
+            var flags = await staleFlags.ForProjectAsync(project.Value, thresholdDays is { } days ? TimeSpan.FromDays(days) : null, http.RequestAborted);
+            return TypedResults.Ok(stale is { } only ? flags.Where(f => f.IsStale == only).ToList() : flags);
+        }
+        catch (Exception exception) when (exception is NotFoundException or ForbiddenException)
+        {
+            // As the other usage routes answer an id outside the key's organisation: a bad parameter, not a hint that it exists.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["project"] = ["No project of this organisation has this id."] });
         }
         catch (ValidationException exception)
         {

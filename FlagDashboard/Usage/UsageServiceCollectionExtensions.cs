@@ -21,6 +21,7 @@ internal static class UsageServiceCollectionExtensions
             .Validate(o => UsageWindows.All.All(w => o.Retention.For(w) > TimeSpan.Zero), "Usage:Retention: every retention must be positive.")
             .ValidateOnStart();
         services.AddOptions<InfluxUsageOptions>().BindConfiguration(InfluxUsageOptions.SectionName);
+        services.AddSingleton<IPostConfigureOptions<InfluxUsageOptions>, InfluxInstanceDefault>();
         services.AddSingleton<IValidateOptions<InfluxUsageOptions>, InfluxUsageOptionsValidator>();
         services.AddSingleton<UsageCounters>();
         services.AddSingleton<IUsageRecorder>(provider => provider.GetRequiredService<IOptions<UsageOptions>>().Value.Enabled
@@ -35,6 +36,7 @@ internal static class UsageServiceCollectionExtensions
         });
         services.AddSingleton<UsageFlushing>();
         services.AddScoped<UsageQueryService>();
+        services.AddScoped<StaleFlagService>();
         services.AddHostedService<UsageFlusher>();
         services.AddHealthChecks().AddCheck<UsageTasksHealthCheck>("usage-tasks", HealthStatus.Degraded);
         return services;

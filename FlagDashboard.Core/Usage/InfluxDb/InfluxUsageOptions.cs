@@ -40,9 +40,10 @@ public sealed class InfluxUsageOptions
     /// <summary>
     /// Written as the <c>instance</c> tag of every raw point, so that two app instances counting the same
     /// minute write two series that add up, never one point that the other overwrites. Must differ per instance.
+    /// When not set, a name kept in the data directory (see <see cref="InfluxInstanceDefault"/>).
     /// </summary>
     [Required]
-    public string Instance { get; set; } = System.Environment.MachineName;
+    public string Instance { get; set; } = "";
 
     /// <summary>
     /// How much of the past the raw-to-1-minute task re-reads on every run (rounded up to whole minutes).
@@ -79,7 +80,7 @@ public sealed class InfluxUsageOptionsValidator : IValidateOptions<InfluxUsageOp
 
         if (string.IsNullOrWhiteSpace(options.Instance))
         {
-            failures.Add("Usage:InfluxDB:Instance must name this app instance (default: the machine name).");
+            failures.Add("Usage:InfluxDB:Instance must name this app instance (default: a name kept in the data directory).");
         }
 
         if (options.LatePointTolerance <= TimeSpan.Zero)

@@ -340,6 +340,34 @@ public sealed class InfluxUsageStoreTests : IAsyncLifetime
         Assert.Equal(["datatype", "group", "default"], body["dialect"]!["annotations"]!.AsArray().Select(a => (string)a!));
     }
 
+    [Fact]
+    public async Task EveryZoomOfTheBenchmarkGoesOverTheWireAsFluxThatInfluxDatasParserReadsWithAtMost600PointsALine()
+    {
+        using var store = CreateStore();
+        var now = _clock.GetUtcNow();
+        var zooms = new[] { TimeSpan.FromHours(1), TimeSpan.FromHours(6), TimeSpan.FromDays(1), TimeSpan.FromDays(7), TimeSpan.FromDays(30), TimeSpan.FromDays(90), TimeSpan.FromDays(730) };
+        var shapes = new (int? Environment, int? Feature, UsageGrouping Grouping)[] { (null, null, UsageGrouping.Feature), (2, null, UsageGrouping.Feature), (null, 7, UsageGrouping.Environment) };
+        var plans = zooms.Select(range => UsageSteps.Choose(now - range, now, now, store.Retention)).ToList();
+
+        foreach (var plan in plans)
+        {
+            foreach (var (environment, feature, grouping) in shapes)
+            {
+                await store.QueryAsync(new UsageQuery(UsageMetric.FlagEvaluations, 1, 1, environment, feature, plan.From, plan.To, plan.Window, grouping) { Step = plan.Step }, TestContext.Current.CancellationToken);
+            }
+        }
+
+        var flux = _server.RequestsTo("POST", "/api/v2/query").Select(r => (string)JsonNode.Parse(r.Body)!["query"]!).ToList();
+        var parsed = await FluxParser.ParseAsync(flux);
+
+        Assert.Equal(zooms.Length * shapes.Length, parsed.Count);
+        Assert.All(parsed, p => Assert.Empty(p.Errors));
+        Assert.All(parsed, p => Assert.Contains("aggregateWindow", p.CalledFunctions));
+        Assert.All(plans, p => Assert.InRange(p.Points, 1, UsageSteps.MaxPoints));
+        Assert.InRange(plans[^2].Points, 300, UsageSteps.MaxPoints);
+        Assert.InRange(plans[^1].Points, 300, UsageSteps.MaxPoints);
+    }
+
     [Theory]
     [InlineData(UsageWindow.FifteenMinutes, "flagdashboard_15m", "2026-11-25T09:45:00Z")]
     [InlineData(UsageWindow.OneHour, "flagdashboard_1h", "2026-11-25T09:00:00Z")]
