@@ -141,6 +141,7 @@ public static class HostingExtensions
             dashboard.UseMiddleware<SetupRedirectMiddleware>();
         });
         app.UseAuthorization();
+        app.UseNulFreeForms();
         app.UseAntiforgery();
         app.UseAdminApiBadRequests();
 
