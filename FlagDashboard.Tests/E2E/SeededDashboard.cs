@@ -65,6 +65,8 @@ public class SeededDashboard : IAsyncLifetime
         ("usage", "usage", "[data-testid=top-flags]"),
         ("audit", "audit", "[data-testid=audit-table]"),
         ("members", "members", "[data-testid=members-table]"),
+        // In the sign-in layout, like the static pages below: a form posted without a circuit, so it can re-issue the cookie.
+        ("password", "account/password", StaticPage),
         // Static pages in the sign-in layout: no circuit, no app bar.
         ("not-found", "not-found", StaticPage),
         ("unknown-address", "no-such-page", StaticPage),
