@@ -364,6 +364,11 @@ public sealed class MembersService(
         {
             validation.Add("email", "Give one email address, such as ada@example.com.");
         }
+        else if (email.Any(char.IsControl))
+        {
+            // A quoted local part may hold them; PostgreSQL refuses NUL, and a person could not type the rest.
+            validation.Add("email", "An email address may not contain control characters.");
+        }
 
         validation.Check(Enum.IsDefined(role), "role", "Is owner or member.");
         validation.Check(projectRole is null || Enum.IsDefined(projectRole.Value), "projectRole", "Is admin, editor or viewer.");

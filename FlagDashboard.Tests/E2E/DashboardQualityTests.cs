@@ -10,7 +10,7 @@ namespace FlagDashboard.Tests.E2E;
 /// </summary>
 public sealed class DashboardQualityTests(SeededDashboard dashboard) : IClassFixture<SeededDashboard>
 {
-    private const string StaticPage = "[data-testid=page-title]";
+    private const string StaticPage = SeededDashboard.StaticPage;
 
     /// <summary>All four, or those named in FLAGDASHBOARD_QUALITY_VIEWINGS (comma-separated) to look at one while fixing it.</summary>
     public static TheoryData<string> Viewings =>
@@ -28,7 +28,7 @@ public sealed class DashboardQualityTests(SeededDashboard dashboard) : IClassFix
         await admin.SignInAsync();
 
         var failures = new List<string>();
-        foreach (var (name, path, ready) in SignedInPages())
+        foreach (var (name, path, ready) in dashboard.SignedInPages())
         {
             await VisitAsync(page, viewing, name, path, ready, errors, failures, signedIn: true);
         }
@@ -75,26 +75,6 @@ public sealed class DashboardQualityTests(SeededDashboard dashboard) : IClassFix
         await Assertions.Expect(page.GetByTestId("identity-flag-reason-welcome_banner")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Segment (beta_users|power_users)$"));
         await Assertions.Expect(page.GetByTestId("identity-flag-reason-api_version")).ToHaveTextAsync("Environment default");
     }
-
-    private IEnumerable<(string Name, string Path, string Ready)> SignedInPages() =>
-    [
-        ("projects", "", "[data-testid=projects-table]"),
-        ("environments", "environments", "[data-testid=environments-table]"),
-        ("webhooks", $"environments/{dashboard.EnvironmentId}/webhooks", "[data-testid=webhooks-table]"),
-        ("features", "features", "[data-testid=features-table]"),
-        ("feature", $"features/{dashboard.FeatureId}", "[data-testid=env-state-Development]"),
-        ("segments", "segments", "[data-testid=segments-table]"),
-        ("segment", $"segments/{dashboard.SegmentId}", "[data-testid=segment-name]"),
-        ("segment-split", $"segments/{dashboard.SplitSegmentId}", "[data-testid=condition-percentage]"),
-        ("identities", "identities", "[data-testid=identities-table]"),
-        ("identity", $"identities/{dashboard.IdentityId}", "[data-testid=identity-flags]"),
-        ("usage", "usage", "[data-testid=top-flags]"),
-        ("audit", "audit", "[data-testid=audit-table]"),
-        ("members", "members", "[data-testid=members-table]"),
-        // Static pages in the sign-in layout: no circuit, no app bar.
-        ("not-found", "not-found", StaticPage),
-        ("unknown-address", "no-such-page", StaticPage),
-    ];
 
     private async Task VisitAsync(IPage page, Viewing viewing, string name, string path, string ready, List<string> errors, List<string> failures, bool signedIn)
     {

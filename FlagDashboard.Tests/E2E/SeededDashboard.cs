@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using FlagDashboard.Core.Data;
 using FlagDashboard.Tests.Import;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -11,37 +12,83 @@ namespace FlagDashboard.Tests.E2E;
 /// <summary>
 /// One app with data on every page (the sample Flagsmith environment, a second environment, identities with
 /// traits, evaluations, a webhook, an archived feature) and one Chromium, shared by the quality tests.
+/// A subclass adds data of its own through <see cref="SeedMoreAsync"/> and may point the pages at it.
 /// </summary>
-public sealed class SeededDashboard : IAsyncLifetime
+public class SeededDashboard : IAsyncLifetime
 {
+    /// <summary>What a page in the sign-in layout (no circuit, no app bar) shows once it is there.</summary>
+    public const string StaticPage = "[data-testid=page-title]";
+
+    private readonly DatabaseProvider _provider;
     private IPlaywright _playwright = null!;
+    private TestDatabase? _database;
+
+    public SeededDashboard()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    protected SeededDashboard(DatabaseProvider provider) => _provider = provider;
 
     public AppProcess App { get; private set; } = null!;
 
     public IBrowser Chromium { get; private set; } = null!;
 
-    public int EnvironmentId { get; private set; }
+    public int ProjectId { get; private set; }
 
-    public int FeatureId { get; private set; }
+    public int EnvironmentId { get; protected set; }
 
-    public int SegmentId { get; private set; }
+    public int FeatureId { get; protected set; }
+
+    public int SegmentId { get; protected set; }
 
     /// <summary>A segment whose rule is a percentage split (the slider).</summary>
     public int SplitSegmentId { get; private set; }
 
-    public int IdentityId { get; private set; }
+    public int IdentityId { get; protected set; }
 
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+    protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>Every page a signed-in person can open, each with what it shows once it is there.</summary>
+    public IEnumerable<(string Name, string Path, string Ready)> SignedInPages() =>
+    [
+        ("projects", "", "[data-testid=projects-table]"),
+        ("environments", "environments", "[data-testid=environments-table]"),
+        ("webhooks", $"environments/{EnvironmentId}/webhooks", "[data-testid=webhooks-table]"),
+        ("features", "features", "[data-testid=features-table]"),
+        ("feature", $"features/{FeatureId}", "[data-testid=env-state-Development]"),
+        ("segments", "segments", "[data-testid=segments-table]"),
+        ("segment", $"segments/{SegmentId}", "[data-testid=segment-name]"),
+        ("segment-split", $"segments/{SplitSegmentId}", "[data-testid=condition-percentage]"),
+        ("identities", "identities", "[data-testid=identities-table]"),
+        ("identity", $"identities/{IdentityId}", "[data-testid=identity-flags]"),
+        ("usage", "usage", "[data-testid=top-flags]"),
+        ("audit", "audit", "[data-testid=audit-table]"),
+        ("members", "members", "[data-testid=members-table]"),
+        // In the sign-in layout, like the static pages below: a form posted without a circuit, so it can re-issue the cookie.
+        ("password", "account/password", StaticPage),
+        // Static pages in the sign-in layout: no circuit, no app bar.
+        ("not-found", "not-found", StaticPage),
+        ("unknown-address", "no-such-page", StaticPage),
+    ];
 
     public async ValueTask InitializeAsync()
     {
         // Every test of a class signs in afresh from loopback: more than the throttle's 10 a minute when the machine
         // is quick (the throttle has tests of its own in SignInHardeningTests).
-        App = await AppProcess.StartAsync(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Usage__FlushInterval"] = "00:00:01",
             ["SignInThrottle__AttemptsPerMinute"] = "1000",
-        });
+        };
+        if (_provider == DatabaseProvider.Postgres)
+        {
+            _database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, migrate: false);
+            settings["Database__Provider"] = nameof(DatabaseProvider.Postgres);
+            settings["ConnectionStrings__FlagDashboard"] = _database.ConnectionString;
+        }
+
+        App = await AppProcess.StartAsync(settings);
         await RunVerbAsync("create-admin", "--email", AppWithAdminFixture.Email, "--password", AppWithAdminFixture.Password);
         await RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
         var key = (await App.RunVerbAsync("create-api-key", "--organisation", "Acme", "--name", "quality seed")).Output.Trim();
@@ -61,7 +108,17 @@ public sealed class SeededDashboard : IAsyncLifetime
         {
             await App.DisposeAsync();
         }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>More data, added through the admin API (<paramref name="admin"/>) and the SDK API (<paramref name="sdk"/>, Development's key) after the shared seed.</summary>
+    protected virtual Task SeedMoreAsync(HttpClient admin, HttpClient sdk) => Task.CompletedTask;
 
     private async Task RunVerbAsync(params string[] arguments)
     {
@@ -74,7 +131,7 @@ public sealed class SeededDashboard : IAsyncLifetime
         using var admin = App.CreateClient();
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", apiKey);
         var project = (await GetAsync(admin, "api/admin/projects"))["items"]!.AsArray().Single(p => (string?)p!["name"] == "Web")!;
-        var projectId = (int)project["id"]!;
+        var projectId = ProjectId = (int)project["id"]!;
         var development = (await GetAsync(admin, $"api/admin/projects/{projectId}/environments"))["items"]!.AsArray().Single(e => (string?)e!["name"] == "Development")!;
         EnvironmentId = (int)development["id"]!;
         var clientKey = (string)development["clientKey"]!;
@@ -102,6 +159,7 @@ public sealed class SeededDashboard : IAsyncLifetime
 
         var identities = await GetAsync(admin, $"api/admin/environments/{EnvironmentId}/identities?prefix=alice");
         IdentityId = (int)identities["items"]!.AsArray().Single()!["id"]!;
+        await SeedMoreAsync(admin, sdk);
 
         // The evaluations reach the store on its next flush (every second here): wait until the usage API counts them.
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -111,7 +169,7 @@ public sealed class SeededDashboard : IAsyncLifetime
         }
     }
 
-    private static async Task<JsonNode> GetAsync(HttpClient client, string path)
+    protected static async Task<JsonNode> GetAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path, Cancel);
         var body = await response.Content.ReadAsStringAsync(Cancel);
@@ -119,12 +177,14 @@ public sealed class SeededDashboard : IAsyncLifetime
         return JsonNode.Parse(body)!;
     }
 
-    private static Task PostAsync(HttpClient client, string path, object body) => SendAsync(client, HttpMethod.Post, path, body);
+    protected static Task<JsonNode?> PostAsync(HttpClient client, string path, object body) => SendAsync(client, HttpMethod.Post, path, body);
 
-    private static async Task SendAsync(HttpClient client, HttpMethod method, string path, object body)
+    protected static async Task<JsonNode?> SendAsync(HttpClient client, HttpMethod method, string path, object body)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         using var response = await client.SendAsync(request, Cancel);
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(Cancel))}");
+        var text = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(Cancel));
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? null : JsonNode.Parse(text);
     }
 }

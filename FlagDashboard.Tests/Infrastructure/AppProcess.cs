@@ -22,10 +22,21 @@ public sealed partial class AppProcess : IAsyncDisposable
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Uri? _baseAddress;
 
-    private AppProcess(Process process, string dataDirectory)
+    private readonly Dictionary<string, string> _verbEnvironment;
+
+    private AppProcess(Process process, string dataDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         _process = process;
         DataDirectory = dataDirectory;
+        // Verbs work on the same database as the app: its data directory, and its provider and connection string when set.
+        _verbEnvironment = new Dictionary<string, string> { ["Database__DataDirectory"] = dataDirectory };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            if (key.StartsWith("Database__", StringComparison.Ordinal) || key.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
+            {
+                _verbEnvironment[key] = value;
+            }
+        }
     }
 
     public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("The app has not said where it listens yet.");
@@ -74,7 +85,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start FlagDashboard.");
-        var app = new AppProcess(process, dataDirectory);
+        var app = new AppProcess(process, dataDirectory, environment);
         process.OutputDataReceived += (_, e) => app.Append(e.Data);
         process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         process.BeginOutputReadLine();
@@ -102,7 +113,7 @@ public sealed partial class AppProcess : IAsyncDisposable
 
     /// <summary>Runs an operator verb against the same data directory, as an operator would.</summary>
     public Task<CommandResult> RunVerbAsync(params string[] arguments) =>
-        CommandResult.RunAsync(AppPaths.AppAssembly, arguments, new Dictionary<string, string> { ["Database__DataDirectory"] = DataDirectory });
+        CommandResult.RunAsync(AppPaths.AppAssembly, arguments, _verbEnvironment);
 
     /// <summary>Stops the app as a container runtime does, with SIGTERM, and waits for it to exit; the data stays.</summary>
     public async Task<int> StopGracefullyAsync(TimeSpan timeout)

@@ -12,6 +12,11 @@ internal sealed class AdminAccounts(UserManager<DashboardUser> users, SetupState
 {
     public async Task<IdentityResult> CreateAsync(string email, string password)
     {
+        if (EmailText.HasControlCharacters(email))
+        {
+            return IdentityResult.Failed(new IdentityError { Code = "InvalidEmail", Description = EmailText.ControlCharacterMessage });
+        }
+
         var user = new DashboardUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow(), IsAdministrator = true };
         var result = await users.CreateAsync(user, password);
         if (result.Succeeded)

@@ -73,6 +73,7 @@ public static class HostingExtensions
         services.AddSingleton<SetupState>();
         services.AddScoped<AdminAccounts>();
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<PasswordChanges>();
         services.AddSingleSignOn(builder.Configuration);
         // In the database, so that a sign-in cookie issued by one instance is read by every other.
         services.AddDataProtection().SetApplicationName("FlagDashboard").PersistKeysToDbContext<FlagDashboardDbContext>();
@@ -142,6 +143,7 @@ public static class HostingExtensions
             dashboard.UseMiddleware<SetupRedirectMiddleware>();
         });
         app.UseAuthorization();
+        app.UseNulFreeForms();
         app.UseAntiforgery();
         app.UseAdminApiBadRequests();
 

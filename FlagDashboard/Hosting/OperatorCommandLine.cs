@@ -18,7 +18,7 @@ namespace FlagDashboard.Hosting;
 /// </summary>
 public static class OperatorCommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "evaluate", "import", "export", "create-admin", "create-api-key", "healthcheck", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Verbs = ["migrate", "evaluate", "import", "export", "create-admin", "reset-password", "create-api-key", "healthcheck", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -33,6 +33,7 @@ public static class OperatorCommandLine
             ImportCommand(output, error),
             ExportCommand(output, error),
             CreateAdminCommand(output, error),
+            ResetPasswordCommand(output, error),
             CreateApiKeyCommand(output, error),
             HealthCheckCommand(output, error),
         };
@@ -138,6 +139,26 @@ public static class OperatorCommandLine
         return command;
     }
 
+    private static Command ResetPasswordCommand(TextWriter output, TextWriter error)
+    {
+        var email = new Option<string>("--email") { Description = "The e-mail address the person signs in with.", Required = true };
+        var password = new Option<string>("--password") { Description = "The new password, at least 10 characters.", Required = true };
+        var command = new Command("reset-password", "Sets a person's password and ends every session of theirs.") { email, password };
+        command.SetAction((parse, cancellationToken) => WithServicesAsync(error, async services =>
+        {
+            var result = await services.GetRequiredService<PasswordChanges>().ResetAsync(parse.GetValue(email)!, parse.GetValue(password)!);
+            if (!result.Succeeded)
+            {
+                await error.WriteLineAsync($"error: {AdminAccounts.Describe(result)}");
+                return 1;
+            }
+
+            await output.WriteLineAsync("Password set; every session of this person has ended.");
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
     private static Command CreateApiKeyCommand(TextWriter output, TextWriter error)
     {
         var organisation = new Option<string>("--organisation") { Description = "The organisation the key acts for (created if missing).", Required = true };
@@ -217,6 +238,7 @@ public static class OperatorCommandLine
             .AddEntityFrameworkStores<FlagDashboardDbContext>();
         builder.Services.AddSingleton<SetupState>();
         builder.Services.AddScoped<AdminAccounts>();
+        builder.Services.AddScoped<PasswordChanges>();
         using var host = builder.Build();
         try
         {

@@ -14,7 +14,8 @@ internal sealed class PasswordSignIn(SignInManager<DashboardUser> signIn, IPassw
 
     public async Task<SignInResult> SignInAsync(string email, string password, bool remember)
     {
-        var user = await signIn.UserManager.FindByNameAsync(email);
+        // No account has such a name, and PostgreSQL refuses NUL in a query: the same answer as for an unknown one.
+        var user = EmailText.HasControlCharacters(email) ? null : await signIn.UserManager.FindByNameAsync(email);
         if (user is null)
         {
             _standInHash ??= hasher.HashPassword(StandIn, Guid.NewGuid().ToString("N"));
