@@ -147,7 +147,7 @@ public sealed class TwoInstancesTests
         await using (var db = cluster.Database.CreateDbContext())
         {
             var ended = await db.Database.SqlQueryRaw<bool>(
-                "SELECT pg_terminate_backend(pid) AS \"Value\" FROM pg_stat_activity WHERE application_name = 'flagdashboard-change-listener'").ToListAsync(Cancel);
+                "SELECT pg_terminate_backend(pid) AS \"Value\" FROM pg_stat_activity WHERE application_name = 'flagdashboard-change-listener' AND datname = current_database()").ToListAsync(Cancel);
             Assert.Equal([true], ended);
         }
 
