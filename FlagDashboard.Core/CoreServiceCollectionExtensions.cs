@@ -8,6 +8,7 @@ using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Versions;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ProjectService>();
         services.AddScoped<EnvironmentService>();
         services.AddScoped<FeatureService>();
+        services.AddScoped<FeatureVersionService>();
         services.AddScoped<SegmentService>();
         services.AddScoped<IdentityService>();
         services.AddScoped<AuditLogService>();

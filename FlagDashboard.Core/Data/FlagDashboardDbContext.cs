@@ -9,6 +9,7 @@ using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
 using FlagDashboard.Core.Usage.Embedded;
 using FlagDashboard.Core.Users;
+using FlagDashboard.Core.Versions;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -76,6 +77,8 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<FeatureVersion> FeatureVersions => Set<FeatureVersion>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -3,6 +3,7 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Versions;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Environments;
@@ -67,6 +68,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, environment.Id, name, new(project.OrganisationId, projectId, environment.Id), null, Snapshot(environment), clock);
         await db.SaveChangesAsync(cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.EnvironmentId == environment.Id, await actors.GetActorAsync(), "Environment created", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return environment;
     }
@@ -108,6 +110,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
         AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, clone.Id, name, new(source.Project!.OrganisationId, source.ProjectId, clone.Id), null, new { clone.Id, clone.Name, ClonedFrom = source.Name }, clock);
         await db.SaveChangesAsync(cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.EnvironmentId == clone.Id, await actors.GetActorAsync(), $"Copied from {source.Name}", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return clone;
     }

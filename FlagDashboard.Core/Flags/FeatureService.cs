@@ -2,6 +2,7 @@ using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Versions;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Flags;
@@ -84,8 +85,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             db.FeatureStates.Add(FeatureStateFactory.NewDefault(feature, environmentId, now, ref nextWeightId));
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, feature.Id, feature.Name, new(project.OrganisationId, projectId), null, Snapshot(feature), clock);
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, AuditAction.Created, Entity, feature.Id, feature.Name, new(project.OrganisationId, projectId), null, Snapshot(feature), clock);
         await db.SaveAndTouchAsync(Entity, feature.Id, e => e.ProjectId == projectId, clock, cancellationToken);
+        var featureId = feature.Id;
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId, actor, "Created", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return feature;
     }
@@ -114,6 +118,8 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Adding or removing options changes weights, so every environment may get a new version.
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == id, clock, cancellationToken);
         var before = Snapshot(feature);
         db.ExpectVersion(feature, expectedVersion);
         feature.Name = input.Name;
@@ -138,8 +144,10 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             await AddOptionsAsync(db, feature, added, clock.GetUtcNow(), cancellationToken);
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock, cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == id, actor, "Options changed", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return feature;
     }
@@ -173,14 +181,20 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var state = await LoadStateAsync(db, stateId, cancellationToken);
+        await BaselineAsync(db, state, cancellationToken);
         var before = StateSnapshot(state);
         db.ExpectVersion(state, expectedVersion);
+        var comment = state.Enabled == enabled ? "Value set" : enabled ? "Switched on" : "Switched off";
         state.Enabled = enabled;
         state.Value = value;
         state.UpdatedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
+        await RecordAsync(db, state, actor, state.Segment is null ? comment : $"{comment} for segment {state.Segment.Name}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return state;
     }
 
@@ -190,7 +204,9 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         ValidateWeights(weights.Select(w => w.Percentage), "weights");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var state = await LoadStateAsync(db, stateId, cancellationToken);
+        await BaselineAsync(db, state, cancellationToken);
         var optionIds = await db.MultivariateOptions.Where(o => o.FeatureId == state.FeatureId).Select(o => o.Id).ToListAsync(cancellationToken);
         var stranger = weights.FirstOrDefault(w => !optionIds.Contains(w.OptionId));
         if (stranger is not null)
@@ -218,8 +234,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         ValidateWeights(state.Weights.Select(w => w.Percentage), "weights");
 
         state.UpdatedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
+        await RecordAsync(db, state, actor, state.Segment is null ? "Weights set" : $"Weights set for segment {state.Segment.Name}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return state;
     }
 
@@ -326,6 +345,15 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             throw new ValidationException("name", $"This project already has a feature named '{name}'.");
         }
     }
+
+    // An identity override belongs to its identity, not to the feature's versions.
+    private Task BaselineAsync(FlagDashboardDbContext db, FeatureState state, CancellationToken cancellationToken) =>
+        state.IdentityId is not null ? Task.CompletedTask
+        : FeatureVersions.BaselineAsync(db, s => s.FeatureId == state.FeatureId && s.EnvironmentId == state.EnvironmentId, clock, cancellationToken);
+
+    private Task RecordAsync(FlagDashboardDbContext db, FeatureState state, string actor, string comment, CancellationToken cancellationToken) =>
+        state.IdentityId is not null ? Task.CompletedTask
+        : FeatureVersions.RecordAsync(db, s => s.FeatureId == state.FeatureId && s.EnvironmentId == state.EnvironmentId, actor, comment, clock, cancellationToken);
 
     private static async Task<FeatureState> LoadStateAsync(FlagDashboardDbContext db, int stateId, CancellationToken cancellationToken) =>
         await db.FeatureStates

@@ -3,6 +3,7 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Versions;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Segments;
@@ -109,6 +110,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             throw new ValidationException("segmentId", $"Segment '{segment.Name}' already overrides '{feature.Name}' in this environment.");
         }
 
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
         var lastPriority = await db.FeatureStates.Where(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId != null)
             .MaxAsync(s => s.SegmentPriority, cancellationToken);
         var now = clock.GetUtcNow();
@@ -125,9 +127,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             UpdatedAt = now,
         };
         db.FeatureStates.Add(state);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}",
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}",
             new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, FeatureService.StateSnapshot(state), clock);
         await db.SaveAndTouchAsync(OverrideEntity, segmentId, e => e.Id == environmentId, clock, cancellationToken, uniqueField: "segmentId");
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, $"Segment override added for {segment.Name}", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return state;
     }
@@ -136,13 +140,19 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var state = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Segment).Include(s => s.Identity).Include(s => s.Weights)
             .Include(s => s.Environment).ThenInclude(e => e!.Project)
             .SingleOrDefaultAsync(s => s.Id == stateId && s.SegmentId != null, cancellationToken) ?? throw new NotFoundException(OverrideEntity, stateId);
+        var (featureId, environmentId) = (state.FeatureId, state.EnvironmentId);
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
         db.FeatureStates.Remove(state);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state),
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state),
             FeatureService.StateScope(state), FeatureService.StateSnapshot(state), null, clock);
-        await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
+        await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == environmentId, clock, cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, $"Segment override removed for {state.Segment!.Name}", clock, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Sets the priority order of a feature's segment overrides in an environment: first in the list wins.</summary>
@@ -150,6 +160,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var states = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Environment).ThenInclude(e => e!.Project)
             .Where(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId != null).ToListAsync(cancellationToken);
         if (states.Count != stateIdsInOrder.Count || states.Any(s => !stateIdsInOrder.Contains(s.Id)))
@@ -162,6 +173,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             return;
         }
 
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
         var before = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList();
         foreach (var state in states)
         {
@@ -170,9 +182,12 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         var first = states[0];
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}",
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}",
             FeatureService.StateScope(first), before, states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList(), clock);
         await db.SaveAndTouchAsync(OverrideEntity, featureId, e => e.Id == environmentId, clock, cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, "Segment override order changed", clock, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>

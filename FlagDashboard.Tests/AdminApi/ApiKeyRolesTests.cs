@@ -88,6 +88,7 @@ public sealed partial class ApiKeyRolesTests(AdminApiFixture fixture)
             ["invitationId"] = invitation.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Nobody in particular: a change to a person is refused before the person is looked up.
             ["userId"] = "someone",
+            ["number"] = "1",
             ["projectId"] = project.ProjectId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["environmentId"] = project.EnvironmentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["featureId"] = feature.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),

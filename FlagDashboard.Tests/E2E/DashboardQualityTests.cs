@@ -83,6 +83,7 @@ public sealed class DashboardQualityTests(SeededDashboard dashboard) : IClassFix
         ("webhooks", $"environments/{dashboard.EnvironmentId}/webhooks", "[data-testid=webhooks-table]"),
         ("features", "features", "[data-testid=features-table]"),
         ("feature", $"features/{dashboard.FeatureId}", "[data-testid=env-state-Development]"),
+        ("feature-history", $"features/{dashboard.FeatureId}", "[data-testid=version-diff]"),
         ("segments", "segments", "[data-testid=segments-table]"),
         ("segment", $"segments/{dashboard.SegmentId}", "[data-testid=segment-name]"),
         ("segment-split", $"segments/{dashboard.SplitSegmentId}", "[data-testid=condition-percentage]"),

@@ -10,6 +10,7 @@ using FlagDashboard.Import;
 using FlagDashboard.Members;
 using FlagDashboard.Projects;
 using FlagDashboard.Segments;
+using FlagDashboard.Versions;
 using FlagDashboard.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -43,6 +44,7 @@ public static class OrganisationsApi
         admin.MapProjectsApi();
         admin.MapEnvironmentsApi();
         admin.MapFeaturesApi();
+        admin.MapVersionsApi();
         admin.MapSegmentsApi();
         admin.MapIdentitiesApi();
         admin.MapAuditApi();
