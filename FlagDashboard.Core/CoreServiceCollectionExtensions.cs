@@ -1,4 +1,5 @@
 using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Environments;
@@ -35,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<EnvironmentService>();
         services.AddScoped<FeatureService>();
         services.AddScoped<FeatureVersionService>();
+        services.AddScoped<ChangeRequestService>();
         services.AddScoped<SegmentService>();
         services.AddScoped<IdentityService>();
         services.AddScoped<AuditLogService>();

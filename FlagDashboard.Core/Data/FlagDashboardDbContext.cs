@@ -1,5 +1,6 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Flags;
@@ -79,6 +80,10 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public DbSet<FeatureVersion> FeatureVersions => Set<FeatureVersion>();
+
+    public DbSet<ChangeRequest> ChangeRequests => Set<ChangeRequest>();
+
+    public DbSet<ChangeRequestApproval> ChangeRequestApprovals => Set<ChangeRequestApproval>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -131,6 +131,22 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         return environment;
     }
 
+    /// <summary>How many approvals a change of flag states here needs; 0 lets changes go live at once.</summary>
+    public async Task<ProjectEnvironment> SetRequiredApprovalsAsync(int id, int requiredApprovals, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, id, cancellationToken);
+        new Validation().Check(requiredApprovals is >= 0 and <= ChangeRequests.ChangeRequestService.MaxApprovals, "requiredApprovals",
+            $"From 0 (changes go live at once) to {ChangeRequests.ChangeRequestService.MaxApprovals}.").ThrowIfInvalid();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        var before = Snapshot(environment);
+        db.ExpectVersion(environment, expectedVersion);
+        environment.RequiredApprovals = requiredApprovals;
+        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, environment.Name, Scope(environment), before, Snapshot(environment), clock);
+        await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+        return environment;
+    }
+
     public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, id, cancellationToken);
@@ -218,5 +234,5 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
     private static string Mask(string key) => key[..Math.Min(key.Length, 8)] + "…";
 
-    private static object Snapshot(ProjectEnvironment e) => new { e.Id, e.Name, e.ClientKey };
+    private static object Snapshot(ProjectEnvironment e) => new { e.Id, e.Name, e.ClientKey, e.RequiredApprovals };
 }

@@ -1,5 +1,6 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Versions;
@@ -184,9 +185,19 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var state = await LoadStateAsync(db, stateId, cancellationToken);
         await BaselineAsync(db, state, cancellationToken);
+        var comment = state.Enabled == enabled ? "Value set" : enabled ? "Switched on" : "Switched off";
+        if (state.IdentityId is null)
+        {
+            RequireVersion(state, expectedVersion);
+            await ApprovalGate.ProposeIfRequiredAsync(db, state.Environment!, state.FeatureId, $"{comment}: {StateName(state)}",
+                live => state.SegmentId is { } segmentId
+                    ? ApprovalGate.WithOverride(live, segmentId, o => o with { Enabled = enabled, Value = value.ToJson() })
+                    : live with { Enabled = enabled, Value = value.ToJson() },
+                await access.SubjectAsync(), clock, cancellationToken);
+        }
+
         var before = StateSnapshot(state);
         db.ExpectVersion(state, expectedVersion);
-        var comment = state.Enabled == enabled ? "Value set" : enabled ? "Switched on" : "Switched off";
         state.Enabled = enabled;
         state.Value = value;
         state.UpdatedAt = clock.GetUtcNow();
@@ -212,6 +223,22 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         if (stranger is not null)
         {
             throw new ValidationException("weights", $"Option {stranger.OptionId} is not an option of this feature.");
+        }
+
+        if (state.IdentityId is null)
+        {
+            RequireVersion(state, expectedVersion);
+            var optionValues = await db.MultivariateOptions.AsNoTracking().Where(o => o.FeatureId == state.FeatureId)
+                .ToDictionaryAsync(o => o.Id, o => o.Value.ToJson(), cancellationToken);
+            List<WeightSnapshot> Merge(IReadOnlyList<WeightSnapshot> current) =>
+                current.Where(w => weights.All(i => i.OptionId != w.OptionId))
+                    .Concat(weights.Select(i => new WeightSnapshot(i.OptionId, optionValues[i.OptionId], i.Percentage)))
+                    .OrderBy(w => w.OptionId).ToList();
+            await ApprovalGate.ProposeIfRequiredAsync(db, state.Environment!, state.FeatureId, $"Weights set: {StateName(state)}",
+                live => state.SegmentId is { } segmentId
+                    ? ApprovalGate.WithOverride(live, segmentId, o => o with { Weights = Merge(o.Weights) })
+                    : live with { Weights = Merge(live.Weights) },
+                await access.SubjectAsync(), clock, cancellationToken);
         }
 
         var before = StateSnapshot(state);
@@ -343,6 +370,15 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         if (await db.Features.AnyAsync(f => f.ProjectId == projectId && f.Name == name && f.Id != exceptId, cancellationToken))
         {
             throw new ValidationException("name", $"This project already has a feature named '{name}'.");
+        }
+    }
+
+    // A proposal made from a stale read would be refused later anyway; refused now, like a direct change.
+    private static void RequireVersion(FeatureState state, int expectedVersion)
+    {
+        if (state.Version != expectedVersion)
+        {
+            throw new ConcurrencyConflictException(StateEntity, state.Id);
         }
     }
 

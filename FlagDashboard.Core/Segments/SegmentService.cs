@@ -1,5 +1,6 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
@@ -111,6 +112,12 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
+        await ApprovalGate.ProposeIfRequiredAsync(db, environment, featureId, $"Override {feature.Name} for segment {segment.Name} in {environment.Name}",
+            live => live with
+            {
+                SegmentOverrides = [.. live.SegmentOverrides, new SegmentOverrideSnapshot(segmentId, segment.Name, live.SegmentOverrides.Count, enabled, value.ToJson(), [])],
+            },
+            await access.SubjectAsync(), clock, cancellationToken);
         var lastPriority = await db.FeatureStates.Where(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId != null)
             .MaxAsync(s => s.SegmentPriority, cancellationToken);
         var now = clock.GetUtcNow();
@@ -146,6 +153,10 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             .SingleOrDefaultAsync(s => s.Id == stateId && s.SegmentId != null, cancellationToken) ?? throw new NotFoundException(OverrideEntity, stateId);
         var (featureId, environmentId) = (state.FeatureId, state.EnvironmentId);
         await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
+        var segmentId = state.SegmentId!.Value;
+        await ApprovalGate.ProposeIfRequiredAsync(db, state.Environment!, featureId, $"Remove the override of {FeatureService.StateName(state)}",
+            live => live with { SegmentOverrides = live.SegmentOverrides.Where(o => o.SegmentId != segmentId).Select((o, i) => o with { Priority = i }).ToList() },
+            await access.SubjectAsync(), clock, cancellationToken);
         db.FeatureStates.Remove(state);
         var actor = await actors.GetActorAsync();
         AuditTrail.Record(db, actor, AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state),
@@ -174,6 +185,10 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
+        var order = stateIdsInOrder.Select(id => states.Single(s => s.Id == id).SegmentId!.Value).ToList();
+        await ApprovalGate.ProposeIfRequiredAsync(db, states[0].Environment!, featureId, $"Reorder the segment overrides of {states[0].Feature!.Name} in {states[0].Environment!.Name}",
+            live => live with { SegmentOverrides = live.SegmentOverrides.OrderBy(o => order.IndexOf(o.SegmentId)).Select((o, i) => o with { Priority = i }).ToList() },
+            await access.SubjectAsync(), clock, cancellationToken);
         var before = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList();
         foreach (var state in states)
         {

@@ -81,6 +81,7 @@ public sealed class DashboardQualityTests(SeededDashboard dashboard) : IClassFix
         ("projects", "", "[data-testid=projects-table]"),
         ("environments", "environments", "[data-testid=environments-table]"),
         ("webhooks", $"environments/{dashboard.EnvironmentId}/webhooks", "[data-testid=webhooks-table]"),
+        ("change-requests", $"environments/{dashboard.EnvironmentId}/change-requests", "[data-testid=required-approvals-text]"),
         ("features", "features", "[data-testid=features-table]"),
         ("feature", $"features/{dashboard.FeatureId}", "[data-testid=env-state-Development]"),
         ("feature-history", $"features/{dashboard.FeatureId}", "[data-testid=version-diff]"),

@@ -1,5 +1,6 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Environments;
@@ -30,6 +31,7 @@ public sealed class CoreServices : IAsyncDisposable
         Environments = new EnvironmentService(database, actors, Access, clock);
         Features = new FeatureService(database, actors, Access, clock);
         Versions = new FeatureVersionService(database, actors, Access, clock);
+        ChangeRequests = new ChangeRequestService(database, actors, Access, clock);
         Segments = new SegmentService(database, actors, Access, clock);
         Identities = new IdentityService(database, actors, Access, clock);
         Audit = new AuditLogService(database, Access);
@@ -60,6 +62,8 @@ public sealed class CoreServices : IAsyncDisposable
     public FeatureService Features { get; }
 
     public FeatureVersionService Versions { get; }
+
+    public ChangeRequestService ChangeRequests { get; }
 
     public SegmentService Segments { get; }
 

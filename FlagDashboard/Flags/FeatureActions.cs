@@ -15,6 +15,10 @@ public static class FeatureActions
             await features.UpdateStateAsync(stateId, enabled, value, version);
             snackbar.Add($"{name} is {(enabled ? "on" : "off")}.", Severity.Success);
         }
+        catch (ChangeRequestOpenedException exception)
+        {
+            snackbar.Add(exception.Message, Severity.Info);
+        }
         catch (ConcurrencyConflictException)
         {
             snackbar.Add($"Someone else changed {name} in the meantime; it shows their change now. Apply yours again if it still holds.", Severity.Warning);

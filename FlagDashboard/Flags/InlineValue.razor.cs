@@ -76,6 +76,11 @@ public sealed partial class InlineValue
             draft.Error = string.Join(" ", exception.Errors.SelectMany(e => e.Value));
             return;
         }
+        catch (ChangeRequestOpenedException exception)
+        {
+            Snackbar.Add(exception.Message, Severity.Info);
+            _draft = null;
+        }
         catch (ConcurrencyConflictException)
         {
             Snackbar.Add($"Someone else changed {Name} in the meantime; it shows their change now. Apply yours again if it still holds.", Severity.Warning);

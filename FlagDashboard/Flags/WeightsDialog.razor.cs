@@ -63,6 +63,11 @@ public sealed partial class WeightsDialog
         {
             _serverError = string.Join(" ", exception.Errors.SelectMany(e => e.Value));
         }
+        catch (ChangeRequestOpenedException exception)
+        {
+            Snackbar.Add(exception.Message, Severity.Info);
+            Dialog.Close(DialogResult.Ok(false));
+        }
         catch (ConcurrencyConflictException)
         {
             Snackbar.Add($"Someone else changed {Name} in the meantime; the page shows their split now. Set yours again if it still holds.", Severity.Warning);

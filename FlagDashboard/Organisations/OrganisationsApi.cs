@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using FlagDashboard.Audit;
+using FlagDashboard.ChangeRequests;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Environments;
 using FlagDashboard.Flags;
@@ -45,6 +46,7 @@ public static class OrganisationsApi
         admin.MapEnvironmentsApi();
         admin.MapFeaturesApi();
         admin.MapVersionsApi();
+        admin.MapChangeRequestsApi();
         admin.MapSegmentsApi();
         admin.MapIdentitiesApi();
         admin.MapAuditApi();

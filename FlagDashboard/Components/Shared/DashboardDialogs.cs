@@ -38,7 +38,7 @@ public static class DashboardDialogs
             await change();
             return null;
         }
-        catch (Exception exception) when (exception is ValidationException or ConcurrencyConflictException or NotFoundException or ForbiddenException)
+        catch (Exception exception) when (exception is ValidationException or ConcurrencyConflictException or NotFoundException or ForbiddenException or ChangeRequestOpenedException)
         {
             return Describe(exception);
         }
