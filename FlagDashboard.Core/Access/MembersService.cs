@@ -122,7 +122,11 @@ public sealed class MembersService(
 
         var before = new { member.Role };
         member.Role = role;
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, MemberEntity, userId, member.User!.Email ?? userId, new(organisationId), before, new { member.Role }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, MemberEntity, userId, member.User!.Email ?? userId, new AuditScope(organisationId))
+        {
+            Before = before,
+            After = new { member.Role },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -147,8 +151,10 @@ public sealed class MembersService(
         db.OrganisationMembers.Remove(member);
         member.User!.SecurityStamp = Guid.NewGuid().ToString("N");
         member.User.ConcurrencyStamp = Guid.NewGuid().ToString();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, MemberEntity, userId, member.User.Email ?? userId, new(organisationId),
-            new { member.Role, Groups = groups, ProjectRoles = grants }, null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, MemberEntity, userId, member.User.Email ?? userId, new AuditScope(organisationId))
+        {
+            Before = new { member.Role, Groups = groups, ProjectRoles = grants },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -175,7 +181,10 @@ public sealed class MembersService(
         var group = new AccessGroup { OrganisationId = organisationId, Name = name, CreatedAt = clock.GetUtcNow() };
         db.AccessGroups.Add(group);
         await db.SaveOrConflictAsync("Group", name, cancellationToken);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, GroupEntity, group.Id, name, new(organisationId), null, new { group.Id, group.Name }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, GroupEntity, group.Id, name, new AuditScope(organisationId))
+        {
+            After = new { group.Id, group.Name },
+        });
         await db.SaveChangesAsync(cancellationToken);
         return new GroupReference(group.Id, group.Name);
     }
@@ -189,7 +198,11 @@ public sealed class MembersService(
         await EnsureGroupNameFreeAsync(db, group.OrganisationId, name, groupId, cancellationToken);
         var before = new { group.Id, group.Name };
         group.Name = name;
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, GroupEntity, groupId, name, new(group.OrganisationId), before, new { group.Id, group.Name }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, GroupEntity, groupId, name, new AuditScope(group.OrganisationId))
+        {
+            Before = before,
+            After = new { group.Id, group.Name },
+        });
         await db.SaveOrConflictAsync("Group", groupId, cancellationToken);
         return new GroupReference(group.Id, group.Name);
     }
@@ -201,8 +214,10 @@ public sealed class MembersService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var group = await db.AccessGroups.Include(g => g.Members).SingleOrDefaultAsync(g => g.Id == groupId, cancellationToken) ?? throw new NotFoundException("Group", groupId);
         db.AccessGroups.Remove(group);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, GroupEntity, groupId, group.Name, new(group.OrganisationId),
-            new { group.Id, group.Name, Members = group.Members.Select(m => m.UserId).ToList() }, null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, GroupEntity, groupId, group.Name, new AuditScope(group.OrganisationId))
+        {
+            Before = new { group.Id, group.Name, Members = group.Members.Select(m => m.UserId).ToList() },
+        });
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -219,7 +234,10 @@ public sealed class MembersService(
 
         var name = await db.AccessGroups.Where(g => g.Id == groupId).Select(g => g.Name).SingleAsync(cancellationToken);
         db.AccessGroupMembers.Add(new AccessGroupMember { GroupId = groupId, UserId = userId });
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, GroupEntity, groupId, name, new(scope.OrganisationId), null, new { Added = userId }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, GroupEntity, groupId, name, new AuditScope(scope.OrganisationId))
+        {
+            After = new { Added = userId },
+        });
         await db.SaveOrConflictAsync("Group member", userId, cancellationToken, "userId");
     }
 
@@ -230,7 +248,10 @@ public sealed class MembersService(
         var membership = await db.AccessGroupMembers.Include(m => m.Group).SingleOrDefaultAsync(m => m.GroupId == groupId && m.UserId == userId, cancellationToken)
             ?? throw new NotFoundException("Group member", userId);
         db.AccessGroupMembers.Remove(membership);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, GroupEntity, groupId, membership.Group!.Name, new(scope.OrganisationId), new { Removed = userId }, null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, GroupEntity, groupId, membership.Group!.Name, new AuditScope(scope.OrganisationId))
+        {
+            Before = new { Removed = userId },
+        });
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -267,8 +288,11 @@ public sealed class MembersService(
 
         ApplyGrant(grant, role, allEnvironments, environments);
         await db.SaveOrConflictAsync("Project role", projectId, cancellationToken, holder.UserId is null ? "groupId" : "userId");
-        AuditTrail.Record(db, await actors.GetActorAsync(), before is null ? AuditAction.Created : AuditAction.Updated, GrantEntity, grant.Id,
-            await HolderNameAsync(db, holder, cancellationToken), new(scope.OrganisationId, projectId), before, GrantSnapshot(grant), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(before is null ? AuditAction.Created : AuditAction.Updated, GrantEntity, grant.Id, await HolderNameAsync(db, holder, cancellationToken), new AuditScope(scope.OrganisationId, projectId))
+        {
+            Before = before,
+            After = GrantSnapshot(grant),
+        });
         await db.SaveChangesAsync(cancellationToken);
         return (await GrantsAsync(db, g => g.Id == grant.Id, cancellationToken)).Single();
     }
@@ -284,8 +308,11 @@ public sealed class MembersService(
         var environments = await ValidateGrantAsync(db, scope.OrganisationId, grant.ProjectId, holder, role, allEnvironments, stateEnvironmentIds, cancellationToken);
         var before = GrantSnapshot(grant);
         ApplyGrant(grant, role, allEnvironments, environments);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, GrantEntity, grant.Id, await HolderNameAsync(db, holder, cancellationToken),
-            new(scope.OrganisationId, grant.ProjectId), before, GrantSnapshot(grant), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, GrantEntity, grant.Id, await HolderNameAsync(db, holder, cancellationToken), new AuditScope(scope.OrganisationId, grant.ProjectId))
+        {
+            Before = before,
+            After = GrantSnapshot(grant),
+        });
         await db.SaveChangesAsync(cancellationToken);
         return (await GrantsAsync(db, g => g.Id == grantId, cancellationToken)).Single();
     }
@@ -298,7 +325,10 @@ public sealed class MembersService(
             ?? throw new NotFoundException("Project role", grantId);
         var name = await HolderNameAsync(db, new RoleHolder(grant.UserId, grant.GroupId), cancellationToken);
         db.ProjectRoleGrants.Remove(grant);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, GrantEntity, grantId, name, new(scope.OrganisationId, grant.ProjectId), GrantSnapshot(grant), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, GrantEntity, grantId, name, new AuditScope(scope.OrganisationId, grant.ProjectId))
+        {
+            Before = GrantSnapshot(grant),
+        });
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -360,7 +390,11 @@ public sealed class MembersService(
         foreach (var old in replaced.Where(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)))
         {
             old.RevokedAt = now;
-            AuditTrail.Record(db, actor, AuditAction.Updated, InvitationEntity, old.Id, old.Email, new(organisationId), new { Revoked = false }, new { Revoked = true, Replaced = true }, clock);
+            AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, InvitationEntity, old.Id, old.Email, new AuditScope(organisationId))
+            {
+                Before = new { Revoked = false },
+                After = new { Revoked = true, Replaced = true },
+            });
         }
 
         var token = TokenPrefix + KeyGenerator.NewSecret(40);
@@ -378,8 +412,10 @@ public sealed class MembersService(
         };
         db.Invitations.Add(invitation);
         await db.SaveChangesAsync(cancellationToken);
-        AuditTrail.Record(db, actor, AuditAction.Created, InvitationEntity, invitation.Id, email, new(organisationId, projectId), null,
-            new { invitation.Email, invitation.Role, invitation.ProjectId, invitation.ProjectRole, invitation.ExpiresAt }, clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Created, InvitationEntity, invitation.Id, email, new AuditScope(organisationId, projectId))
+        {
+            After = new { invitation.Email, invitation.Role, invitation.ProjectId, invitation.ProjectRole, invitation.ExpiresAt },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new CreatedInvitation(Summary(invitation), token);
@@ -396,7 +432,11 @@ public sealed class MembersService(
         }
 
         invitation.RevokedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, InvitationEntity, invitationId, invitation.Email, new(invitation.OrganisationId), new { Revoked = false }, new { Revoked = true }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, InvitationEntity, invitationId, invitation.Email, new AuditScope(invitation.OrganisationId))
+        {
+            Before = new { Revoked = false },
+            After = new { Revoked = true },
+        });
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -452,11 +492,18 @@ public sealed class MembersService(
         {
             member = new OrganisationMember { OrganisationId = invitation.OrganisationId, UserId = userId, Role = invitation.Role, JoinedAt = now };
             db.OrganisationMembers.Add(member);
-            AuditTrail.Record(db, actor, AuditAction.Created, MemberEntity, userId, user.Email ?? userId, new(invitation.OrganisationId), null, new { member.Role, Invitation = invitation.Id }, clock);
+            AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Created, MemberEntity, userId, user.Email ?? userId, new AuditScope(invitation.OrganisationId))
+            {
+                After = new { member.Role, Invitation = invitation.Id },
+            });
         }
         else if (invitation.Role > member.Role)
         {
-            AuditTrail.Record(db, actor, AuditAction.Updated, MemberEntity, userId, user.Email ?? userId, new(invitation.OrganisationId), new { member.Role }, new { invitation.Role, Invitation = invitation.Id }, clock);
+            AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, MemberEntity, userId, user.Email ?? userId, new AuditScope(invitation.OrganisationId))
+            {
+                Before = new { member.Role },
+                After = new { invitation.Role, Invitation = invitation.Id },
+            });
             member.Role = invitation.Role;
         }
 
@@ -469,17 +516,28 @@ public sealed class MembersService(
                 grant = new ProjectRoleGrant { ProjectId = projectId, UserId = userId, Role = projectRole, AllEnvironments = projectRole != ProjectRole.Editor };
                 db.ProjectRoleGrants.Add(grant);
                 await db.SaveChangesAsync(cancellationToken);
-                AuditTrail.Record(db, actor, AuditAction.Created, GrantEntity, grant.Id, user.Email ?? userId, new(invitation.OrganisationId, projectId), null, GrantSnapshot(grant), clock);
+                AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Created, GrantEntity, grant.Id, user.Email ?? userId, new AuditScope(invitation.OrganisationId, projectId))
+                {
+                    After = GrantSnapshot(grant),
+                });
             }
             else if (projectRole > grant.Role)
             {
                 var before = GrantSnapshot(grant);
                 grant.Role = projectRole;
-                AuditTrail.Record(db, actor, AuditAction.Updated, GrantEntity, grant.Id, user.Email ?? userId, new(invitation.OrganisationId, projectId), before, GrantSnapshot(grant), clock);
+                AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, GrantEntity, grant.Id, user.Email ?? userId, new AuditScope(invitation.OrganisationId, projectId))
+                {
+                    Before = before,
+                    After = GrantSnapshot(grant),
+                });
             }
         }
 
-        AuditTrail.Record(db, actor, AuditAction.Updated, InvitationEntity, invitation.Id, invitation.Email, new(invitation.OrganisationId), new { Accepted = false }, new { Accepted = true }, clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, InvitationEntity, invitation.Id, invitation.Email, new AuditScope(invitation.OrganisationId))
+        {
+            Before = new { Accepted = false },
+            After = new { Accepted = true },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return preview;

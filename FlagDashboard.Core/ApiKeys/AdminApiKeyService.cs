@@ -57,7 +57,10 @@ public sealed class AdminApiKeyService(IDbContextFactory<FlagDashboardDbContext>
             CreatedBy = actor,
         };
         db.AdminApiKeys.Add(key);
-        AuditTrail.Record(db, actor, AuditAction.Created, Entity, key.Prefix, name, new(organisationId), null, new { key.Name, key.Prefix, key.Role, key.ProjectId }, clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Created, Entity, key.Prefix, name, new AuditScope(organisationId))
+        {
+            After = new { key.Name, key.Prefix, key.Role, key.ProjectId },
+        });
         await db.SaveOrConflictAsync("API key", name, cancellationToken);
         return new CreatedApiKey(key, secret);
     }
@@ -87,7 +90,11 @@ public sealed class AdminApiKeyService(IDbContextFactory<FlagDashboardDbContext>
         }
 
         key.RevokedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, key.Prefix, key.Name, new(key.OrganisationId), new { Revoked = false }, new { Revoked = true }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, key.Prefix, key.Name, new AuditScope(key.OrganisationId))
+        {
+            Before = new { Revoked = false },
+            After = new { Revoked = true },
+        });
         await db.SaveChangesAsync(cancellationToken);
     }
 

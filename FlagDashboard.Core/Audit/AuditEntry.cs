@@ -1,3 +1,5 @@
+using FlagDashboard.Core.Webhooks;
+
 namespace FlagDashboard.Core.Audit;
 
 public enum AuditAction
@@ -34,4 +36,7 @@ public sealed class AuditEntry
     public string? Before { get; set; }
 
     public string? After { get; set; }
+
+    /// <summary>What webhook receivers are told of this change while it is being saved; not stored.</summary>
+    public WebhookEventKind? WebhookEvent { get; set; }
 }

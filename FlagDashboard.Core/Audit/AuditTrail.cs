@@ -1,43 +1,45 @@
 using System.Text.Json;
-using FlagDashboard.Core;
 using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Webhooks;
 
 namespace FlagDashboard.Core.Audit;
 
 /// <summary>Where a change happened, for filtering the audit log.</summary>
 public readonly record struct AuditScope(int? OrganisationId, int? ProjectId = null, int? EnvironmentId = null);
 
+/// <summary>
+/// One change to record: what was done to which entity, where, and the entity before and after as snapshots
+/// (plain objects, no navigations). <see cref="WebhookEvent"/> says what webhook receivers are told of it:
+/// the service that makes the change decides, not the audit text.
+/// </summary>
+public sealed record AuditChange(AuditAction Action, string EntityType, object EntityId, string EntityName, AuditScope Scope)
+{
+    public object? Before { get; init; }
+
+    public object? After { get; init; }
+
+    public WebhookEventKind? WebhookEvent { get; init; }
+}
+
 public static class AuditTrail
 {
-    /// <summary>
-    /// Adds an audit entry to the context, so it is saved in the same transaction as the change it describes.
-    /// <paramref name="before"/> and <paramref name="after"/> are snapshots (plain objects, no navigations).
-    /// </summary>
-    public static void Record(
-        FlagDashboardDbContext db,
-        string actor,
-        AuditAction action,
-        string entityType,
-        object entityId,
-        string entityName,
-        AuditScope scope,
-        object? before,
-        object? after,
-        TimeProvider? clock = null)
+    /// <summary>Adds an audit entry to the context, so it is saved in the same transaction as the change it describes.</summary>
+    public static void Record(FlagDashboardDbContext db, string actor, TimeProvider clock, AuditChange change)
     {
         db.AuditEntries.Add(new AuditEntry
         {
-            At = (clock ?? TimeProvider.System).GetUtcNow(),
+            At = clock.GetUtcNow(),
             Actor = Fit(actor, FieldLimits.Name),
-            Action = action,
-            EntityType = entityType,
-            EntityId = Fit(Convert.ToString(entityId, System.Globalization.CultureInfo.InvariantCulture) ?? "", FieldLimits.TraitKey + 20),
-            EntityName = Fit(entityName, FieldLimits.Identifier),
-            OrganisationId = scope.OrganisationId,
-            ProjectId = scope.ProjectId,
-            EnvironmentId = scope.EnvironmentId,
-            Before = before is null ? null : JsonSerializer.Serialize(before, JsonOptions.Web),
-            After = after is null ? null : JsonSerializer.Serialize(after, JsonOptions.Web),
+            Action = change.Action,
+            EntityType = change.EntityType,
+            EntityId = Fit(Convert.ToString(change.EntityId, System.Globalization.CultureInfo.InvariantCulture) ?? "", FieldLimits.TraitKey + 20),
+            EntityName = Fit(change.EntityName, FieldLimits.Identifier),
+            OrganisationId = change.Scope.OrganisationId,
+            ProjectId = change.Scope.ProjectId,
+            EnvironmentId = change.Scope.EnvironmentId,
+            Before = change.Before is null ? null : JsonSerializer.Serialize(change.Before, JsonOptions.Web),
+            After = change.After is null ? null : JsonSerializer.Serialize(change.After, JsonOptions.Web),
+            WebhookEvent = change.WebhookEvent,
         });
     }
 

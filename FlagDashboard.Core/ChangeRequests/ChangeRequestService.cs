@@ -3,6 +3,7 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Versions;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.ChangeRequests;
@@ -57,8 +58,12 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         };
         db.ChangeRequests.Add(request);
         await db.SaveOrConflictAsync(Entity, feature.Name, cancellationToken);
-        AuditTrail.Record(db, author.Name, AuditAction.Created, Entity, request.Id, $"#{request.Id} {request.Title} ({feature.Name} in {environment.Name})",
-            new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, AuditSnapshot(request, "created"), clock);
+        AuditTrail.Record(db, author.Name, clock, new AuditChange(AuditAction.Created, Entity, request.Id, $"#{request.Id} {request.Title} ({feature.Name} in {environment.Name})",
+            new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
+        {
+            After = AuditSnapshot(request, "created"),
+            WebhookEvent = WebhookEventKind.ChangeRequestCreated,
+        });
         await db.SaveChangesAsync(cancellationToken);
         return request.Id;
     }
@@ -256,8 +261,17 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
             .SingleOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
 
     private void Audit(FlagDashboardDbContext db, string actor, ChangeRequest request, string what) =>
-        AuditTrail.Record(db, actor, AuditAction.Updated, Entity, request.Id, $"#{request.Id} {request.Title} ({request.Feature!.Name} in {request.Environment!.Name})",
-            new(request.Environment.Project!.OrganisationId, request.Environment.ProjectId, request.EnvironmentId), null, AuditSnapshot(request, what), clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, Entity, request.Id, $"#{request.Id} {request.Title} ({request.Feature!.Name} in {request.Environment!.Name})",
+            new AuditScope(request.Environment.Project!.OrganisationId, request.Environment.ProjectId, request.EnvironmentId))
+        {
+            After = AuditSnapshot(request, what),
+            WebhookEvent = what switch
+            {
+                "approved" => WebhookEventKind.ChangeRequestApproved,
+                "committed" => WebhookEventKind.ChangeRequestCommitted,
+                _ => null,
+            },
+        });
 
     private static object AuditSnapshot(ChangeRequest request, string what) => new
     {

@@ -66,7 +66,10 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
             db.FeatureStates.Add(FeatureStateFactory.NewDefault(feature, environment.Id, now, ref nextWeightId));
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, environment.Id, name, new(project.OrganisationId, projectId, environment.Id), null, Snapshot(environment), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, environment.Id, name, new AuditScope(project.OrganisationId, projectId, environment.Id))
+        {
+            After = Snapshot(environment),
+        });
         await db.SaveChangesAsync(cancellationToken);
         await FeatureVersions.RecordAsync(db, s => s.EnvironmentId == environment.Id, await actors.GetActorAsync(), "Environment created", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -108,7 +111,10 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
             });
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, clone.Id, name, new(source.Project!.OrganisationId, source.ProjectId, clone.Id), null, new { clone.Id, clone.Name, ClonedFrom = source.Name }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, clone.Id, name, new AuditScope(source.Project!.OrganisationId, source.ProjectId, clone.Id))
+        {
+            After = new { clone.Id, clone.Name, ClonedFrom = source.Name },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await FeatureVersions.RecordAsync(db, s => s.EnvironmentId == clone.Id, await actors.GetActorAsync(), $"Copied from {source.Name}", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -126,7 +132,11 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         db.ExpectVersion(environment, expectedVersion);
         environment.Name = name;
         environment.DocumentUpdatedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, name, Scope(environment), before, Snapshot(environment), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, name, Scope(environment))
+        {
+            Before = before,
+            After = Snapshot(environment),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
         return environment;
     }
@@ -142,7 +152,11 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         var before = Snapshot(environment);
         db.ExpectVersion(environment, expectedVersion);
         environment.RequiredApprovals = requiredApprovals;
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, environment.Name, Scope(environment), before, Snapshot(environment), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, environment.Name, Scope(environment))
+        {
+            Before = before,
+            After = Snapshot(environment),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
         return environment;
     }
@@ -153,7 +167,10 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Environments.Remove(environment);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, environment.Name, Scope(environment), Snapshot(environment), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, environment.Name, Scope(environment))
+        {
+            Before = Snapshot(environment),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
     }
 
@@ -178,7 +195,10 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Touched so that the SDK API reloads the environment's keys.
         await db.SaveAndTouchAsync("Server-side key", name, e => e.Id == environmentId, clock, cancellationToken);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, "ServerSideKey", key.Id, name, Scope(environment), null, new { key.Name, Key = Mask(key.Key) }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, "ServerSideKey", key.Id, name, Scope(environment))
+        {
+            After = new { key.Name, Key = Mask(key.Key) },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return key;
@@ -196,7 +216,11 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         }
 
         key.RevokedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, "ServerSideKey", keyId, key.Name, Scope(key.Environment!), new { key.Name, Key = Mask(key.Key), Revoked = false }, new { key.Name, Key = Mask(key.Key), Revoked = true }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, "ServerSideKey", keyId, key.Name, Scope(key.Environment!))
+        {
+            Before = new { key.Name, Key = Mask(key.Key), Revoked = false },
+            After = new { key.Name, Key = Mask(key.Key), Revoked = true },
+        });
         // Touched so that the SDK API forgets the key within a second.
         await db.SaveAndTouchAsync("Server-side key", keyId, e => e.Id == key.EnvironmentId, clock, cancellationToken);
     }

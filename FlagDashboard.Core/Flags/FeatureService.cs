@@ -4,6 +4,7 @@ using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Versions;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Flags;
@@ -87,7 +88,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, AuditAction.Created, Entity, feature.Id, feature.Name, new(project.OrganisationId, projectId), null, Snapshot(feature), clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Created, Entity, feature.Id, feature.Name, new AuditScope(project.OrganisationId, projectId))
+        {
+            After = Snapshot(feature),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(Entity, feature.Id, e => e.ProjectId == projectId, clock, cancellationToken);
         var featureId = feature.Id;
         await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId, actor, "Created", clock, cancellationToken);
@@ -146,7 +151,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, Entity, id, feature.Name, new AuditScope(feature.Project!.OrganisationId, feature.ProjectId))
+        {
+            Before = before,
+            After = Snapshot(feature),
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock, cancellationToken);
         await FeatureVersions.RecordAsync(db, s => s.FeatureId == id, actor, "Options changed", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -161,7 +170,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         var before = Snapshot(feature);
         db.ExpectVersion(feature, expectedVersion);
         feature.IsArchived = archived;
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), before, Snapshot(feature), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, feature.Name, new AuditScope(feature.Project!.OrganisationId, feature.ProjectId))
+        {
+            Before = before,
+            After = Snapshot(feature),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
         return feature;
     }
@@ -172,7 +185,11 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var feature = await db.Features.Include(f => f.Project).SingleOrDefaultAsync(f => f.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Features.Remove(feature);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, feature.Name, new(feature.Project!.OrganisationId, feature.ProjectId), Snapshot(feature), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, feature.Name, new AuditScope(feature.Project!.OrganisationId, feature.ProjectId))
+        {
+            Before = Snapshot(feature),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock, cancellationToken);
     }
 
@@ -202,7 +219,12 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         state.Value = value;
         state.UpdatedAt = clock.GetUtcNow();
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state))
+        {
+            Before = before,
+            After = StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
         await RecordAsync(db, state, actor, state.Segment is null ? comment : $"{comment} for segment {state.Segment.Name}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -262,7 +284,12 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
 
         state.UpdatedAt = clock.GetUtcNow();
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state), before, StateSnapshot(state), clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state))
+        {
+            Before = before,
+            After = StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
         await RecordAsync(db, state, actor, state.Segment is null ? "Weights set" : $"Weights set for segment {state.Segment.Name}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);

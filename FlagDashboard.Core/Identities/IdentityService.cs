@@ -3,6 +3,7 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Identities;
@@ -71,7 +72,10 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         db.Identities.Add(identity);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrConflictAsync(Entity, identifier, cancellationToken, uniqueField: "identifier");
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, identity.Id, identifier, new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, new { identity.Identifier }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, identity.Id, identifier, new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
+        {
+            After = new { identity.Identifier },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return identity;
@@ -83,7 +87,10 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await LoadAsync(db, id, cancellationToken);
         db.Identities.Remove(identity);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, identity.Identifier, Scope(identity), new { identity.Identifier }, null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, identity.Identifier, Scope(identity))
+        {
+            Before = new { identity.Identifier },
+        });
         // Its identity overrides go with it, and they are part of the environment's SDK document.
         await db.SaveAndTouchAsync(Entity, id, e => e.Id == identity.EnvironmentId, clock, cancellationToken);
     }
@@ -119,8 +126,11 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
             trait.Value = value;
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), value.IsNone ? AuditAction.Deleted : before is null ? AuditAction.Created : AuditAction.Updated,
-            "Trait", $"{identityId}/{key}", $"{key} of {identity.Identifier}", Scope(identity), before, value.IsNone ? null : new { Key = key, Value = value.ToJson() }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(value.IsNone ? AuditAction.Deleted : before is null ? AuditAction.Created : AuditAction.Updated, "Trait", $"{identityId}/{key}", $"{key} of {identity.Identifier}", Scope(identity))
+        {
+            Before = before,
+            After = value.IsNone ? null : new { Key = key, Value = value.ToJson() },
+        });
         await db.SaveOrConflictAsync("Trait", key, cancellationToken, uniqueField: "key");
     }
 
@@ -152,8 +162,12 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         state.Enabled = enabled;
         state.Value = value;
         state.UpdatedAt = now;
-        AuditTrail.Record(db, await actors.GetActorAsync(), before is null ? AuditAction.Created : AuditAction.Updated, OverrideEntity, $"{identityId}/{featureId}",
-            $"{feature.Name} for {identity.Identifier}", Scope(identity), before, FeatureService.StateSnapshot(state), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(before is null ? AuditAction.Created : AuditAction.Updated, OverrideEntity, $"{identityId}/{featureId}", $"{feature.Name} for {identity.Identifier}", Scope(identity))
+        {
+            Before = before,
+            After = FeatureService.StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(OverrideEntity, $"{identityId}/{featureId}", e => e.Id == identity.EnvironmentId, clock, cancellationToken, uniqueField: "featureId");
         return state;
     }
@@ -167,8 +181,11 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
             .SingleOrDefaultAsync(s => s.IdentityId == identityId && s.FeatureId == featureId, cancellationToken)
             ?? throw new NotFoundException(OverrideEntity, $"{identityId}/{featureId}");
         db.FeatureStates.Remove(state);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, OverrideEntity, $"{identityId}/{featureId}", $"{state.Feature!.Name} for {identity.Identifier}",
-            Scope(identity), FeatureService.StateSnapshot(state), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, OverrideEntity, $"{identityId}/{featureId}", $"{state.Feature!.Name} for {identity.Identifier}", Scope(identity))
+        {
+            Before = FeatureService.StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(OverrideEntity, $"{identityId}/{featureId}", e => e.Id == identity.EnvironmentId, clock, cancellationToken);
     }
 

@@ -97,17 +97,10 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
             await FeatureVersions.RecordAsync(db, s => s.EnvironmentId == environment.Id, actor, "Imported", clock, cancellationToken);
             var counts = Count(parsed, run.OptionCount);
             var project = environment.Project!;
-            AuditTrail.Record(
-                db,
-                actor,
-                AuditAction.Imported,
-                "Environment",
-                environment.Id,
-                environment.Name,
-                new AuditScope(project.OrganisationId, project.Id, environment.Id),
-                before: null,
-                after: new { environment.ClientKey, run.EnvironmentCreated, Changes = changes, Counts = counts },
-                clock);
+            AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Imported, "Environment", environment.Id, environment.Name, new AuditScope(project.OrganisationId, project.Id, environment.Id))
+            {
+                After = new { environment.ClientKey, run.EnvironmentCreated, Changes = changes, Counts = counts },
+            });
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
 

@@ -50,7 +50,10 @@ public sealed class OrganisationService(IDbContextFactory<FlagDashboardDbContext
             db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = organisation.Id, UserId = person.UserId, Role = OrganisationRole.Owner, JoinedAt = organisation.CreatedAt });
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, organisation.Id, name, new(organisation.Id), null, Snapshot(organisation), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, organisation.Id, name, new AuditScope(organisation.Id))
+        {
+            After = Snapshot(organisation),
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return organisation;
@@ -66,7 +69,11 @@ public sealed class OrganisationService(IDbContextFactory<FlagDashboardDbContext
         var before = Snapshot(organisation);
         db.ExpectVersion(organisation, expectedVersion);
         organisation.Name = name;
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, name, new(id), before, Snapshot(organisation), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, name, new AuditScope(id))
+        {
+            Before = before,
+            After = Snapshot(organisation),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
         return organisation;
     }
@@ -77,7 +84,10 @@ public sealed class OrganisationService(IDbContextFactory<FlagDashboardDbContext
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Organisations.Remove(organisation);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, organisation.Name, new(id), Snapshot(organisation), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, organisation.Name, new AuditScope(id))
+        {
+            Before = Snapshot(organisation),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
     }
 

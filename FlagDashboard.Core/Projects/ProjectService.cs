@@ -54,7 +54,10 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
         var project = new Project { OrganisationId = organisationId, Name = name, CreatedAt = clock.GetUtcNow() };
         db.Projects.Add(project);
         await db.SaveOrConflictAsync(Entity, name, cancellationToken);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, project.Id, name, new(organisationId, project.Id), null, Snapshot(project), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, project.Id, name, new AuditScope(organisationId, project.Id))
+        {
+            After = Snapshot(project),
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return project;
@@ -71,7 +74,11 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
         db.ExpectVersion(project, expectedVersion);
         project.Name = settings.Name;
         project.HideDisabledFlags = settings.HideDisabledFlags;
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, project.Name, new(project.OrganisationId, id), before, Snapshot(project), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, project.Name, new AuditScope(project.OrganisationId, id))
+        {
+            Before = before,
+            After = Snapshot(project),
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == id, clock, cancellationToken);
         return project;
     }
@@ -82,7 +89,10 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Projects.Remove(project);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, project.Name, new(project.OrganisationId, id), Snapshot(project), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, project.Name, new AuditScope(project.OrganisationId, id))
+        {
+            Before = Snapshot(project),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
     }
 

@@ -5,6 +5,7 @@ using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Versions;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Segments;
@@ -48,7 +49,10 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         };
         db.Segments.Add(segment);
         await db.SaveOrConflictAsync(Entity, input.Name, cancellationToken);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, segment.Id, segment.Name, new(project.OrganisationId, projectId), null, Snapshot(segment), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, segment.Id, segment.Name, new AuditScope(project.OrganisationId, projectId))
+        {
+            After = Snapshot(segment),
+        });
         await db.SaveAndTouchAsync(Entity, segment.Id, e => e.ProjectId == projectId, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return segment;
@@ -66,7 +70,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         segment.Name = input.Name;
         segment.Description = input.Description;
         segment.Rules = input.Rules.ToList();
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, segment.Name, new(segment.Project!.OrganisationId, segment.ProjectId), before, Snapshot(segment), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, segment.Name, new AuditScope(segment.Project!.OrganisationId, segment.ProjectId))
+        {
+            Before = before,
+            After = Snapshot(segment),
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock, cancellationToken);
         return segment;
     }
@@ -77,7 +85,10 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var segment = await db.Segments.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         db.Segments.Remove(segment);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, segment.Name, new(segment.Project!.OrganisationId, segment.ProjectId), Snapshot(segment), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, segment.Name, new AuditScope(segment.Project!.OrganisationId, segment.ProjectId))
+        {
+            Before = Snapshot(segment),
+        });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock, cancellationToken);
     }
 
@@ -135,8 +146,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         };
         db.FeatureStates.Add(state);
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}",
-            new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, FeatureService.StateSnapshot(state), clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}", new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
+        {
+            After = FeatureService.StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(OverrideEntity, segmentId, e => e.Id == environmentId, clock, cancellationToken, uniqueField: "segmentId");
         await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, $"Segment override added for {segment.Name}", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -159,8 +173,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             await access.SubjectAsync(), clock, cancellationToken);
         db.FeatureStates.Remove(state);
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state),
-            FeatureService.StateScope(state), FeatureService.StateSnapshot(state), null, clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state), FeatureService.StateScope(state))
+        {
+            Before = FeatureService.StateSnapshot(state),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == environmentId, clock, cancellationToken);
         await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, $"Segment override removed for {state.Segment!.Name}", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -198,8 +215,12 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
 
         var first = states[0];
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}",
-            FeatureService.StateScope(first), before, states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList(), clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}", FeatureService.StateScope(first))
+        {
+            Before = before,
+            After = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList(),
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(OverrideEntity, featureId, e => e.Id == environmentId, clock, cancellationToken);
         await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, "Segment override order changed", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -3,6 +3,7 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Versions;
@@ -59,8 +60,13 @@ public sealed class FeatureVersionService(IDbContextFactory<FlagDashboardDbConte
         var liveSnapshot = await SnapshotAsync(db, featureId, environmentId, cancellationToken);
         await ApplyAsync(db, featureId, environmentId, target, clock.GetUtcNow(), cancellationToken);
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, AuditAction.Updated, Entity, $"{featureId}/{environmentId}", $"{feature.Name} in {environment.Name}, version {number} restored",
-            new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), liveSnapshot, target, clock);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, Entity, $"{featureId}/{environmentId}", $"{feature.Name} in {environment.Name}, version {number} restored",
+            new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
+        {
+            Before = liveSnapshot,
+            After = target,
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
         await db.SaveAndTouchAsync(Entity, featureId, e => e.Id == environmentId, clock, cancellationToken);
         var added = await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor,
             string.IsNullOrWhiteSpace(comment) ? $"Restored version {number}" : comment, clock, cancellationToken);

@@ -14,10 +14,14 @@ public static class WebhookEvents
     public const string FlagUpdated = "FLAG_UPDATED";
     public const string FlagDeleted = "FLAG_DELETED";
 
-    /// <summary>The audited entity types that are changes to a flag in an environment.</summary>
-    public static readonly IReadOnlySet<string> FlagEntityTypes = new HashSet<string>(StringComparer.Ordinal) { "FeatureState", "SegmentOverride", "IdentityOverride" };
-
-    public static string EventType(AuditEntry entry) => entry.After is null ? FlagDeleted : FlagUpdated;
+    public static string EventType(AuditEntry entry) => entry.WebhookEvent switch
+    {
+        WebhookEventKind.FlagChanged => entry.After is null ? FlagDeleted : FlagUpdated,
+        WebhookEventKind.ChangeRequestCreated => "CHANGE_REQUEST_CREATED",
+        WebhookEventKind.ChangeRequestApproved => "CHANGE_REQUEST_APPROVED",
+        WebhookEventKind.ChangeRequestCommitted => "CHANGE_REQUEST_COMMITTED",
+        var kind => throw new ArgumentOutOfRangeException(nameof(entry), kind, "The audit entry declares no webhook event."),
+    };
 
     /// <param name="environmentId">The environment of the webhook: a feature created or deleted is an event in each environment of its project.</param>
     public static string Payload(AuditEntry entry, int environmentId)

@@ -6,15 +6,13 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace FlagDashboard.Core.Webhooks;
 
 /// <summary>
-/// Turns each audited flag change into deliveries for the environment's enabled webhooks, in the same save
-/// (and so the same transaction) as the change: a change is never committed without its events, and the
-/// services need not know about webhooks.
+/// Turns each audited change that declares a webhook event into deliveries for the enabled webhooks it
+/// reaches, in the same save (and so the same transaction) as the change: a change is never committed
+/// without its events.
 /// </summary>
 internal sealed class WebhookOutbox : SaveChangesInterceptor
 {
     public static readonly WebhookOutbox Instance = new();
-
-    private const string FeatureEntity = "Feature";
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -36,24 +34,19 @@ internal sealed class WebhookOutbox : SaveChangesInterceptor
         return result;
     }
 
-    /// <summary>
-    /// A change to a state or override in one environment; or a feature created or deleted, which adds or
-    /// removes its flag in every environment of the project.
-    /// </summary>
     private static List<AuditEntry> FlagChanges(FlagDashboardDbContext db) =>
         db.ChangeTracker.Entries<AuditEntry>()
-            .Where(e => e.State == EntityState.Added && IsFlagChange(e.Entity))
+            .Where(e => e.State == EntityState.Added && e.Entity.WebhookEvent is not null && (e.Entity.EnvironmentId ?? e.Entity.ProjectId) is not null)
             .Select(e => e.Entity)
             .ToList();
 
-    private static bool IsFlagChange(AuditEntry entry) =>
-        (entry.EnvironmentId is not null && WebhookEvents.FlagEntityTypes.Contains(entry.EntityType))
-        || (entry.EntityType == FeatureEntity && entry.ProjectId is not null && entry.Action is AuditAction.Created or AuditAction.Deleted);
+    /// <summary>A change in an environment reaches its webhooks; one with only a project in scope, those of every environment of the project.</summary>
+    private static bool ReachesProject(AuditEntry change) => change.EnvironmentId is null;
 
     private static IQueryable<EnabledWebhook> WebhooksFor(FlagDashboardDbContext db, List<AuditEntry> changes)
     {
-        var environmentIds = changes.Where(c => c.EntityType != FeatureEntity).Select(c => c.EnvironmentId!.Value).Distinct().ToList();
-        var projectIds = changes.Where(c => c.EntityType == FeatureEntity).Select(c => c.ProjectId!.Value).Distinct().ToList();
+        var environmentIds = changes.Where(c => !ReachesProject(c)).Select(c => c.EnvironmentId!.Value).Distinct().ToList();
+        var projectIds = changes.Where(ReachesProject).Select(c => c.ProjectId!.Value).Distinct().ToList();
         return db.Webhooks.AsNoTracking()
             .Where(w => w.Enabled && (environmentIds.Contains(w.EnvironmentId) || projectIds.Contains(w.Environment!.ProjectId)))
             .Select(w => new EnabledWebhook(w.Id, w.EnvironmentId, w.Environment!.ProjectId));
@@ -63,7 +56,7 @@ internal sealed class WebhookOutbox : SaveChangesInterceptor
     {
         foreach (var change in changes)
         {
-            var targets = change.EntityType == FeatureEntity
+            var targets = ReachesProject(change)
                 ? webhooks.Where(w => w.ProjectId == change.ProjectId)
                 : webhooks.Where(w => w.EnvironmentId == change.EnvironmentId);
             foreach (var webhook in targets)

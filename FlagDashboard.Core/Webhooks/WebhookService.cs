@@ -67,8 +67,10 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         db.Webhooks.Add(webhook);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrConflictAsync(Entity, webhook.Url, cancellationToken, uniqueField: "url");
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Created, Entity, webhook.Id, webhook.Url,
-            new(environment.Project!.OrganisationId, environment.ProjectId, environmentId), null, Snapshot(webhook), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, webhook.Id, webhook.Url, new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
+        {
+            After = Snapshot(webhook),
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return webhook;
@@ -89,7 +91,11 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
             webhook.Secret = input.Secret;
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, Entity, id, webhook.Url, Scope(webhook), before, Snapshot(webhook), clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, webhook.Url, Scope(webhook))
+        {
+            Before = before,
+            After = Snapshot(webhook),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken, uniqueField: "url");
         return webhook;
     }
@@ -100,7 +106,10 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var webhook = await LoadAsync(db, id, cancellationToken);
         db.Webhooks.Remove(webhook);
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Deleted, Entity, id, webhook.Url, Scope(webhook), Snapshot(webhook), null, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, webhook.Url, Scope(webhook))
+        {
+            Before = Snapshot(webhook),
+        });
         await db.SaveOrConflictAsync(Entity, id, cancellationToken);
     }
 

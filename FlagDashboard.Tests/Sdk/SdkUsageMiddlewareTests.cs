@@ -1,8 +1,10 @@
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Sdk;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace FlagDashboard.Tests.Sdk;
 
@@ -77,7 +79,7 @@ public sealed class FlagsFastLaneTests
     {
         var counters = new UsageCounters(TimeProvider.System);
         var reachedNext = false;
-        var lane = new FlagsFastLane(_ => { reachedNext = true; return Task.CompletedTask; }, counters, NullLogger<FlagsFastLane>.Instance);
+        var lane = Lane(_ => { reachedNext = true; return Task.CompletedTask; }, counters);
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         context.Request.Method = "GET";
         context.Request.Path = "/api/v1/flags/";
@@ -95,12 +97,12 @@ public sealed class FlagsFastLaneTests
     [Theory]
     [InlineData("POST", "/api/v1/flags/")]
     [InlineData("GET", "/api/v1/identities/")]
-    [InlineData("OPTIONS", "/api/v1/flags/")]
+    [InlineData("OPTIONS", "/api/v1/flags/")] // Not a preflight: no Access-Control-Request-Method.
     public async Task EveryOtherRequestTakesTheOrdinaryPath(string method, string path)
     {
         var counters = new UsageCounters(TimeProvider.System);
         var reachedNext = false;
-        var lane = new FlagsFastLane(_ => { reachedNext = true; return Task.CompletedTask; }, counters, NullLogger<FlagsFastLane>.Instance);
+        var lane = Lane(_ => { reachedNext = true; return Task.CompletedTask; }, counters);
         var context = new DefaultHttpContext();
         context.Request.Method = method;
         context.Request.Path = path;
@@ -109,5 +111,11 @@ public sealed class FlagsFastLaneTests
 
         Assert.True(reachedNext);
         Assert.Empty(counters.Drain());
+    }
+
+    private static FlagsFastLane Lane(RequestDelegate next, UsageCounters counters)
+    {
+        var cors = Options.Create(new CorsOptions());
+        return new FlagsFastLane(next, counters, new CorsService(cors, NullLoggerFactory.Instance), new DefaultCorsPolicyProvider(cors), NullLogger<FlagsFastLane>.Instance);
     }
 }

@@ -1,4 +1,5 @@
 using FlagDashboard.Core;
+using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Webhooks;
@@ -45,7 +46,7 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
     public async Task AFeatureCreatedOrDeletedIsAnEventInEveryEnvironmentOfItsProject()
     {
         var seeded = await _core.SeedProjectAsync("Development", "Production");
-        var actors = new Core.Audit.FixedActor("alice");
+        var actors = new FixedActor("alice");
         var features = new FeatureService(_database, actors, CoreServices.AccessFor(_database, actors), _core.Clock);
         var webhooks = new WebhookService(_database, actors, CoreServices.AccessFor(_database, actors), _core.Clock, Options.Create(_options));
         foreach (var environmentId in seeded.EnvironmentIds)
@@ -61,6 +62,39 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
             var events = (await webhooks.ListDeliveriesAsync(environmentId, null, 0, 10, Token)).Items.Select(d => d.EventType).ToList();
             Assert.Equal([WebhookEvents.FlagDeleted, WebhookEvents.FlagUpdated], events);
         }
+    }
+
+    [Fact]
+    public async Task TheEventIsWhatTheChangeDeclaresNotWhatItsAuditTextSays()
+    {
+        var (_, webhooks, stateId, environmentId) = await SeedAsync();
+        await webhooks.CreateAsync(environmentId, new WebhookInput("http://127.0.0.1:1/a"), Token);
+        var scope = new AuditScope(null, null, environmentId);
+
+        await using (var db = _database.CreateDbContext())
+        {
+            // Named like a flag change but declaring no event: nothing is sent.
+            AuditTrail.Record(db, "alice", _core.Clock, new AuditChange(AuditAction.Updated, "FeatureState", stateId, "looks like a flag", scope)
+            {
+                After = new { Enabled = true },
+            });
+            await db.SaveChangesAsync(Token);
+        }
+
+        Assert.Equal(0, (await webhooks.ListDeliveriesAsync(environmentId, null, 0, 10, Token)).TotalCount);
+
+        await using (var db = _database.CreateDbContext())
+        {
+            AuditTrail.Record(db, "alice", _core.Clock, new AuditChange(AuditAction.Updated, "Renamed", stateId, "declared", scope)
+            {
+                After = new { Enabled = true },
+                WebhookEvent = WebhookEventKind.FlagChanged,
+            });
+            await db.SaveChangesAsync(Token);
+        }
+
+        var delivery = Assert.Single((await webhooks.ListDeliveriesAsync(environmentId, null, 0, 10, Token)).Items);
+        Assert.Equal(WebhookEvents.FlagUpdated, delivery.EventType);
     }
 
     [Fact]
@@ -147,7 +181,7 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
     private async Task<(FeatureService Features, WebhookService Webhooks, int StateId, int EnvironmentId)> SeedAsync()
     {
         var seeded = await _core.SeedProjectAsync("Production");
-        var actors = new Core.Audit.FixedActor("alice");
+        var actors = new FixedActor("alice");
         var features = new FeatureService(_database, actors, CoreServices.AccessFor(_database, actors), _core.Clock);
         var webhooks = new WebhookService(_database, actors, CoreServices.AccessFor(_database, actors), _core.Clock, Options.Create(_options));
         var feature = await features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout"), Token);

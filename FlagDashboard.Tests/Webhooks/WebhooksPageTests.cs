@@ -2,7 +2,7 @@ using Bunit;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Webhooks;
-using FlagDashboard.Environments;
+using FlagDashboard.Webhooks;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Organisations;
-using FlagDashboard.Hosting;
 using FlagDashboard.Organisations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -38,7 +38,7 @@ public static class AuditApi
             await access.RequireAsync(Permission.Read, OwnedResource.Environment, environment, cancellationToken);
         }
 
-        var filter = new AuditFilter(OrganisationsApi.OrganisationId(user), projectId, environmentId, entityType, actor, from, to);
+        var filter = new AuditFilter(user.KeyOrganisationId(), projectId, environmentId, entityType, actor, from, to);
         var found = await audit.QueryAsync(filter, page.Skip, page.Size, cancellationToken);
         return TypedResults.Ok(page.Of<AuditEntryResponse>(found.Items.Select(a => new AuditEntryResponse(
             a.Id, a.At, a.Actor, a.Action, a.EntityType, a.EntityId, a.EntityName, a.ProjectId, a.EnvironmentId, Json(a.Before), Json(a.After))).ToList(), found.TotalCount));

@@ -1,8 +1,8 @@
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Versions;
-using FlagDashboard.Hosting;
 using FlagDashboard.Versions;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Organisations;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlagDashboard.Environments;

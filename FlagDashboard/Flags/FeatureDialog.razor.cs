@@ -1,3 +1,4 @@
+using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Flags;
 using Microsoft.AspNetCore.Components;
@@ -100,13 +101,9 @@ public sealed partial class FeatureDialog
             _conflict = null;
             _errors.Clear();
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (DashboardDialogs.IsRefusal(exception))
         {
-            _generalError = "This feature was deleted by someone else.";
-        }
-        catch (ForbiddenException exception)
-        {
-            _generalError = exception.Message;
+            _generalError = DashboardDialogs.Describe(exception, "This feature");
         }
         finally
         {
@@ -166,13 +163,9 @@ public sealed partial class FeatureDialog
         {
             _conflict = "Someone else changed this feature since you opened it. Reload to see their change, then make yours again.";
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (DashboardDialogs.IsRefusal(exception))
         {
-            _generalError = "This feature was deleted by someone else.";
-        }
-        catch (ForbiddenException exception)
-        {
-            _generalError = exception.Message;
+            _generalError = DashboardDialogs.Describe(exception, "This feature");
         }
         finally
         {

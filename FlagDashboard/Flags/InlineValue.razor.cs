@@ -1,3 +1,4 @@
+using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Flags;
 using Microsoft.AspNetCore.Components;
@@ -73,27 +74,16 @@ public sealed partial class InlineValue
         }
         catch (ValidationException exception)
         {
-            draft.Error = string.Join(" ", exception.Errors.SelectMany(e => e.Value));
+            draft.Error = DashboardDialogs.Describe(exception);
             return;
         }
-        catch (ChangeRequestOpenedException exception)
+        catch (Exception exception) when (DashboardDialogs.IsRefusal(exception))
         {
-            Snackbar.Add(exception.Message, Severity.Info);
-            _draft = null;
-        }
-        catch (ConcurrencyConflictException)
-        {
-            Snackbar.Add($"Someone else changed {Name} in the meantime; it shows their change now. Apply yours again if it still holds.", Severity.Warning);
-            _draft = null;
-        }
-        catch (NotFoundException)
-        {
-            Snackbar.Add($"{Name} was deleted by someone else.", Severity.Warning);
-            _draft = null;
-        }
-        catch (ForbiddenException exception)
-        {
-            Snackbar.Add(exception.Message, Severity.Error);
+            Snackbar.AddRefusal(exception, Name);
+            if (exception is not ForbiddenException)
+            {
+                _draft = null;
+            }
         }
         finally
         {

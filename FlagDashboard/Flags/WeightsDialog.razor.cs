@@ -1,3 +1,4 @@
+using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Flags;
 using Microsoft.AspNetCore.Components;
@@ -61,26 +62,15 @@ public sealed partial class WeightsDialog
         }
         catch (ValidationException exception)
         {
-            _serverError = string.Join(" ", exception.Errors.SelectMany(e => e.Value));
+            _serverError = DashboardDialogs.Describe(exception);
         }
-        catch (ChangeRequestOpenedException exception)
+        catch (Exception exception) when (DashboardDialogs.IsRefusal(exception))
         {
-            Snackbar.Add(exception.Message, Severity.Info);
-            Dialog.Close(DialogResult.Ok(false));
-        }
-        catch (ConcurrencyConflictException)
-        {
-            Snackbar.Add($"Someone else changed {Name} in the meantime; the page shows their split now. Set yours again if it still holds.", Severity.Warning);
-            Dialog.Close(DialogResult.Ok(false));
-        }
-        catch (NotFoundException)
-        {
-            Snackbar.Add($"{Name} was removed by someone else.", Severity.Warning);
-            Dialog.Close(DialogResult.Ok(false));
-        }
-        catch (ForbiddenException exception)
-        {
-            Snackbar.Add(exception.Message, Severity.Error);
+            Snackbar.AddRefusal(exception, Name);
+            if (exception is not ForbiddenException)
+            {
+                Dialog.Close(DialogResult.Ok(false));
+            }
         }
         finally
         {

@@ -1,3 +1,4 @@
+using FlagDashboard.AdminApi;
 using FlagDashboard.Components;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;

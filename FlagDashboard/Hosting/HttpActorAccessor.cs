@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using Microsoft.AspNetCore.Components.Authorization;

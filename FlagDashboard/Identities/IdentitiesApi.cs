@@ -1,9 +1,9 @@
 using System.Security.Claims;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Identities;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Flags;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlagDashboard.Identities;

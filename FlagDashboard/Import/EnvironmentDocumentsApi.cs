@@ -6,7 +6,6 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlagDashboard.Import;

@@ -1,6 +1,6 @@
 using System.Security.Claims;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Access;
-using FlagDashboard.Hosting;
 using FlagDashboard.Organisations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -68,32 +68,32 @@ public static class MembersApi
     private static async Task<Ok<Paged<MemberResponse>>> ListMembers([AsParameters] PageRequest page, ClaimsPrincipal user, MembersService members, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        var all = await members.ListMembersAsync(OrganisationsApi.OrganisationId(user), cancellationToken);
+        var all = await members.ListMembersAsync(user.KeyOrganisationId(), cancellationToken);
         return TypedResults.Ok(page.Of(all.Select(m => new MemberResponse(m.UserId, m.Email, m.Role, m.JoinedAt, m.LastSignInAt, m.Groups, m.ProjectRoles.Select(Response).ToList())).ToList()));
     }
 
     private static async Task<NoContent> ChangeMemberRole(string userId, ChangeMemberRoleRequest request, ClaimsPrincipal user, MembersService members, CancellationToken cancellationToken)
     {
-        await members.ChangeRoleAsync(OrganisationsApi.OrganisationId(user), userId, request.Role ?? throw new Core.ValidationException("role", "Is owner or member."), cancellationToken);
+        await members.ChangeRoleAsync(user.KeyOrganisationId(), userId, request.Role ?? throw new Core.ValidationException("role", "Is owner or member."), cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> RemoveMember(string userId, ClaimsPrincipal user, MembersService members, CancellationToken cancellationToken)
     {
-        await members.RemoveMemberAsync(OrganisationsApi.OrganisationId(user), userId, cancellationToken);
+        await members.RemoveMemberAsync(user.KeyOrganisationId(), userId, cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static async Task<Ok<Paged<GroupResponse>>> ListGroups([AsParameters] PageRequest page, ClaimsPrincipal user, MembersService members, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        var all = await members.ListGroupsAsync(OrganisationsApi.OrganisationId(user), cancellationToken);
+        var all = await members.ListGroupsAsync(user.KeyOrganisationId(), cancellationToken);
         return TypedResults.Ok(page.Of(all.Select(g => new GroupResponse(g.Id, g.Name, g.Members, g.ProjectRoles.Select(Response).ToList())).ToList()));
     }
 
     private static async Task<Created<GroupReference>> CreateGroup(GroupRequest request, ClaimsPrincipal user, MembersService members, CancellationToken cancellationToken)
     {
-        var group = await members.CreateGroupAsync(OrganisationsApi.OrganisationId(user), request.Name, cancellationToken);
+        var group = await members.CreateGroupAsync(user.KeyOrganisationId(), request.Name, cancellationToken);
         return TypedResults.Created($"/api/admin/groups/{group.Id}", group);
     }
 
@@ -145,14 +145,14 @@ public static class MembersApi
     private static async Task<Ok<Paged<InvitationResponse>>> ListInvitations([AsParameters] PageRequest page, ClaimsPrincipal user, MembersService members, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        var all = await members.ListInvitationsAsync(OrganisationsApi.OrganisationId(user), cancellationToken);
+        var all = await members.ListInvitationsAsync(user.KeyOrganisationId(), cancellationToken);
         return TypedResults.Ok(page.Of(all.Select(i => Response(i)).ToList()));
     }
 
     private static async Task<Created<InvitationResponse>> CreateInvitation(CreateInvitationRequest request, ClaimsPrincipal user, HttpRequest http, MemberInvitations invitations, CancellationToken cancellationToken)
     {
         var sent = await invitations.InviteAsync(
-            OrganisationsApi.OrganisationId(user), request.Email, request.Role ?? OrganisationRole.Member, request.ProjectId, request.ProjectRole, BaseUri(http), cancellationToken);
+            user.KeyOrganisationId(), request.Email, request.Role ?? OrganisationRole.Member, request.ProjectId, request.ProjectRole, BaseUri(http), cancellationToken);
         return TypedResults.Created("/api/admin/invitations", Response(sent.Invitation, sent.Link, sent.Emailed));
     }
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
-using FlagDashboard.Hosting;
 using FlagDashboard.Organisations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -30,13 +30,13 @@ public static class ProjectsApi
     private static async Task<Ok<Paged<ProjectResponse>>> ListProjects([AsParameters] PageRequest page, ClaimsPrincipal user, ProjectService projects, CancellationToken cancellationToken)
     {
         page = page.Validated();
-        var all = await projects.ListAsync(OrganisationsApi.OrganisationId(user), cancellationToken);
+        var all = await projects.ListAsync(user.KeyOrganisationId(), cancellationToken);
         return TypedResults.Ok(page.Of(all.Select(p => new ProjectResponse(p.Id, p.OrganisationId, p.Name, p.HideDisabledFlags, p.Version)).ToList()));
     }
 
     private static async Task<Created<ProjectResponse>> CreateProject(CreateProjectRequest request, ClaimsPrincipal user, ProjectService projects, CancellationToken cancellationToken)
     {
-        var project = await projects.CreateAsync(OrganisationsApi.OrganisationId(user), request.Name, cancellationToken);
+        var project = await projects.CreateAsync(user.KeyOrganisationId(), request.Name, cancellationToken);
         return TypedResults.Created($"/api/admin/projects/{project.Id}", Response(project));
     }
 

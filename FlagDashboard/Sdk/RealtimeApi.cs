@@ -22,20 +22,19 @@ public static class RealtimeApi
         return endpoints;
     }
 
-    private static async Task StreamAsync(string key, HttpContext http, SdkEnvironmentStore store, RealtimeHub hub, IHostApplicationLifetime lifetime)
+    private static async Task StreamAsync(string key, HttpContext http, RealtimeHub hub, IHostApplicationLifetime lifetime)
     {
-        var found = key.Length <= 200 ? await store.FindByKeyAsync(key, http.RequestAborted) : null;
-        if (found is not { } caller)
+        var (caller, refusal) = await EnvironmentKeys.AuthenticateAsync(http, key, serverSideOnly: false);
+        if (refusal is not null)
         {
-            await SdkErrors.Forbidden("Invalid environment key.").ExecuteAsync(http);
+            await refusal.ExecuteAsync(http);
             return;
         }
 
-        http.Items[typeof(SdkCaller)] = new SdkCaller(caller.Environment, caller.IsServerSide);
         http.Response.Headers.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-        var updates = hub.Subscribe(caller.Environment.Id);
+        var updates = hub.Subscribe(caller!.Environment.Id);
         // Ends with the client or with the app, so open streams never hold up a shutdown.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         try

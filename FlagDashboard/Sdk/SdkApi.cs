@@ -19,20 +19,14 @@ public static class SdkApi
 
     public static IEndpointRouteBuilder MapSdkApi(this IEndpointRouteBuilder endpoints)
     {
-        var sdk = endpoints.MapGroup("/api/v1").AllowAnonymous().RequireCors(CorsPolicy);
-        sdk.MapGet("/flags/", GetFlags).WithName("SdkGetFlags");
-        sdk.MapGet("/identities/", (HttpContext http, SdkIdentityStore identities, string? identifier, string? transient) =>
-            HandleAsync(http, false, caller => GetIdentity(http, caller, identities, identifier, transient))).WithName("SdkGetIdentity");
-        sdk.MapPost("/identities/", (HttpContext http, SdkIdentityStore identities) =>
-            HandleAsync(http, false, caller => PostIdentity(http, caller, identities))).WithName("SdkPostIdentity");
-        sdk.MapPost("/traits/", (HttpContext http, SdkIdentityStore identities) =>
-            HandleAsync(http, false, caller => PostTrait(http, caller, identities))).WithName("SdkPostTrait");
-        sdk.MapPut("/traits/bulk/", (HttpContext http, SdkIdentityStore identities) =>
-            HandleAsync(http, false, caller => PutTraits(http, caller, identities))).WithName("SdkPutTraits");
-        sdk.MapGet("/environment-document/", (HttpContext http, SdkEnvironmentStore store) =>
-            HandleAsync(http, true, caller => GetEnvironmentDocument(http, caller, store))).WithName("SdkGetEnvironmentDocument");
-        sdk.MapPost("/analytics/flags/", (HttpContext http, IUsageRecorder usage) =>
-            HandleAsync(http, false, caller => PostAnalytics(http, caller, usage))).WithName("SdkPostAnalytics");
+        // GET flags/ is not here: FlagsFastLane answers it (and its preflight) ahead of routing.
+        var sdk = endpoints.MapGroup("/api/v1").AllowAnonymous().RequireCors(CorsPolicy).RequireEnvironmentKey();
+        sdk.MapGet("/identities/", GetIdentity).WithName("SdkGetIdentity");
+        sdk.MapPost("/identities/", PostIdentity).WithName("SdkPostIdentity");
+        sdk.MapPost("/traits/", PostTrait).WithName("SdkPostTrait");
+        sdk.MapPut("/traits/bulk/", PutTraits).WithName("SdkPutTraits");
+        sdk.MapGet("/environment-document/", GetEnvironmentDocument).RequireServerSideKey().WithName("SdkGetEnvironmentDocument");
+        sdk.MapPost("/analytics/flags/", PostAnalytics).WithName("SdkPostAnalytics");
         return endpoints;
     }
 
@@ -45,47 +39,18 @@ public static class SdkApi
         return endpoints;
     }
 
-    // GET flags/ is answered by FlagsFastLane ahead of routing; this endpoint carries the route's CORS
-    // policy for preflights, and answers should the fast lane ever be left out of the pipeline.
-    private static async ValueTask<IResult> GetFlags(HttpContext http)
+    private static async Task<IResult> GetIdentity(HttpContext http, SdkIdentityStore identities, string? identifier, string? transient)
     {
-        var (caller, refusal) = await EnvironmentKeys.AuthenticateAsync(http);
-        return refusal ?? Cached(http, caller!.Environment, caller.Environment.FlagsJson, caller.Environment.FlagsETag);
-    }
-
-    /// <summary>Authenticates the key, runs the call, and turns a body of the wrong shape into 400 <c>{"detail": …}</c>.</summary>
-    private static async Task<IResult> HandleAsync(HttpContext http, bool serverSideOnly, Func<SdkCaller, Task<IResult>> call)
-    {
-        var (caller, refusal) = await EnvironmentKeys.AuthenticateAsync(http, serverSideOnly);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        try
-        {
-            return await call(caller!);
-        }
-        catch (SdkRequestException exception)
-        {
-            return SdkErrors.Detail(exception.StatusCode, exception.Message);
-        }
-        catch (BadHttpRequestException exception)
-        {
-            return SdkErrors.Detail(exception.StatusCode, exception.Message);
-        }
-    }
-
-    private static async Task<IResult> GetIdentity(HttpContext http, SdkCaller caller, SdkIdentityStore identities, string? identifier, string? transient)
-    {
+        var caller = http.Caller();
         var valid = SdkRequestReader.ValidIdentifier(identifier, "identifier");
         var isTransient = string.Equals(transient, "true", StringComparison.OrdinalIgnoreCase);
         var identity = await identities.IdentifyAsync(caller.Environment.Id, valid, [], isTransient, http.RequestAborted);
         return IdentityAnswer(http, caller, identity);
     }
 
-    private static async Task<IResult> PostIdentity(HttpContext http, SdkCaller caller, SdkIdentityStore identities)
+    private static async Task<IResult> PostIdentity(HttpContext http, SdkIdentityStore identities)
     {
+        var caller = http.Caller();
         using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
         var root = SdkRequestReader.RequireObject(body.RootElement, "body");
         var identifier = SdkRequestReader.Identifier(root, "");
@@ -95,16 +60,18 @@ public static class SdkApi
         return IdentityAnswer(http, caller, identity);
     }
 
-    private static async Task<IResult> PostTrait(HttpContext http, SdkCaller caller, SdkIdentityStore identities)
+    private static async Task<IResult> PostTrait(HttpContext http, SdkIdentityStore identities)
     {
+        var caller = http.Caller();
         using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
         var trait = ReadIdentityTrait(body.RootElement, "");
         var stored = await identities.SetTraitsAsync(caller.Environment.Id, [trait], http.RequestAborted);
         return TraitsAnswer(stored[0], trait.Identifier);
     }
 
-    private static async Task<IResult> PutTraits(HttpContext http, SdkCaller caller, SdkIdentityStore identities)
+    private static async Task<IResult> PutTraits(HttpContext http, SdkIdentityStore identities)
     {
+        var caller = http.Caller();
         using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
         if (body.RootElement.ValueKind != JsonValueKind.Array)
         {
@@ -131,20 +98,20 @@ public static class SdkApi
         return TypedResults.Bytes(answer, "application/json");
     }
 
-    private static async Task<IResult> GetEnvironmentDocument(HttpContext http, SdkCaller caller, SdkEnvironmentStore store)
+    private static async Task<IResult> GetEnvironmentDocument(HttpContext http, SdkEnvironmentStore store)
     {
-        var environment = caller.Environment;
+        var environment = http.Caller().Environment;
         var document = await store.GetDocumentAsync(environment);
         return document is null
             ? SdkErrors.Forbidden("Invalid environment key.")
             : Cached(http, environment, document.Json, document.ETag);
     }
 
-    private static async Task<IResult> PostAnalytics(HttpContext http, SdkCaller caller, IUsageRecorder usage)
+    private static async Task<IResult> PostAnalytics(HttpContext http, IUsageRecorder usage)
     {
         using var body = await SdkRequestReader.ReadJsonAsync(http.Request, http.RequestAborted);
         var root = SdkRequestReader.RequireObject(body.RootElement, "body");
-        var environment = caller.Environment;
+        var environment = http.Caller().Environment;
         var counts = new List<(string Feature, long Count)>();
         foreach (var property in root.EnumerateObject())
         {

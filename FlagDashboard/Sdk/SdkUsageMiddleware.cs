@@ -5,7 +5,9 @@ namespace FlagDashboard.Sdk;
 /// <summary>
 /// The one recording point of SDK traffic: every request under <c>/api/v1/</c>, rejected
 /// ones included, is counted by resource and status class, under its environment or as "unknown".
-/// An unexpected failure still answers in the SDKs' shape, <c>{"detail": …}</c>, and is logged.
+/// Also the one place SDK errors take the SDKs' shape, <c>{"detail": …}</c>: a request of the wrong shape
+/// (<see cref="SdkRequestException"/>, or a body Kestrel refused) answers 4xx naming the field, and an
+/// unexpected failure 500, logged.
 /// </summary>
 internal sealed class SdkUsageMiddleware(RequestDelegate next, IUsageRecorder usage, ILogger<SdkUsageMiddleware> logger)
 {
@@ -14,6 +16,14 @@ internal sealed class SdkUsageMiddleware(RequestDelegate next, IUsageRecorder us
         try
         {
             await next(context);
+        }
+        catch (SdkRequestException exception) when (!context.Response.HasStarted)
+        {
+            await SdkErrors.Detail(exception.StatusCode, exception.Message).ExecuteAsync(context);
+        }
+        catch (BadHttpRequestException exception) when (!context.Response.HasStarted)
+        {
+            await SdkErrors.Detail(exception.StatusCode, exception.Message).ExecuteAsync(context);
         }
         catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {

@@ -1,10 +1,10 @@
 using System.Security.Claims;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Segments;
 using FlagDashboard.Flags;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlagDashboard.Segments;

@@ -113,8 +113,10 @@ internal sealed class SsoSignIn(
             organisation = new Organisation { Name = name, CreatedAt = now };
             db.Organisations.Add(organisation);
             await db.SaveChangesAsync(cancellationToken);
-            AuditTrail.Record(db, email, AuditAction.Created, "Organisation", organisation.Id, name, new(organisation.Id), null,
-                new { organisation.Id, organisation.Name, CreatedFor = "Sso:DefaultOrganisation" }, clock);
+            AuditTrail.Record(db, email, clock, new AuditChange(AuditAction.Created, "Organisation", organisation.Id, name, new AuditScope(organisation.Id))
+            {
+                After = new { organisation.Id, organisation.Name, CreatedFor = "Sso:DefaultOrganisation" },
+            });
         }
 
         var user = new DashboardUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now, IsAdministrator = false };
@@ -126,8 +128,10 @@ internal sealed class SsoSignIn(
         }
 
         db.OrganisationMembers.Add(new OrganisationMember { OrganisationId = organisation.Id, UserId = user.Id, Role = settings.DefaultRole, JoinedAt = now });
-        AuditTrail.Record(db, email, AuditAction.Created, nameof(OrganisationMember), $"{organisation.Id}:{user.Id}", email, new(organisation.Id), null,
-            new { OrganisationId = organisation.Id, Organisation = organisation.Name, UserId = user.Id, Email = email, Role = settings.DefaultRole.ToString(), JoinedBy = "single sign-on" }, clock);
+        AuditTrail.Record(db, email, clock, new AuditChange(AuditAction.Created, nameof(OrganisationMember), $"{organisation.Id}:{user.Id}", email, new AuditScope(organisation.Id))
+        {
+            After = new { OrganisationId = organisation.Id, Organisation = organisation.Name, UserId = user.Id, Email = email, Role = settings.DefaultRole.ToString(), JoinedBy = "single sign-on" },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("{Email} joined {Organisation} as {Role} through single sign-on", email, organisation.Name, settings.DefaultRole);

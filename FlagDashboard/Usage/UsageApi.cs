@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Usage;
-using FlagDashboard.Hosting;
 using FlagDashboard.Organisations;
 
 namespace FlagDashboard.Usage;
@@ -51,7 +51,7 @@ public static class UsageApi
                 throw new ValidationException("id", $"A {scope} scope needs the id of the {scope}.");
             }
 
-            var series = await usage.SeriesAsync(OrganisationsApi.OrganisationId(user), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow, parsedStep), http.RequestAborted);
+            var series = await usage.SeriesAsync(user.KeyOrganisationId(), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow, parsedStep), http.RequestAborted);
             return WantsCsv(http, format)
                 ? TypedResults.Text(UsageCsv.Write(series), "text/csv", Encoding.UTF8)
                 : TypedResults.Ok(new SeriesResponse(series.Window.Label(), UsageWindows.StepLabel(series.Step), Iso(series.From), Iso(series.To),
@@ -78,7 +78,7 @@ public static class UsageApi
             var environmentId = int.TryParse(environment, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
                 : (await environments.ResolveKeyAsync(environment, http.RequestAborted))?.EnvironmentId
                     ?? throw new ValidationException("environment", "No environment has this id or key.");
-            return TypedResults.Ok(await usage.FlagsAsync(OrganisationsApi.OrganisationId(user), environmentId, range.From, range.To, http.RequestAborted));
+            return TypedResults.Ok(await usage.FlagsAsync(user.KeyOrganisationId(), environmentId, range.From, range.To, http.RequestAborted));
         }
         catch (ValidationException exception)
         {

@@ -1,6 +1,6 @@
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Versions;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlagDashboard.Versions;

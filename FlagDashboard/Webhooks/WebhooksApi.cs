@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Webhooks;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlagDashboard.Webhooks;

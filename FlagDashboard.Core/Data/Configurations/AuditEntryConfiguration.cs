@@ -14,6 +14,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         // Composite ids such as "{identity}/{trait key}" must fit.
         builder.Property(a => a.EntityId).HasMaxLength(FieldLimits.TraitKey + 20);
         builder.Property(a => a.EntityName).HasMaxLength(FieldLimits.Identifier);
+        builder.Ignore(a => a.WebhookEvent);
         builder.HasIndex(a => a.At);
         builder.HasIndex(a => new { a.OrganisationId, a.At });
         builder.HasIndex(a => new { a.EntityType, a.EntityId });

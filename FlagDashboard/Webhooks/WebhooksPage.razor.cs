@@ -5,7 +5,7 @@ using FlagDashboard.Core.Webhooks;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
-namespace FlagDashboard.Environments;
+namespace FlagDashboard.Webhooks;
 
 /// <summary>An environment's webhooks, managed here, with their latest deliveries and how each went.</summary>
 public sealed partial class WebhooksPage

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.AdminApi;
 
 /// <summary>
 /// Minimal APIs answer a body or query they cannot read with an empty 400. For the admin API this says

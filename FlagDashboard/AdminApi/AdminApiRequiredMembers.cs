@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Serialization.Metadata;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.AdminApi;
 
 /// <summary>
 /// A request's number or boolean without a default is required, as the OpenAPI document says: left out, it was

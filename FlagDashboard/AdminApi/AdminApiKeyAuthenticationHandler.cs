@@ -6,7 +6,7 @@ using FlagDashboard.Core.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.AdminApi;
 
 /// <summary>Authenticates automation by <c>Authorization: Api-Key &lt;key&gt;</c>, acting for the key's organisation.</summary>
 internal sealed class AdminApiKeyAuthenticationHandler(

@@ -4,7 +4,7 @@ using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Organisations;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.AdminApi;
 
 /// <summary>
 /// Turns the Core services' exceptions into RFC 9457 problem details for the admin API: a broken rule is

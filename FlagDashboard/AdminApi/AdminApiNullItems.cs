@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.AdminApi;
 
 /// <summary>
 /// Finds a null in a request body where its type has none (<c>"rules": [null]</c>, <c>"conditions": null</c>), which

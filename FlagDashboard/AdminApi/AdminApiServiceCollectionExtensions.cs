@@ -2,11 +2,12 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Webhooks;
-using Microsoft.OpenApi;
+using FlagDashboard.Hosting;
 using FlagDashboard.Webhooks;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.AdminApi;
 
 internal static class AdminApiServiceCollectionExtensions
 {

@@ -1,10 +1,10 @@
 using System.Security.Claims;
+using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace FlagDashboard.Organisations;
+namespace FlagDashboard.ApiKeys;
 
 /// <summary>The organisation's admin API keys: rotated by creating a new key and revoking the old one.</summary>
 public static class ApiKeysApi
@@ -26,13 +26,13 @@ public static class ApiKeysApi
 
     private static async Task<Ok<IReadOnlyList<ApiKeyResponse>>> ListApiKeys(ClaimsPrincipal user, AdminApiKeyService keys, CancellationToken cancellationToken)
     {
-        var all = await keys.ListAsync(OrganisationsApi.OrganisationId(user), cancellationToken);
+        var all = await keys.ListAsync(user.KeyOrganisationId(), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<ApiKeyResponse>>(all.Select(k => Response(k)).ToList());
     }
 
     private static async Task<Created<ApiKeyResponse>> CreateApiKey(CreateApiKeyRequest request, ClaimsPrincipal user, AdminApiKeyService keys, CancellationToken cancellationToken)
     {
-        var created = await keys.CreateAsync(OrganisationsApi.OrganisationId(user), request.Name, request.Role ?? ApiKeyRole.Owner, request.ProjectId, cancellationToken);
+        var created = await keys.CreateAsync(user.KeyOrganisationId(), request.Name, request.Role ?? ApiKeyRole.Owner, request.ProjectId, cancellationToken);
         return TypedResults.Created("/api/admin/api-keys", Response(created.Key, created.Secret));
     }
 

@@ -1,6 +1,6 @@
 using FlagDashboard.Core;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.AdminApi;
 
 /// <summary>One page of a list: the items, how many there are in all, and which page this is.</summary>
 public sealed record Paged<T>(IReadOnlyList<T> Items, int TotalCount, int Page, int PageSize);
