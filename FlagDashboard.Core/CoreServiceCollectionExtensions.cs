@@ -1,4 +1,5 @@
 using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Environments;
@@ -8,6 +9,7 @@ using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Versions;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +35,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ProjectService>();
         services.AddScoped<EnvironmentService>();
         services.AddScoped<FeatureService>();
+        services.AddScoped<FeatureVersionService>();
+        services.AddScoped<ChangeRequestService>();
         services.AddScoped<SegmentService>();
         services.AddScoped<IdentityService>();
         services.AddScoped<AuditLogService>();

@@ -41,6 +41,17 @@ public sealed class ForbiddenException(string entity, object id, Access.Permissi
         Access.Permission.ManageProject => "manage the project",
         Access.Permission.EditProject => "change features, segments or identities",
         Access.Permission.ChangeStates => "change flag states in this environment",
+        Access.Permission.ApproveChanges => "commit change requests in this environment",
         _ => "see this",
     };
+}
+
+/// <summary>
+/// The environment requires approvals: the change was not made but saved as change request <see cref="ChangeRequestId"/>,
+/// which goes live once approved and committed.
+/// </summary>
+public sealed class ChangeRequestOpenedException(int changeRequestId, string environmentName, int requiredApprovals)
+    : Exception($"{environmentName} requires {requiredApprovals} approval{(requiredApprovals == 1 ? "" : "s")}: the change was saved as change request #{changeRequestId} and goes live once approved and committed.")
+{
+    public int ChangeRequestId { get; } = changeRequestId;
 }

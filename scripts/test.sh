@@ -80,7 +80,7 @@ run() { # label, dotnet test arguments...
 rm -f TestResults/container-report.txt
 run "All tests (SQLite, plus the scale-out tests on PostgreSQL)" dotnet test FlagDashboard.sln
 # The same Core service tests again, each on a fresh PostgreSQL database instead of a SQLite file.
-core_namespaces=(Access Organisations Projects Environments Flags Segments Identities Audit ApiKeys Import Usage Data Webhooks)
+core_namespaces=(Access Organisations Projects Environments Flags Versions ChangeRequests Segments Identities Audit ApiKeys Import Usage Data Webhooks)
 filters=()
 for namespace in "${core_namespaces[@]}"; do filters+=(--filter-namespace "FlagDashboard.Tests.$namespace"); done
 FLAGDASHBOARD_TEST_DATABASE=Postgres run "Core service tests on PostgreSQL" \

@@ -61,6 +61,7 @@ public sealed class AccessRights(
             Permission.ManageProject => project?.Role == ProjectRole.Admin,
             Permission.EditProject => project?.Role >= ProjectRole.Editor,
             Permission.ChangeStates => scope.EnvironmentId is { } environmentId && project?.MayChangeStatesIn(environmentId) == true,
+            Permission.ApproveChanges => scope.EnvironmentId is not null && project?.Role == ProjectRole.Admin,
             _ => false,
         };
     }

@@ -17,6 +17,9 @@ public enum Permission
 
     /// <summary>States (on/off, value, weights) and segment or identity overrides in one environment.</summary>
     ChangeStates,
+
+    /// <summary>Commit an approved change request in an environment that requires approvals (project Admins and Owners).</summary>
+    ApproveChanges,
 }
 
 /// <summary>Where a thing lives; a project or environment id is null for things above that level.</summary>

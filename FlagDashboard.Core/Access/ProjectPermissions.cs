@@ -16,4 +16,7 @@ public sealed class ProjectPermissions(AccessRights rights, ResourceScope projec
 
     /// <summary>Switch flags, set values and weights, and add or remove overrides in the environment.</summary>
     public bool CanChangeStates(int environmentId) => rights.Allows(Permission.ChangeStates, project with { EnvironmentId = environmentId });
+
+    /// <summary>Commit approved change requests in the environment.</summary>
+    public bool CanApproveChanges(int environmentId) => rights.Allows(Permission.ApproveChanges, project with { EnvironmentId = environmentId });
 }

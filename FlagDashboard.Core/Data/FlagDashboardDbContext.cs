@@ -1,5 +1,6 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Flags;
@@ -9,6 +10,7 @@ using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
 using FlagDashboard.Core.Usage.Embedded;
 using FlagDashboard.Core.Users;
+using FlagDashboard.Core.Versions;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -76,6 +78,12 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<FeatureVersion> FeatureVersions => Set<FeatureVersion>();
+
+    public DbSet<ChangeRequest> ChangeRequests => Set<ChangeRequest>();
+
+    public DbSet<ChangeRequestApproval> ChangeRequestApprovals => Set<ChangeRequestApproval>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -3,6 +3,7 @@ using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Versions;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Environments;
@@ -70,6 +71,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
             After = Snapshot(environment),
         });
         await db.SaveChangesAsync(cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.EnvironmentId == environment.Id, await actors.GetActorAsync(), "Environment created", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return environment;
     }
@@ -114,6 +116,7 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
             After = new { clone.Id, clone.Name, ClonedFrom = source.Name },
         });
         await db.SaveChangesAsync(cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.EnvironmentId == clone.Id, await actors.GetActorAsync(), $"Copied from {source.Name}", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return clone;
     }
@@ -130,6 +133,26 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
         environment.Name = name;
         environment.DocumentUpdatedAt = clock.GetUtcNow();
         AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, name, Scope(environment))
+        {
+            Before = before,
+            After = Snapshot(environment),
+        });
+        await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+        return environment;
+    }
+
+    /// <summary>How many approvals a change of flag states here needs; 0 lets changes go live at once.</summary>
+    public async Task<ProjectEnvironment> SetRequiredApprovalsAsync(int id, int requiredApprovals, int expectedVersion, CancellationToken cancellationToken = default)
+    {
+        await access.RequireAsync(Permission.ManageProject, OwnedResource.Environment, id, cancellationToken);
+        new Validation().Check(requiredApprovals is >= 0 and <= ChangeRequests.ChangeRequestService.MaxApprovals, "requiredApprovals",
+            $"From 0 (changes go live at once) to {ChangeRequests.ChangeRequestService.MaxApprovals}.").ThrowIfInvalid();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var environment = await db.Environments.Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        var before = Snapshot(environment);
+        db.ExpectVersion(environment, expectedVersion);
+        environment.RequiredApprovals = requiredApprovals;
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, environment.Name, Scope(environment))
         {
             Before = before,
             After = Snapshot(environment),
@@ -235,5 +258,5 @@ public sealed class EnvironmentService(IDbContextFactory<FlagDashboardDbContext>
 
     private static string Mask(string key) => key[..Math.Min(key.Length, 8)] + "…";
 
-    private static object Snapshot(ProjectEnvironment e) => new { e.Id, e.Name, e.ClientKey };
+    private static object Snapshot(ProjectEnvironment e) => new { e.Id, e.Name, e.ClientKey, e.RequiredApprovals };
 }

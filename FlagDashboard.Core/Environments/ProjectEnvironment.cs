@@ -21,6 +21,9 @@ public sealed class ProjectEnvironment : IVersioned
     /// <summary>When anything an SDK answer depends on last changed (flags, segments, overrides, settings).</summary>
     public DateTimeOffset DocumentUpdatedAt { get; set; }
 
+    /// <summary>How many approvals a change of flag states here needs before it goes live; 0 (the default) lets changes go live at once.</summary>
+    public int RequiredApprovals { get; set; }
+
     public int Version { get; set; }
 
     public List<ServerSideKey> ServerSideKeys { get; set; } = [];

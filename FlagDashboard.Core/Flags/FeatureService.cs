@@ -1,7 +1,9 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Versions;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
@@ -85,12 +87,15 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             db.FeatureStates.Add(FeatureStateFactory.NewDefault(feature, environmentId, now, ref nextWeightId));
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, feature.Id, feature.Name, new AuditScope(project.OrganisationId, projectId))
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Created, Entity, feature.Id, feature.Name, new AuditScope(project.OrganisationId, projectId))
         {
             After = Snapshot(feature),
             WebhookEvent = WebhookEventKind.FlagChanged,
         });
         await db.SaveAndTouchAsync(Entity, feature.Id, e => e.ProjectId == projectId, clock, cancellationToken);
+        var featureId = feature.Id;
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId, actor, "Created", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return feature;
     }
@@ -119,6 +124,8 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Adding or removing options changes weights, so every environment may get a new version.
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == id, clock, cancellationToken);
         var before = Snapshot(feature);
         db.ExpectVersion(feature, expectedVersion);
         feature.Name = input.Name;
@@ -143,12 +150,14 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             await AddOptionsAsync(db, feature, added, clock.GetUtcNow(), cancellationToken);
         }
 
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, feature.Name, new AuditScope(feature.Project!.OrganisationId, feature.ProjectId))
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, Entity, id, feature.Name, new AuditScope(feature.Project!.OrganisationId, feature.ProjectId))
         {
             Before = before,
             After = Snapshot(feature),
         });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == feature.ProjectId, clock, cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == id, actor, "Options changed", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return feature;
     }
@@ -190,19 +199,35 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var state = await LoadStateAsync(db, stateId, cancellationToken);
+        await BaselineAsync(db, state, cancellationToken);
+        var comment = state.Enabled == enabled ? "Value set" : enabled ? "Switched on" : "Switched off";
+        if (state.IdentityId is null)
+        {
+            RequireVersion(state, expectedVersion);
+            await ApprovalGate.ProposeIfRequiredAsync(db, state.Environment!, state.FeatureId, $"{comment}: {StateName(state)}",
+                live => state.SegmentId is { } segmentId
+                    ? ApprovalGate.WithOverride(live, segmentId, o => o with { Enabled = enabled, Value = value.ToJson() })
+                    : live with { Enabled = enabled, Value = value.ToJson() },
+                await access.SubjectAsync(), clock, cancellationToken);
+        }
+
         var before = StateSnapshot(state);
         db.ExpectVersion(state, expectedVersion);
         state.Enabled = enabled;
         state.Value = value;
         state.UpdatedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state))
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state))
         {
             Before = before,
             After = StateSnapshot(state),
             WebhookEvent = WebhookEventKind.FlagChanged,
         });
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
+        await RecordAsync(db, state, actor, state.Segment is null ? comment : $"{comment} for segment {state.Segment.Name}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return state;
     }
 
@@ -212,12 +237,30 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         ValidateWeights(weights.Select(w => w.Percentage), "weights");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var state = await LoadStateAsync(db, stateId, cancellationToken);
+        await BaselineAsync(db, state, cancellationToken);
         var optionIds = await db.MultivariateOptions.Where(o => o.FeatureId == state.FeatureId).Select(o => o.Id).ToListAsync(cancellationToken);
         var stranger = weights.FirstOrDefault(w => !optionIds.Contains(w.OptionId));
         if (stranger is not null)
         {
             throw new ValidationException("weights", $"Option {stranger.OptionId} is not an option of this feature.");
+        }
+
+        if (state.IdentityId is null)
+        {
+            RequireVersion(state, expectedVersion);
+            var optionValues = await db.MultivariateOptions.AsNoTracking().Where(o => o.FeatureId == state.FeatureId)
+                .ToDictionaryAsync(o => o.Id, o => o.Value.ToJson(), cancellationToken);
+            List<WeightSnapshot> Merge(IReadOnlyList<WeightSnapshot> current) =>
+                current.Where(w => weights.All(i => i.OptionId != w.OptionId))
+                    .Concat(weights.Select(i => new WeightSnapshot(i.OptionId, optionValues[i.OptionId], i.Percentage)))
+                    .OrderBy(w => w.OptionId).ToList();
+            await ApprovalGate.ProposeIfRequiredAsync(db, state.Environment!, state.FeatureId, $"Weights set: {StateName(state)}",
+                live => state.SegmentId is { } segmentId
+                    ? ApprovalGate.WithOverride(live, segmentId, o => o with { Weights = Merge(o.Weights) })
+                    : live with { Weights = Merge(live.Weights) },
+                await access.SubjectAsync(), clock, cancellationToken);
         }
 
         var before = StateSnapshot(state);
@@ -240,13 +283,16 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
         ValidateWeights(state.Weights.Select(w => w.Percentage), "weights");
 
         state.UpdatedAt = clock.GetUtcNow();
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state))
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, StateEntity, stateId, StateName(state), StateScope(state))
         {
             Before = before,
             After = StateSnapshot(state),
             WebhookEvent = WebhookEventKind.FlagChanged,
         });
         await db.SaveAndTouchAsync(StateEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
+        await RecordAsync(db, state, actor, state.Segment is null ? "Weights set" : $"Weights set for segment {state.Segment.Name}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return state;
     }
 
@@ -353,6 +399,24 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             throw new ValidationException("name", $"This project already has a feature named '{name}'.");
         }
     }
+
+    // A proposal made from a stale read would be refused later anyway; refused now, like a direct change.
+    private static void RequireVersion(FeatureState state, int expectedVersion)
+    {
+        if (state.Version != expectedVersion)
+        {
+            throw new ConcurrencyConflictException(StateEntity, state.Id);
+        }
+    }
+
+    // An identity override belongs to its identity, not to the feature's versions.
+    private Task BaselineAsync(FlagDashboardDbContext db, FeatureState state, CancellationToken cancellationToken) =>
+        state.IdentityId is not null ? Task.CompletedTask
+        : FeatureVersions.BaselineAsync(db, s => s.FeatureId == state.FeatureId && s.EnvironmentId == state.EnvironmentId, clock, cancellationToken);
+
+    private Task RecordAsync(FlagDashboardDbContext db, FeatureState state, string actor, string comment, CancellationToken cancellationToken) =>
+        state.IdentityId is not null ? Task.CompletedTask
+        : FeatureVersions.RecordAsync(db, s => s.FeatureId == state.FeatureId && s.EnvironmentId == state.EnvironmentId, actor, comment, clock, cancellationToken);
 
     private static async Task<FeatureState> LoadStateAsync(FlagDashboardDbContext db, int stateId, CancellationToken cancellationToken) =>
         await db.FeatureStates

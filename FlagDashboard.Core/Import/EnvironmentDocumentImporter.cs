@@ -7,6 +7,7 @@ using FlagDashboard.Core.Identities;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Versions;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.Import;
@@ -81,6 +82,11 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var run = new ImportRun(db, parsed, clock.GetUtcNow());
         var environment = await run.LocateEnvironmentAsync(organisationName, projectName, environmentName, cancellationToken);
+        if (environment.Id != 0)
+        {
+            await FeatureVersions.BaselineAsync(db, s => s.EnvironmentId == environment.Id, clock, cancellationToken);
+        }
+
         await run.LoadProjectAsync(cancellationToken);
         run.Apply();
         var changes = run.MarkDocumentsUpdated();
@@ -88,6 +94,7 @@ public sealed class EnvironmentDocumentImporter(IDbContextFactory<FlagDashboardD
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await FeatureVersions.RecordAsync(db, s => s.EnvironmentId == environment.Id, actor, "Imported", clock, cancellationToken);
             var counts = Count(parsed, run.OptionCount);
             var project = environment.Project!;
             AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Imported, "Environment", environment.Id, environment.Name, new AuditScope(project.OrganisationId, project.Id, environment.Id))

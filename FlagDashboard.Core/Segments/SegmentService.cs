@@ -1,8 +1,10 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Versions;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
@@ -133,6 +135,13 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             throw new ValidationException("segmentId", $"Segment '{segment.Name}' already overrides '{feature.Name}' in this environment.");
         }
 
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
+        await ApprovalGate.ProposeIfRequiredAsync(db, environment, featureId, $"Override {feature.Name} for segment {segment.Name} in {environment.Name}",
+            live => live with
+            {
+                SegmentOverrides = [.. live.SegmentOverrides, new SegmentOverrideSnapshot(segmentId, segment.Name, live.SegmentOverrides.Count, enabled, value.ToJson(), [])],
+            },
+            await access.SubjectAsync(), clock, cancellationToken);
         var lastPriority = await db.FeatureStates.Where(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId != null)
             .MaxAsync(s => s.SegmentPriority, cancellationToken);
         var now = clock.GetUtcNow();
@@ -149,12 +158,14 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             UpdatedAt = now,
         };
         db.FeatureStates.Add(state);
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}", new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Created, OverrideEntity, $"{segmentId}/{featureId}", $"{feature.Name} for segment {segment.Name} in {environment.Name}", new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
         {
             After = FeatureService.StateSnapshot(state),
             WebhookEvent = WebhookEventKind.FlagChanged,
         });
         await db.SaveAndTouchAsync(OverrideEntity, segmentId, e => e.Id == environmentId, clock, cancellationToken, uniqueField: "segmentId");
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, $"Segment override added for {segment.Name}", clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return state;
     }
@@ -163,16 +174,26 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var state = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Segment).Include(s => s.Identity).Include(s => s.Weights)
             .Include(s => s.Environment).ThenInclude(e => e!.Project)
             .SingleOrDefaultAsync(s => s.Id == stateId && s.SegmentId != null, cancellationToken) ?? throw new NotFoundException(OverrideEntity, stateId);
+        var (featureId, environmentId) = (state.FeatureId, state.EnvironmentId);
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
+        var segmentId = state.SegmentId!.Value;
+        await ApprovalGate.ProposeIfRequiredAsync(db, state.Environment!, featureId, $"Remove the override of {FeatureService.StateName(state)}",
+            live => live with { SegmentOverrides = live.SegmentOverrides.Where(o => o.SegmentId != segmentId).Select((o, i) => o with { Priority = i }).ToList() },
+            await access.SubjectAsync(), clock, cancellationToken);
         db.FeatureStates.Remove(state);
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state), FeatureService.StateScope(state))
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Deleted, OverrideEntity, $"{state.SegmentId}/{state.FeatureId}", FeatureService.StateName(state), FeatureService.StateScope(state))
         {
             Before = FeatureService.StateSnapshot(state),
             WebhookEvent = WebhookEventKind.FlagChanged,
         });
-        await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == state.EnvironmentId, clock, cancellationToken);
+        await db.SaveAndTouchAsync(OverrideEntity, stateId, e => e.Id == environmentId, clock, cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, $"Segment override removed for {state.Segment!.Name}", clock, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Sets the priority order of a feature's segment overrides in an environment: first in the list wins.</summary>
@@ -180,6 +201,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var states = await db.FeatureStates.Include(s => s.Feature).Include(s => s.Environment).ThenInclude(e => e!.Project)
             .Where(s => s.EnvironmentId == environmentId && s.FeatureId == featureId && s.SegmentId != null).ToListAsync(cancellationToken);
         if (states.Count != stateIdsInOrder.Count || states.Any(s => !stateIdsInOrder.Contains(s.Id)))
@@ -192,6 +214,11 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             return;
         }
 
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
+        var order = stateIdsInOrder.Select(id => states.Single(s => s.Id == id).SegmentId!.Value).ToList();
+        await ApprovalGate.ProposeIfRequiredAsync(db, states[0].Environment!, featureId, $"Reorder the segment overrides of {states[0].Feature!.Name} in {states[0].Environment!.Name}",
+            live => live with { SegmentOverrides = live.SegmentOverrides.OrderBy(o => order.IndexOf(o.SegmentId)).Select((o, i) => o with { Priority = i }).ToList() },
+            await access.SubjectAsync(), clock, cancellationToken);
         var before = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList();
         foreach (var state in states)
         {
@@ -200,13 +227,16 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
 
         var first = states[0];
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}", FeatureService.StateScope(first))
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, OverrideEntity, $"*/{featureId}", $"Override order of {first.Feature!.Name} in {first.Environment!.Name}", FeatureService.StateScope(first))
         {
             Before = before,
             After = states.OrderBy(s => s.SegmentPriority).Select(s => new { s.SegmentId, s.SegmentPriority }).ToList(),
             WebhookEvent = WebhookEventKind.FlagChanged,
         });
         await db.SaveAndTouchAsync(OverrideEntity, featureId, e => e.Id == environmentId, clock, cancellationToken);
+        await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor, "Segment override order changed", clock, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>

@@ -10,4 +10,13 @@ public enum WebhookEventKind
 {
     /// <summary>A flag's state in an environment changed: Flagsmith's <c>FLAG_UPDATED</c>, or <c>FLAG_DELETED</c> when nothing is left after it.</summary>
     FlagChanged,
+
+    /// <summary>A change request was opened in the environment: <c>CHANGE_REQUEST_CREATED</c>.</summary>
+    ChangeRequestCreated,
+
+    /// <summary>A change request was approved by one more person: <c>CHANGE_REQUEST_APPROVED</c>.</summary>
+    ChangeRequestApproved,
+
+    /// <summary>A change request went live: <c>CHANGE_REQUEST_COMMITTED</c>.</summary>
+    ChangeRequestCommitted,
 }

@@ -17,6 +17,9 @@ public static class WebhookEvents
     public static string EventType(AuditEntry entry) => entry.WebhookEvent switch
     {
         WebhookEventKind.FlagChanged => entry.After is null ? FlagDeleted : FlagUpdated,
+        WebhookEventKind.ChangeRequestCreated => "CHANGE_REQUEST_CREATED",
+        WebhookEventKind.ChangeRequestApproved => "CHANGE_REQUEST_APPROVED",
+        WebhookEventKind.ChangeRequestCommitted => "CHANGE_REQUEST_COMMITTED",
         var kind => throw new ArgumentOutOfRangeException(nameof(entry), kind, "The audit entry declares no webhook event."),
     };
 

@@ -318,6 +318,114 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("AuthorKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("BaseVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("CommittedVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FeatureId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Proposed")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reviewers")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FeatureId");
+
+                    b.HasIndex("EnvironmentId", "Status");
+
+                    b.ToTable("ChangeRequests");
+                });
+
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequestApproval", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Approver")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ApproverKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ChangeRequestId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangeRequestId", "ApproverKey")
+                        .IsUnique();
+
+                    b.ToTable("ChangeRequestApprovals");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Environments.ProjectEnvironment", b =>
                 {
                     b.Property<int>("Id")
@@ -343,6 +451,9 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(200)");
 
                     b.Property<int>("ProjectId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RequiredApprovals")
                         .HasColumnType("integer");
 
                     b.Property<int>("Version")
@@ -965,6 +1076,49 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Versions.FeatureVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FeatureId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnvironmentId");
+
+                    b.HasIndex("FeatureId", "EnvironmentId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("FeatureVersions");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Webhooks.Webhook", b =>
                 {
                     b.Property<int>("Id")
@@ -1324,6 +1478,36 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.Navigation("Organisation");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequest", b =>
+                {
+                    b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
+                        .WithMany()
+                        .HasForeignKey("EnvironmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FlagDashboard.Core.Flags.Feature", "Feature")
+                        .WithMany()
+                        .HasForeignKey("FeatureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Environment");
+
+                    b.Navigation("Feature");
+                });
+
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequestApproval", b =>
+                {
+                    b.HasOne("FlagDashboard.Core.ChangeRequests.ChangeRequest", "ChangeRequest")
+                        .WithMany("Approvals")
+                        .HasForeignKey("ChangeRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ChangeRequest");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Environments.ProjectEnvironment", b =>
                 {
                     b.HasOne("FlagDashboard.Core.Projects.Project", "Project")
@@ -1464,6 +1648,25 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.Navigation("Project");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Versions.FeatureVersion", b =>
+                {
+                    b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
+                        .WithMany()
+                        .HasForeignKey("EnvironmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FlagDashboard.Core.Flags.Feature", "Feature")
+                        .WithMany()
+                        .HasForeignKey("FeatureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Environment");
+
+                    b.Navigation("Feature");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Webhooks.Webhook", b =>
                 {
                     b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
@@ -1545,6 +1748,11 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
             modelBuilder.Entity("FlagDashboard.Core.Access.ProjectRoleGrant", b =>
                 {
                     b.Navigation("StateEnvironments");
+                });
+
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequest", b =>
+                {
+                    b.Navigation("Approvals");
                 });
 
             modelBuilder.Entity("FlagDashboard.Core.Environments.ProjectEnvironment", b =>

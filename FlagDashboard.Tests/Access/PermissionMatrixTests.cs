@@ -16,15 +16,17 @@ public sealed class PermissionMatrixTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private const string Everything = "read,rename organisation,create API key,create project,rename project,create environment,create server-side key,"
+    private const string Everything = "read,read history,rename organisation,create API key,create project,rename project,create environment,create server-side key,"
         + "create feature,archive feature,create segment,create identity,set trait,switch in Development,switch in Production,"
-        + "segment override in Production,identity override in Production";
+        + "segment override in Production,identity override in Production,restore version in Production,approve in Production,commit in Production";
 
-    private const string ProjectAdmin = "read,rename project,create environment,create server-side key,create feature,archive feature,create segment,"
-        + "create identity,set trait,switch in Development,switch in Production,segment override in Production,identity override in Production";
+    private const string ProjectAdmin = "read,read history,rename project,create environment,create server-side key,create feature,archive feature,create segment,"
+        + "create identity,set trait,switch in Development,switch in Production,segment override in Production,identity override in Production,"
+        + "restore version in Production,approve in Production,commit in Production";
 
-    private const string Editor = "read,create feature,archive feature,create segment,create identity,set trait,switch in Development,switch in Production,"
-        + "segment override in Production,identity override in Production";
+    // An Editor who may change states in an environment reviews (approves) others' change requests there; committing is for project Admins and Owners.
+    private const string Editor = "read,read history,create feature,archive feature,create segment,create identity,set trait,switch in Development,switch in Production,"
+        + "segment override in Production,identity override in Production,restore version in Production,approve in Production";
 
     public static TheoryData<string, string> Expected => new()
     {
@@ -33,12 +35,12 @@ public sealed class PermissionMatrixTests
         { "project admin", ProjectAdmin },
         { "editor", Editor },
         { "editor through a group", Editor },
-        { "editor kept out of Production", "read,create feature,archive feature,create segment,create identity,set trait,switch in Development" },
-        { "viewer", "read" },
+        { "editor kept out of Production", "read,read history,create feature,archive feature,create segment,create identity,set trait,switch in Development" },
+        { "viewer", "read,read history" },
         { "member without a role", "" },
         { "person of another organisation", "" },
         { "owner API key", Everything },
-        { "viewer API key", "read" },
+        { "viewer API key", "read,read history" },
         { "owner API key of the project", ProjectAdmin },
         { "viewer API key of another project", "" },
         { "nobody signed in", "" },
@@ -204,6 +206,7 @@ public sealed class PermissionMatrixTests
             var development = _environments["Development"];
             var production = _environments["Production"];
             yield return ("read", () => acting.Features.ListAsync(ProjectId, cancellationToken: Token));
+            yield return ("read history", () => acting.Versions.ListAsync(_featureId, production, Token));
             yield return ("rename organisation", async () =>
                 await acting.Organisations.RenameAsync(OrganisationId, $"Acme {Next()}", (await _core.Organisations.GetAsync(OrganisationId, Token)).Version, Token));
             yield return ("create API key", () => acting.ApiKeys.CreateAsync(OrganisationId, $"key {Next()}", cancellationToken: Token));
@@ -228,7 +231,25 @@ public sealed class PermissionMatrixTests
                 var state = await acting.Segments.CreateOverrideAsync(production, _featureId, _segmentId, true, FlagValue.None, Token);
                 await _core.Segments.DeleteOverrideAsync(state.Id, Token);
             });
+            yield return ("restore version in Production", () => acting.Versions.RestoreAsync(_featureId, production, 1, cancellationToken: Token));
+            yield return ("approve in Production", async () => await acting.ChangeRequests.ApproveAsync(await OpenRequestAsync(production), Token));
+            yield return ("commit in Production", async () =>
+            {
+                var id = await OpenRequestAsync(production);
+                await _core.As($"reviewer {Next()}").ChangeRequests.ApproveAsync(id, Token);
+                await acting.ChangeRequests.CommitAsync(id, Token);
+            });
             yield return ("identity override in Production", () => acting.Identities.SetOverrideAsync(_identityId, _featureId, true, FlagValue.FromString(Next()), Token));
+        }
+
+        /// <summary>A change request opened by someone else (the operator), so that the acting subject is never its author.</summary>
+        private async Task<int> OpenRequestAsync(int environmentId)
+        {
+            var versions = await _core.Versions.ListAsync(_featureId, environmentId, Token);
+            var live = (await _core.Versions.GetAsync(_featureId, environmentId, versions[0].Number, Token)).States;
+            var request = await _core.As($"author {Next()}").ChangeRequests.CreateAsync(_featureId, environmentId,
+                new Core.ChangeRequests.ChangeRequestInput($"Change {Next()}", null, live with { Value = FlagValue.FromString(Next()).ToJson() }, versions[0].Number), Token);
+            return request.Summary.Id;
         }
 
         private async Task SwitchAsync(CoreServices acting, int environmentId)

@@ -80,6 +80,8 @@ public sealed partial class ApiKeyRolesTests(AdminApiFixture fixture)
         var apiKeys = await owner.GetOkAsync("api/admin/api-keys");
         var group = await owner.SendOkAsync(HttpMethod.Post, "api/admin/groups", new { name = $"Team {Guid.NewGuid():N}" }, HttpStatusCode.Created);
         var role = await owner.SendOkAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/roles", new { groupId = group.Int("id"), role = "Viewer" });
+        var changeRequest = await owner.SendOkAsync(HttpMethod.Post, $"api/admin/environments/{project.EnvironmentId}/features/{feature.Int("id")}/change-requests",
+            new { title = "Switch the banner on", enabled = true, value = "on" }, HttpStatusCode.Created);
         var invitation = await owner.SendOkAsync(HttpMethod.Post, "api/admin/invitations", new { email = $"{Guid.NewGuid():N}@example.com", role = "Member" }, HttpStatusCode.Created);
         return new Dictionary<string, string>
         {
@@ -88,6 +90,8 @@ public sealed partial class ApiKeyRolesTests(AdminApiFixture fixture)
             ["invitationId"] = invitation.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Nobody in particular: a change to a person is refused before the person is looked up.
             ["userId"] = "someone",
+            ["number"] = "1",
+            ["changeRequestId"] = changeRequest.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["projectId"] = project.ProjectId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["environmentId"] = project.EnvironmentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["featureId"] = feature.Int("id").ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -37,6 +37,8 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         Services.AddLogging();
         Services.AddSingleton<TimeProvider>(Core.Clock);
         Services.AddSingleton(Core.Features);
+        Services.AddSingleton(Core.Versions);
+        Services.AddSingleton(Core.ChangeRequests);
         Services.AddSingleton(Core.Projects);
         Services.AddSingleton(Core.Environments);
         Services.AddSingleton(Core.Segments);

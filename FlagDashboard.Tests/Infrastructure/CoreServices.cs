@@ -1,5 +1,6 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Environments;
@@ -8,6 +9,7 @@ using FlagDashboard.Core.Identities;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Versions;
 using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Tests.Infrastructure;
@@ -28,6 +30,8 @@ public sealed class CoreServices : IAsyncDisposable
         Projects = new ProjectService(database, actors, Access, clock);
         Environments = new EnvironmentService(database, actors, Access, clock);
         Features = new FeatureService(database, actors, Access, clock);
+        Versions = new FeatureVersionService(database, actors, Access, clock);
+        ChangeRequests = new ChangeRequestService(database, actors, Access, clock);
         Segments = new SegmentService(database, actors, Access, clock);
         Identities = new IdentityService(database, actors, Access, clock);
         Audit = new AuditLogService(database, Access);
@@ -56,6 +60,10 @@ public sealed class CoreServices : IAsyncDisposable
     public EnvironmentService Environments { get; }
 
     public FeatureService Features { get; }
+
+    public FeatureVersionService Versions { get; }
+
+    public ChangeRequestService ChangeRequests { get; }
 
     public SegmentService Segments { get; }
 

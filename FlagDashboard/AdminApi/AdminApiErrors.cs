@@ -58,6 +58,13 @@ internal sealed class AdminApiErrors : IEndpointFilter
         {
             return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status409Conflict, title: "Changed by someone else.");
         }
+        catch (ChangeRequestOpenedException exception)
+        {
+            // Not made but proposed: the environment requires approvals. The body says where the request is.
+            var location = $"/api/admin/change-requests/{exception.ChangeRequestId}";
+            context.HttpContext.Response.Headers.Location = location;
+            return TypedResults.Json(new { changeRequestId = exception.ChangeRequestId, location, detail = exception.Message }, statusCode: StatusCodes.Status202Accepted);
+        }
         catch (ForbiddenException exception)
         {
             return TypedResults.Problem(exception.Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed.");

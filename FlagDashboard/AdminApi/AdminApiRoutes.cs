@@ -1,5 +1,6 @@
 using FlagDashboard.ApiKeys;
 using FlagDashboard.Audit;
+using FlagDashboard.ChangeRequests;
 using FlagDashboard.Environments;
 using FlagDashboard.Flags;
 using FlagDashboard.Identities;
@@ -8,6 +9,7 @@ using FlagDashboard.Members;
 using FlagDashboard.Organisations;
 using FlagDashboard.Projects;
 using FlagDashboard.Segments;
+using FlagDashboard.Versions;
 using FlagDashboard.Webhooks;
 
 namespace FlagDashboard.AdminApi;
@@ -35,6 +37,8 @@ public static class AdminApiRoutes
         admin.MapProjectsApi();
         admin.MapEnvironmentsApi();
         admin.MapFeaturesApi();
+        admin.MapVersionsApi();
+        admin.MapChangeRequestsApi();
         admin.MapSegmentsApi();
         admin.MapIdentitiesApi();
         admin.MapAuditApi();

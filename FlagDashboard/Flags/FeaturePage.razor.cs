@@ -86,6 +86,11 @@ public sealed partial class FeaturePage
         }
     }
 
+    // Any change of a state or an override changes its version, so the history knows to read itself again.
+    private string HistoryStamp => string.Join(',', _environments.Select(e => e.State.StateVersion)
+        .Select(v => $"{v}")
+        .Concat(_segmentOverrides.Values.SelectMany(o => o).Select(o => $"{o.StateId}:{o.Version}")));
+
     private string EnvironmentName(int environmentId) => _environmentNames.GetValueOrDefault(environmentId) ?? $"Environment {environmentId}";
 
     private IReadOnlyList<SegmentOverrideView> OverridesIn(int environmentId) => _segmentOverrides.GetValueOrDefault(environmentId) ?? [];

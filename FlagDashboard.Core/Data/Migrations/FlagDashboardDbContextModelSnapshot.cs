@@ -303,6 +303,110 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("BaseVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CommittedVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FeatureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Proposed")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reviewers")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FeatureId");
+
+                    b.HasIndex("EnvironmentId", "Status");
+
+                    b.ToTable("ChangeRequests");
+                });
+
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequestApproval", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Approver")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApproverKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChangeRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChangeRequestId", "ApproverKey")
+                        .IsUnique();
+
+                    b.ToTable("ChangeRequestApprovals");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Environments.ProjectEnvironment", b =>
                 {
                     b.Property<int>("Id")
@@ -326,6 +430,9 @@ namespace FlagDashboard.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RequiredApprovals")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
@@ -926,6 +1033,47 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Versions.FeatureVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FeatureId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EnvironmentId");
+
+                    b.HasIndex("FeatureId", "EnvironmentId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("FeatureVersions");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Webhooks.Webhook", b =>
                 {
                     b.Property<int>("Id")
@@ -1275,6 +1423,36 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.Navigation("Organisation");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequest", b =>
+                {
+                    b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
+                        .WithMany()
+                        .HasForeignKey("EnvironmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FlagDashboard.Core.Flags.Feature", "Feature")
+                        .WithMany()
+                        .HasForeignKey("FeatureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Environment");
+
+                    b.Navigation("Feature");
+                });
+
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequestApproval", b =>
+                {
+                    b.HasOne("FlagDashboard.Core.ChangeRequests.ChangeRequest", "ChangeRequest")
+                        .WithMany("Approvals")
+                        .HasForeignKey("ChangeRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ChangeRequest");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Environments.ProjectEnvironment", b =>
                 {
                     b.HasOne("FlagDashboard.Core.Projects.Project", "Project")
@@ -1415,6 +1593,25 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.Navigation("Project");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Versions.FeatureVersion", b =>
+                {
+                    b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
+                        .WithMany()
+                        .HasForeignKey("EnvironmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FlagDashboard.Core.Flags.Feature", "Feature")
+                        .WithMany()
+                        .HasForeignKey("FeatureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Environment");
+
+                    b.Navigation("Feature");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Webhooks.Webhook", b =>
                 {
                     b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
@@ -1496,6 +1693,11 @@ namespace FlagDashboard.Core.Data.Migrations
             modelBuilder.Entity("FlagDashboard.Core.Access.ProjectRoleGrant", b =>
                 {
                     b.Navigation("StateEnvironments");
+                });
+
+            modelBuilder.Entity("FlagDashboard.Core.ChangeRequests.ChangeRequest", b =>
+                {
+                    b.Navigation("Approvals");
                 });
 
             modelBuilder.Entity("FlagDashboard.Core.Environments.ProjectEnvironment", b =>

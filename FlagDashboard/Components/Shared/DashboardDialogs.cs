@@ -46,7 +46,7 @@ public static class DashboardDialogs
 
     /// <summary>A change the Core services refused (a rule, a stale version, a deleted target, no right), as opposed to a failure.</summary>
     public static bool IsRefusal(Exception exception) =>
-        exception is ValidationException or ConcurrencyConflictException or NotFoundException or ForbiddenException;
+        exception is ValidationException or ConcurrencyConflictException or NotFoundException or ForbiddenException or ChangeRequestOpenedException;
 
     /// <summary>The words for a change the Core services refused, about <paramref name="subject"/> (a flag's name) when given.</summary>
     public static string Describe(Exception exception, string? subject = null) => exception switch
