@@ -25,6 +25,9 @@ public static class AuditWording
         ["AccessGroup"] = "group",
         ["ProjectRoleGrant"] = "project role",
         ["Invitation"] = "invitation",
+        ["Password"] = "password",
+        ["FeatureVersion"] = "feature version",
+        ["ChangeRequest"] = "change request",
     };
 
     public static string Noun(string entityType) => Nouns.TryGetValue(entityType, out var noun) ? noun : entityType;

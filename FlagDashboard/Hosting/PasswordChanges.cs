@@ -71,7 +71,7 @@ internal sealed class PasswordChanges(
     {
         await using var db = await databases.CreateDbContextAsync();
         // A person is not one organisation's: the entry is the administrators' to see.
-        AuditTrail.Record(db, await actors.GetActorAsync(), AuditAction.Updated, AuditEntity, user.Id, user.Email ?? user.Id, new AuditScope(null), null, new { Password = how, SessionsEnded = true }, clock);
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, AuditEntity, user.Id, user.Email ?? user.Id, new AuditScope(null)) { After = new { Password = how, SessionsEnded = true } });
         await db.SaveChangesAsync();
         logger.LogInformation("The password of {UserId} was {How}; every other session of theirs has ended", user.Id, how);
     }
