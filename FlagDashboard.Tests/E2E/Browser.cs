@@ -27,10 +27,10 @@ public static class Browser
     }
 
     /// <summary>Saves a screenshot with the test output, for a person to look at.</summary>
-    public static async Task SaveScreenshotAsync(IPage page, string name)
+    public static async Task SaveScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage });
     }
 }
