@@ -1,8 +1,11 @@
 using FlagDashboard.Core;
 using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
 using static FlagDashboard.Tests.Infrastructure.CoreServices;
 
 namespace FlagDashboard.Tests.ChangeRequests;
@@ -43,6 +46,22 @@ public sealed class ChangeRequestServiceTests
         Assert.StartsWith($"Change request #{request.Summary.Id}", version.Comment);
         var audit = (await core.AuditEntriesAsync()).Where(a => a.EntityType == "ChangeRequest").Select(a => a.Actor).ToList();
         Assert.Equal(["ana", "bo", "cy", "admin"], audit);
+    }
+
+    [Fact]
+    public async Task ACommittedRequestIsAFlagChangeForWebhooksAsWellAsARequestEvent()
+    {
+        await using var core = await CoreServices.CreateAsync("admin");
+        var (feature, production, _) = await SeedAsync(core, requiredApprovals: 1);
+        var webhooks = new WebhookService(core.Database, new FixedActor("admin"), core.Access, core.Clock, Options.Create(new WebhookOptions { AllowPrivateAddresses = true }));
+        await webhooks.CreateAsync(production, new WebhookInput("http://127.0.0.1:1/hook"), Token);
+        var id = await ProposeAsync(core.As("ana"), feature.Id, production);
+        await core.As("bo").ChangeRequests.ApproveAsync(id, Token);
+
+        await core.ChangeRequests.CommitAsync(id, Token);
+
+        var events = (await webhooks.ListDeliveriesAsync(production, null, 0, 20, Token)).Items.Select(d => d.EventType).Order().ToList();
+        Assert.Equal(["CHANGE_REQUEST_APPROVED", "CHANGE_REQUEST_COMMITTED", "CHANGE_REQUEST_CREATED", WebhookEvents.FlagUpdated], events);
     }
 
     [Fact]

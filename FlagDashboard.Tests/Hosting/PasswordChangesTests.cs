@@ -65,6 +65,22 @@ public sealed class PasswordChangesTests : IAsyncLifetime
         Assert.Equal(0, await AuditEntriesAsync());
     }
 
+    [Fact]
+    public async Task WrongCurrentPasswordsCountTowardsTheLockout()
+    {
+        var user = (await Users.FindByEmailAsync(Email))!;
+        var allowed = _scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.Lockout.MaxFailedAccessAttempts;
+        for (var i = 0; i < allowed; i++)
+        {
+            Assert.Contains((await Passwords.ChangeOwnAsync(user, $"guess-number-{i}", NewPassword)).Errors, e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch));
+        }
+
+        var result = await Passwords.ChangeOwnAsync(user, Password, NewPassword);
+
+        Assert.Contains(result.Errors, e => e.Code == "LockedOut");
+        Assert.True(await Users.CheckPasswordAsync(await ReloadAsync(), Password));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("short")]

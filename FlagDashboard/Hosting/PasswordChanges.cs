@@ -21,9 +21,24 @@ internal sealed class PasswordChanges(
 {
     public const string AuditEntity = "Password";
 
-    /// <summary>Refuses a wrong current password (<c>PasswordMismatch</c>) and a new one that breaks the rules.</summary>
+    /// <summary>
+    /// Refuses a wrong current password (<c>PasswordMismatch</c>) and a new one that breaks the rules. Wrong current
+    /// passwords count towards the sign-in lockout, so a session left open is no way to guess the password without limit.
+    /// </summary>
     public async Task<IdentityResult> ChangeOwnAsync(DashboardUser user, string currentPassword, string newPassword)
     {
+        if (await users.IsLockedOutAsync(user))
+        {
+            return IdentityResult.Failed(new IdentityError { Code = "LockedOut", Description = "Too many wrong passwords: try again in a minute." });
+        }
+
+        if (!await users.CheckPasswordAsync(user, currentPassword ?? ""))
+        {
+            await users.AccessFailedAsync(user);
+            return IdentityResult.Failed(users.ErrorDescriber.PasswordMismatch());
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
         // UserManager replaces the security stamp with the hash.
         var result = await users.ChangePasswordAsync(user, currentPassword ?? "", newPassword ?? "");
         if (result.Succeeded)
