@@ -78,10 +78,13 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         return Host.FindComponent<TComponent>();
     }
 
-    /// <summary>The text box of a MudBlazor input, whichever of its elements carries the test id.</summary>
+    /// <summary>
+    /// The text box of a MudBlazor input, whichever of its elements carries the test id, once it is rendered:
+    /// a click's handler may finish its render after the click returns.
+    /// </summary>
     protected static AngleSharp.Dom.IElement TextInput(IRenderedComponent<IComponent> rendered, string testId)
     {
-        var element = rendered.Find($"[data-testid={testId}]");
+        var element = rendered.WaitForElement($"[data-testid={testId}]");
         return element.TagName is "INPUT" or "TEXTAREA" ? element : element.QuerySelector("input, textarea") ?? throw new InvalidOperationException($"{testId} has no text box.");
     }
 

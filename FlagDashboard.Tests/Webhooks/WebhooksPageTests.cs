@@ -91,7 +91,8 @@ public sealed class WebhooksPageTests : BunitContext, IAsyncLifetime
 
     private static AngleSharp.Dom.IElement Input(IRenderedComponent<WebhooksPage> page, string testId)
     {
-        var element = page.Find($"[data-testid={testId}]");
+        // The form appears once the page knows the person may manage webhooks, which may be after the list.
+        var element = page.WaitForElement($"[data-testid={testId}]");
         return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
     }
 }
