@@ -143,6 +143,11 @@ public class SeededDashboard : IAsyncLifetime
 
         var features = (await GetAsync(admin, $"api/admin/projects/{projectId}/features"))["items"]!.AsArray();
         FeatureId = (int)features.Single(f => (string?)f!["name"] == "welcome_banner")!["id"]!;
+        // A second version of welcome_banner in Development, so that its history has two versions to compare.
+        var bannerState = (await GetAsync(admin, $"api/admin/environments/{EnvironmentId}/feature-states"))["items"]!.AsArray()
+            .Single(s => (int)s!["featureId"]! == FeatureId)!;
+        await SendAsync(admin, HttpMethod.Put, $"api/admin/feature-states/{(int)bannerState["id"]!}",
+            new { enabled = true, value = "Hello, world!", version = (int)bannerState["version"]! });
         var legacy = features.Single(f => (string?)f!["name"] == "legacy_checkout")!;
         await SendAsync(admin, HttpMethod.Put, $"api/admin/features/{(int)legacy["id"]!}/archived", new { archived = true, version = (int)legacy["version"]! });
 
