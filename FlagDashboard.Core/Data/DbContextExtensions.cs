@@ -68,7 +68,7 @@ internal static class DbContextExtensions
         version.IsModified = true;
     }
 
-    private static bool IsUniqueViolation(DbUpdateException exception) =>
+    internal static bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException?.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase) == true
         || exception.InnerException?.GetType().GetProperty("SqlState")?.GetValue(exception.InnerException) as string == "23505";
 }

@@ -85,6 +85,8 @@ public sealed class FlagDashboardDbContext(DbContextOptions<FlagDashboardDbConte
 
     public DbSet<ChangeRequestApproval> ChangeRequestApprovals => Set<ChangeRequestApproval>();
 
+    public DbSet<Usage.Limits.UsageAlert> UsageAlerts => Set<Usage.Limits.UsageAlert>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

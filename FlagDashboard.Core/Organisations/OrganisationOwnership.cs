@@ -38,7 +38,9 @@ public sealed class OrganisationOwnership(IDbContextFactory<FlagDashboardDbConte
             OwnedResource.FeatureState => db.FeatureStates.Where(s => s.Id == id).Select(s => new ResourceScope(s.Environment!.Project!.OrganisationId, s.Environment.ProjectId, s.EnvironmentId)),
             OwnedResource.Segment => db.Segments.Where(s => s.Id == id).Select(s => new ResourceScope(s.Project!.OrganisationId, s.ProjectId, null)),
             OwnedResource.Identity => db.Identities.Where(i => i.Id == id).Select(i => new ResourceScope(i.Environment!.Project!.OrganisationId, i.Environment.ProjectId, i.EnvironmentId)),
-            OwnedResource.Webhook => db.Webhooks.Where(w => w.Id == id).Select(w => new ResourceScope(w.Environment!.Project!.OrganisationId, w.Environment.ProjectId, w.EnvironmentId)),
+            OwnedResource.Webhook => db.Webhooks.Where(w => w.Id == id).Select(w => w.EnvironmentId == null
+                ? new ResourceScope(w.OrganisationId!.Value, null, null)
+                : new ResourceScope(w.Environment!.Project!.OrganisationId, w.Environment.ProjectId, w.EnvironmentId)),
             OwnedResource.ServerSideKey => db.ServerSideKeys.Where(k => k.Id == id).Select(k => new ResourceScope(k.Environment!.Project!.OrganisationId, k.Environment.ProjectId, k.EnvironmentId)),
             OwnedResource.AdminApiKey => db.AdminApiKeys.Where(k => k.Id == id).Select(k => new ResourceScope(k.OrganisationId, null, null)),
             OwnedResource.Group => db.AccessGroups.Where(g => g.Id == id).Select(g => new ResourceScope(g.OrganisationId, null, null)),

@@ -19,4 +19,10 @@ public enum WebhookEventKind
 
     /// <summary>A change request went live: <c>CHANGE_REQUEST_COMMITTED</c>.</summary>
     ChangeRequestCommitted,
+
+    /// <summary>
+    /// An organisation's API calls reached a threshold of its allowance in a billing period:
+    /// <c>USAGE_THRESHOLD_REACHED</c>, to the organisation's own webhooks.
+    /// </summary>
+    UsageThresholdReached,
 }

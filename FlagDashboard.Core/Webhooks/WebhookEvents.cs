@@ -13,6 +13,7 @@ public static class WebhookEvents
     public const string SignatureHeader = "X-Flagsmith-Signature";
     public const string FlagUpdated = "FLAG_UPDATED";
     public const string FlagDeleted = "FLAG_DELETED";
+    public const string UsageThresholdReached = "USAGE_THRESHOLD_REACHED";
 
     public static string EventType(AuditEntry entry) => entry.WebhookEvent switch
     {
@@ -20,6 +21,7 @@ public static class WebhookEvents
         WebhookEventKind.ChangeRequestCreated => "CHANGE_REQUEST_CREATED",
         WebhookEventKind.ChangeRequestApproved => "CHANGE_REQUEST_APPROVED",
         WebhookEventKind.ChangeRequestCommitted => "CHANGE_REQUEST_COMMITTED",
+        WebhookEventKind.UsageThresholdReached => UsageThresholdReached,
         var kind => throw new ArgumentOutOfRangeException(nameof(entry), kind, "The audit entry declares no webhook event."),
     };
 
@@ -45,6 +47,45 @@ public static class WebhookEvents
             WriteRawOrNull(writer, entry.After);
             writer.WritePropertyName("previous_state");
             WriteRawOrNull(writer, entry.Before);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// An organisation's own event (it has no environment): the organisation, who and when, then the fields of
+    /// the audit entry's after-snapshot in snake case (for a usage alert: period, threshold, total, allowance).
+    /// </summary>
+    public static string OrganisationPayload(AuditEntry entry)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("event_type", EventType(entry));
+            writer.WriteStartObject("data");
+            writer.WriteString("changed_by", entry.Actor);
+            writer.WriteString("timestamp", entry.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            WriteNumberOrNull(writer, "organisation_id", entry.OrganisationId);
+            writer.WriteString("organisation_name", entry.EntityName);
+            if (entry.After is not null && JsonNode.Parse(entry.After) is JsonObject fields)
+            {
+                foreach (var (name, value) in fields)
+                {
+                    writer.WritePropertyName(JsonNamingPolicy.SnakeCaseLower.ConvertName(name));
+                    if (value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        value.WriteTo(writer);
+                    }
+                }
+            }
+
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

@@ -36,28 +36,36 @@ internal sealed class WebhookOutbox : SaveChangesInterceptor
 
     private static List<AuditEntry> FlagChanges(FlagDashboardDbContext db) =>
         db.ChangeTracker.Entries<AuditEntry>()
-            .Where(e => e.State == EntityState.Added && e.Entity.WebhookEvent is not null && (e.Entity.EnvironmentId ?? e.Entity.ProjectId) is not null)
+            .Where(e => e.State == EntityState.Added && e.Entity.WebhookEvent is not null
+                && (ReachesOrganisation(e.Entity) ? e.Entity.OrganisationId is not null : (e.Entity.EnvironmentId ?? e.Entity.ProjectId) is not null))
             .Select(e => e.Entity)
             .ToList();
 
+    /// <summary>An organisation's own event goes to its organisation-level webhooks only.</summary>
+    private static bool ReachesOrganisation(AuditEntry change) => change.WebhookEvent == WebhookEventKind.UsageThresholdReached;
+
     /// <summary>A change in an environment reaches its webhooks; one with only a project in scope, those of every environment of the project.</summary>
-    private static bool ReachesProject(AuditEntry change) => change.EnvironmentId is null;
+    private static bool ReachesProject(AuditEntry change) => !ReachesOrganisation(change) && change.EnvironmentId is null;
+
+    private static bool ReachesEnvironment(AuditEntry change) => !ReachesOrganisation(change) && change.EnvironmentId is not null;
 
     private static IQueryable<EnabledWebhook> WebhooksFor(FlagDashboardDbContext db, List<AuditEntry> changes)
     {
-        var environmentIds = changes.Where(c => !ReachesProject(c)).Select(c => c.EnvironmentId!.Value).Distinct().ToList();
+        var environmentIds = changes.Where(ReachesEnvironment).Select(c => c.EnvironmentId).Distinct().ToList();
         var projectIds = changes.Where(ReachesProject).Select(c => c.ProjectId!.Value).Distinct().ToList();
+        var organisationIds = changes.Where(ReachesOrganisation).Select(c => c.OrganisationId).Distinct().ToList();
         return db.Webhooks.AsNoTracking()
-            .Where(w => w.Enabled && (environmentIds.Contains(w.EnvironmentId) || projectIds.Contains(w.Environment!.ProjectId)))
-            .Select(w => new EnabledWebhook(w.Id, w.EnvironmentId, w.Environment!.ProjectId));
+            .Where(w => w.Enabled && (environmentIds.Contains(w.EnvironmentId) || projectIds.Contains(w.Environment!.ProjectId)
+                || (w.EnvironmentId == null && organisationIds.Contains(w.OrganisationId))))
+            .Select(w => new EnabledWebhook(w.Id, w.EnvironmentId, w.EnvironmentId == null ? null : w.Environment!.ProjectId, w.OrganisationId));
     }
 
     private static void AddDeliveries(FlagDashboardDbContext db, List<AuditEntry> changes, List<EnabledWebhook> webhooks)
     {
         foreach (var change in changes)
         {
-            var targets = ReachesProject(change)
-                ? webhooks.Where(w => w.ProjectId == change.ProjectId)
+            var targets = ReachesOrganisation(change) ? webhooks.Where(w => w.EnvironmentId is null && w.OrganisationId == change.OrganisationId)
+                : ReachesProject(change) ? webhooks.Where(w => w.ProjectId == change.ProjectId)
                 : webhooks.Where(w => w.EnvironmentId == change.EnvironmentId);
             foreach (var webhook in targets)
             {
@@ -65,7 +73,7 @@ internal sealed class WebhookOutbox : SaveChangesInterceptor
                 {
                     WebhookId = webhook.Id,
                     EventType = WebhookEvents.EventType(change),
-                    Payload = WebhookEvents.Payload(change, webhook.EnvironmentId),
+                    Payload = webhook.EnvironmentId is { } environmentId ? WebhookEvents.Payload(change, environmentId) : WebhookEvents.OrganisationPayload(change),
                     CreatedAt = change.At,
                     NextAttemptAt = change.At,
                     Status = WebhookDeliveryStatus.Pending,
@@ -74,5 +82,5 @@ internal sealed class WebhookOutbox : SaveChangesInterceptor
         }
     }
 
-    private sealed record EnabledWebhook(int Id, int EnvironmentId, int ProjectId);
+    private sealed record EnabledWebhook(int Id, int? EnvironmentId, int? ProjectId, int? OrganisationId);
 }

@@ -76,6 +76,40 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         return webhook;
     }
 
+    /// <summary>The organisation's own webhooks (usage alerts), not those of its environments.</summary>
+    public async Task<IReadOnlyList<Webhook>> ListForOrganisationAsync(int organisationId, CancellationToken cancellationToken = default)
+    {
+        await access.RequireAsync(Permission.Read, OwnedResource.Organisation, organisationId, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Webhooks.AsNoTracking().Where(w => w.OrganisationId == organisationId).OrderBy(w => w.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Adds an organisation-level webhook: it gets the organisation's events (<see cref="WebhookEventKind.UsageThresholdReached"/>).</summary>
+    public async Task<Webhook> CreateForOrganisationAsync(int organisationId, WebhookInput input, CancellationToken cancellationToken = default)
+    {
+        await access.RequireAsync(Permission.ManageOrganisation, OwnedResource.Organisation, organisationId, cancellationToken);
+        Validate(input);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var webhook = new Webhook
+        {
+            OrganisationId = organisationId,
+            Url = input.Url.Trim(),
+            Secret = string.IsNullOrEmpty(input.Secret) ? WebhookEvents.NewSecret() : input.Secret,
+            Enabled = input.Enabled,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Webhooks.Add(webhook);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveOrConflictAsync(Entity, webhook.Url, cancellationToken, uniqueField: "url");
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, webhook.Id, webhook.Url, new AuditScope(organisationId))
+        {
+            After = Snapshot(webhook),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return webhook;
+    }
+
     public async Task<Webhook> UpdateAsync(int id, WebhookInput input, int expectedVersion, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.ManageProject, OwnedResource.Webhook, id, cancellationToken);
@@ -220,7 +254,9 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         await db.Webhooks.Include(w => w.Environment).ThenInclude(e => e!.Project).SingleOrDefaultAsync(w => w.Id == id, cancellationToken)
             ?? throw new NotFoundException(Entity, id);
 
-    private static AuditScope Scope(Webhook w) => new(w.Environment!.Project!.OrganisationId, w.Environment.ProjectId, w.EnvironmentId);
+    private static AuditScope Scope(Webhook w) => w.Environment is null
+        ? new(w.OrganisationId)
+        : new(w.Environment.Project!.OrganisationId, w.Environment.ProjectId, w.EnvironmentId);
 
     // The secret stays out of the audit log.
     private static object Snapshot(Webhook w) => new { w.Id, w.Url, w.Enabled };

@@ -759,7 +759,15 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int>("BillingDay")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("MonthlyApiCallAllowance")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Name")
@@ -1003,6 +1011,40 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.ToTable("UsageRollups", (string)null);
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Usage.Limits.UsageAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Allowance")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReachedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "PeriodStart", "Threshold")
+                        .IsUnique();
+
+                    b.ToTable("UsageAlerts");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Users.DashboardUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1133,7 +1175,10 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
-                    b.Property<int>("EnvironmentId")
+                    b.Property<int?>("EnvironmentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("OrganisationId")
                         .HasColumnType("integer");
 
                     b.Property<string>("Secret")
@@ -1155,7 +1200,13 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.HasIndex("EnvironmentId", "Url")
                         .IsUnique();
 
-                    b.ToTable("Webhooks");
+                    b.HasIndex("OrganisationId", "Url")
+                        .IsUnique();
+
+                    b.ToTable("Webhooks", t =>
+                        {
+                            t.HasCheckConstraint("CK_Webhooks_OneOwner", "(\"EnvironmentId\" IS NULL) <> (\"OrganisationId\" IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("FlagDashboard.Core.Webhooks.WebhookDelivery", b =>
@@ -1648,6 +1699,17 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.Navigation("Project");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Usage.Limits.UsageAlert", b =>
+                {
+                    b.HasOne("FlagDashboard.Core.Organisations.Organisation", "Organisation")
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Organisation");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Versions.FeatureVersion", b =>
                 {
                     b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
@@ -1672,10 +1734,16 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
                         .WithMany()
                         .HasForeignKey("EnvironmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("FlagDashboard.Core.Organisations.Organisation", "Organisation")
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Environment");
+
+                    b.Navigation("Organisation");
                 });
 
             modelBuilder.Entity("FlagDashboard.Core.Webhooks.WebhookDelivery", b =>

@@ -37,6 +37,9 @@ public sealed class AdminApiFixture : IAsyncLifetime
             ["Webhooks__PollInterval"] = "00:00:00.050",
             ["Webhooks__RequestTimeout"] = "00:00:02",
             ["Webhooks__MaxAttempts"] = "3",
+            // Usage alerts within a second or two of the calls that cross a threshold.
+            ["Usage__FlushInterval"] = "00:00:00.500",
+            ["UsageAlerts__CheckInterval"] = "00:00:00.300",
         });
         // Set up, so that pages (the API reference) are served rather than sent to /setup.
         var admin = await App.RunVerbAsync("create-admin", "--email", AdminEmail, "--password", AdminPassword);
@@ -75,6 +78,9 @@ public sealed class AdminApiFixture : IAsyncLifetime
         var environment = await client.SendOkAsync(HttpMethod.Post, $"api/admin/projects/{projectId}/environments", new { name = "Production" }, HttpStatusCode.Created);
         return new TestProject(projectId, environment["id"]!.GetValue<int>(), environment["clientKey"]!.GetValue<string>());
     }
+
+    /// <summary>A key for a new organisation of its own, for a test whose totals must not see other tests' traffic.</summary>
+    public Task<string> NewOrganisationKeyAsync(string name) => CreateKeyAsync(name);
 
     private async Task<string> CreateKeyAsync(string organisation)
     {

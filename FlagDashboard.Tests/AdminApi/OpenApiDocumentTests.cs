@@ -43,6 +43,8 @@ public sealed class OpenApiDocumentTests(AdminApiFixture fixture)
         "GET /api/admin/environments/{environmentId}/webhooks", "POST /api/admin/environments/{environmentId}/webhooks",
         "GET /api/admin/webhooks/{webhookId}", "PUT /api/admin/webhooks/{webhookId}", "DELETE /api/admin/webhooks/{webhookId}",
         "GET /api/admin/environments/{environmentId}/webhook-deliveries",
+        "GET /api/admin/organisation/webhooks", "POST /api/admin/organisation/webhooks",
+        "GET /api/admin/organisation/usage-allowance", "PUT /api/admin/organisation/usage-allowance",
         "GET /api/admin/members", "PUT /api/admin/members/{userId}/role", "DELETE /api/admin/members/{userId}",
         "GET /api/admin/groups", "POST /api/admin/groups", "PUT /api/admin/groups/{groupId}", "DELETE /api/admin/groups/{groupId}",
         "PUT /api/admin/groups/{groupId}/members/{userId}", "DELETE /api/admin/groups/{groupId}/members/{userId}",

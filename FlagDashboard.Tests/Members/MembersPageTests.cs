@@ -70,7 +70,7 @@ public sealed class MembersPageTests : DashboardComponentTest
         Services.AddSingleton(asPerson.Environments);
         Services.AddSingleton(asPerson.Members);
         Services.AddSingleton(asPerson.Access);
-        Services.AddSingleton(new MemberInvitations(asPerson.Members, asPerson.Organisations, new InvitationEmail(Options.Create(new SmtpOptions()), NullLogger<InvitationEmail>.Instance)));
+        Services.AddSingleton(new MemberInvitations(asPerson.Members, asPerson.Organisations, new InvitationEmail(new SmtpSender(Options.Create(new SmtpOptions())), NullLogger<InvitationEmail>.Instance)));
         return RenderInLayout<MembersPage>();
     }
 

@@ -10,6 +10,7 @@ using FlagDashboard.Organisations;
 using FlagDashboard.Projects;
 using FlagDashboard.Segments;
 using FlagDashboard.Versions;
+using FlagDashboard.UsageLimits;
 using FlagDashboard.Webhooks;
 
 namespace FlagDashboard.AdminApi;
@@ -44,6 +45,7 @@ public static class AdminApiRoutes
         admin.MapAuditApi();
         admin.MapEnvironmentDocumentsApi();
         admin.MapWebhooksApi();
+        admin.MapUsageLimitsApi();
         return admin;
     }
 }

@@ -28,6 +28,7 @@ public static class AuditWording
         ["Password"] = "password",
         ["FeatureVersion"] = "feature version",
         ["ChangeRequest"] = "change request",
+        ["UsageAlert"] = "usage alert",
     };
 
     public static string Noun(string entityType) => Nouns.TryGetValue(entityType, out var noun) ? noun : entityType;

@@ -9,6 +9,7 @@ using FlagDashboard.Organisations;
 using FlagDashboard.Sdk;
 using FlagDashboard.SingleSignOn;
 using FlagDashboard.Usage;
+using FlagDashboard.UsageLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -82,6 +83,7 @@ public static class HostingExtensions
         services.AddUsage(builder.Configuration);
         services.AddAdminApi();
         services.AddMembers();
+        services.AddUsageLimits();
 
         services.AddHttpHardening();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database").AddCheck<ShutdownHealthCheck>("shutdown");

@@ -46,15 +46,36 @@ public sealed class SmtpOptions : IValidatableObject
     }
 }
 
-/// <summary>Sends an invitation's link by email when a mail server is configured.</summary>
-public sealed class InvitationEmail(IOptions<SmtpOptions> options, ILogger<InvitationEmail> logger)
+/// <summary>Sends a message through the configured mail server: invitations and usage alerts use it.</summary>
+public sealed class SmtpSender(IOptions<SmtpOptions> options)
 {
     public bool IsConfigured => options.Value.IsConfigured;
+
+    /// <summary>The address messages come from; only meaningful when <see cref="IsConfigured"/>.</summary>
+    public string From => options.Value.From!;
+
+    /// <summary>Hands the message to the mail server; throws <see cref="SmtpException"/>, <see cref="InvalidOperationException"/> or <see cref="IOException"/> when it cannot.</summary>
+    public async Task SendAsync(MailMessage message, CancellationToken cancellationToken)
+    {
+        var smtp = options.Value;
+        using var client = new SmtpClient(smtp.Host, smtp.Port) { EnableSsl = smtp.EnableSsl, DeliveryMethod = SmtpDeliveryMethod.Network };
+        if (!string.IsNullOrEmpty(smtp.UserName))
+        {
+            client.Credentials = new NetworkCredential(smtp.UserName, smtp.Password);
+        }
+
+        await client.SendMailAsync(message, cancellationToken);
+    }
+}
+
+/// <summary>Sends an invitation's link by email when a mail server is configured.</summary>
+public sealed class InvitationEmail(SmtpSender smtp, ILogger<InvitationEmail> logger)
+{
+    public bool IsConfigured => smtp.IsConfigured;
 
     /// <summary>True when the mail server took the message; a failure is logged and the link still works.</summary>
     public async Task<bool> SendAsync(CreatedInvitation created, string organisationName, string link, CancellationToken cancellationToken)
     {
-        var smtp = options.Value;
         if (!smtp.IsConfigured)
         {
             return false;
@@ -62,7 +83,7 @@ public sealed class InvitationEmail(IOptions<SmtpOptions> options, ILogger<Invit
 
         var invitation = created.Invitation;
         var role = invitation.ProjectRole is { } projectRole ? $"{projectRole} of a project in {organisationName}" : $"{invitation.Role} of {organisationName}";
-        using var message = new MailMessage(smtp.From!, invitation.Email)
+        using var message = new MailMessage(smtp.From, invitation.Email)
         {
             Subject = $"You are invited to {organisationName} on FlagDashboard",
             Body = $"""
@@ -74,15 +95,9 @@ public sealed class InvitationEmail(IOptions<SmtpOptions> options, ILogger<Invit
                 The link works once. If you did not expect it, ignore this message.
                 """,
         };
-        using var client = new SmtpClient(smtp.Host, smtp.Port) { EnableSsl = smtp.EnableSsl, DeliveryMethod = SmtpDeliveryMethod.Network };
-        if (!string.IsNullOrEmpty(smtp.UserName))
-        {
-            client.Credentials = new NetworkCredential(smtp.UserName, smtp.Password);
-        }
-
         try
         {
-            await client.SendMailAsync(message, cancellationToken);
+            await smtp.SendAsync(message, cancellationToken);
             logger.LogInformation("Sent the invitation {InvitationId} to {Email}", invitation.Id, invitation.Email);
             return true;
         }

@@ -9,6 +9,7 @@ public static class MembersServiceCollectionExtensions
     {
         services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SmtpSender>();
         services.AddSingleton<InvitationEmail>();
         services.AddScoped<MemberInvitations>();
         return services;

@@ -10,5 +10,7 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
     {
         builder.Property(o => o.Name).HasMaxLength(FieldLimits.Name);
         builder.HasIndex(o => o.Name).IsUnique();
+        // Organisations that existed before billing days start their periods on the 1st.
+        builder.Property(o => o.BillingDay).HasDefaultValue(1);
     }
 }

@@ -11,7 +11,10 @@ internal sealed class WebhookConfiguration : IEntityTypeConfiguration<Webhook>
         builder.Property(w => w.Url).HasMaxLength(WebhookService.MaxUrlLength);
         builder.Property(w => w.Secret).HasMaxLength(WebhookService.MaxSecretLength);
         builder.HasIndex(w => new { w.EnvironmentId, w.Url }).IsUnique();
+        builder.HasIndex(w => new { w.OrganisationId, w.Url }).IsUnique();
         builder.HasOne(w => w.Environment).WithMany().HasForeignKey(w => w.EnvironmentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(w => w.Organisation).WithMany().HasForeignKey(w => w.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        builder.ToTable(t => t.HasCheckConstraint("CK_Webhooks_OneOwner", "(\"EnvironmentId\" IS NULL) <> (\"OrganisationId\" IS NULL)"));
     }
 }
 

@@ -722,7 +722,15 @@ namespace FlagDashboard.Core.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("BillingDay")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MonthlyApiCallAllowance")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
@@ -960,6 +968,38 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.ToTable("UsageRollups", (string)null);
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Usage.Limits.UsageAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Allowance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrganisationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReachedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "PeriodStart", "Threshold")
+                        .IsUnique();
+
+                    b.ToTable("UsageAlerts");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Users.DashboardUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1086,7 +1126,10 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("EnvironmentId")
+                    b.Property<int?>("EnvironmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OrganisationId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Secret")
@@ -1108,7 +1151,13 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.HasIndex("EnvironmentId", "Url")
                         .IsUnique();
 
-                    b.ToTable("Webhooks");
+                    b.HasIndex("OrganisationId", "Url")
+                        .IsUnique();
+
+                    b.ToTable("Webhooks", t =>
+                        {
+                            t.HasCheckConstraint("CK_Webhooks_OneOwner", "(\"EnvironmentId\" IS NULL) <> (\"OrganisationId\" IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("FlagDashboard.Core.Webhooks.WebhookDelivery", b =>
@@ -1593,6 +1642,17 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.Navigation("Project");
                 });
 
+            modelBuilder.Entity("FlagDashboard.Core.Usage.Limits.UsageAlert", b =>
+                {
+                    b.HasOne("FlagDashboard.Core.Organisations.Organisation", "Organisation")
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Organisation");
+                });
+
             modelBuilder.Entity("FlagDashboard.Core.Versions.FeatureVersion", b =>
                 {
                     b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
@@ -1617,10 +1677,16 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.HasOne("FlagDashboard.Core.Environments.ProjectEnvironment", "Environment")
                         .WithMany()
                         .HasForeignKey("EnvironmentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("FlagDashboard.Core.Organisations.Organisation", "Organisation")
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Environment");
+
+                    b.Navigation("Organisation");
                 });
 
             modelBuilder.Entity("FlagDashboard.Core.Webhooks.WebhookDelivery", b =>

@@ -1,0 +1,67 @@
+using Bunit;
+using FlagDashboard.Core.Access;
+using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Usage.Limits;
+using FlagDashboard.Core.Webhooks;
+using FlagDashboard.Tests.Flags;
+using FlagDashboard.Tests.Infrastructure;
+using FlagDashboard.UsageLimits;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FlagDashboard.Tests.UsageLimits;
+
+public sealed class OrganisationUsageSettingsPageTests : DashboardComponentTest
+{
+    [Fact]
+    public async Task AnOwnerSetsTheAllowanceAndBillingDayAndAddsAnOrganisationWebhookWhoseSecretIsShownOnce()
+    {
+        var seeded = await Core.SeedProjectAsync("Production");
+        AddServices(Core.Access, new Core.Audit.FixedActor("tester"));
+        var page = RenderInLayout<OrganisationUsageSettingsPage>(new Dictionary<string, object?> { ["OrganisationId"] = seeded.OrganisationId });
+
+        TextInput(Host, "allowance-input").Change("1000");
+        TextInput(Host, "billing-day-input").Change("29");
+        Host.Find("[data-testid=allowance-save]").Click();
+        // The field keeps the day within 1-28 (the service's rule, which the admin API reports by field name).
+        await WaitForAllowanceAsync(seeded.OrganisationId, 1000, 28);
+        TextInput(Host, "billing-day-input").Change("15");
+        Host.Find("[data-testid=allowance-save]").Click();
+        await WaitForAllowanceAsync(seeded.OrganisationId, 1000, 15);
+
+        TextInput(Host, "organisation-webhook-url").Change("http://127.0.0.1:9/alerts");
+        Host.Find("[data-testid=organisation-webhook-add]").Click();
+        page.WaitForElement("[data-testid=organisation-webhook-new-secret]");
+        Assert.Contains("http://127.0.0.1:9/alerts", Host.Find("[data-testid=organisation-webhooks]").TextContent);
+        var webhook = Assert.Single(await Services.GetRequiredService<WebhookService>().ListForOrganisationAsync(seeded.OrganisationId, Token));
+        Assert.Equal(webhook.Secret, Host.Find("[data-testid=organisation-webhook-new-secret]").TextContent);
+    }
+
+    [Fact]
+    public async Task AMemberSeesTheAllowanceReadOnly()
+    {
+        var seeded = await Core.SeedProjectAsync("Production");
+        await UsageAlertCheckerTests.SetAllowanceAsync(Core, seeded.OrganisationId, 2500, billingDay: 7);
+        var member = await Access.MembersServiceTests.AddPersonAsync(Core, "member@example.com", seeded.OrganisationId, OrganisationRole.Member);
+        var actor = new SubjectActor(member);
+        AddServices(CoreServices.AccessFor(Core.Database, actor), actor);
+
+        var page = RenderInLayout<OrganisationUsageSettingsPage>(new Dictionary<string, object?> { ["OrganisationId"] = seeded.OrganisationId });
+
+        var readOnly = page.WaitForElement("[data-testid=allowance-readonly]");
+        Assert.Contains("2,500 API calls per period, billing day 7", readOnly.TextContent.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Empty(Host.FindAll("[data-testid=allowance-save]"));
+        Assert.Empty(Host.FindAll("[data-testid=organisation-webhook-add]"));
+    }
+
+    private void AddServices(AccessControl access, Core.Audit.IActorAccessor actor)
+    {
+        Services.AddSingleton(new UsageAllowanceService(Core.Database, actor, access, Core.Clock));
+        Services.AddSingleton(new OrganisationService(Core.Database, actor, access, Core.Clock));
+        Services.AddSingleton(new WebhookService(Core.Database, actor, access, Core.Clock, Options.Create(new WebhookOptions { AllowPrivateAddresses = true })));
+        Services.AddSingleton(access);
+    }
+
+    private async Task WaitForAllowanceAsync(int organisationId, long calls, int day) =>
+        await Eventually.GetAsync(() => Services.GetRequiredService<UsageAllowanceService>().GetAsync(organisationId, Token), a => a.MonthlyApiCalls == calls && a.BillingDay == day, "the allowance to be saved");
+}
