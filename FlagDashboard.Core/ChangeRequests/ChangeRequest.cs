@@ -8,6 +8,12 @@ public enum ChangeRequestStatus
     Open,
     Committed,
     Closed,
+
+    /// <summary>Approved (or needing no approval) and waiting for <see cref="ChangeRequest.ScheduledFor"/>.</summary>
+    Scheduled,
+
+    /// <summary>Was scheduled, but the feature changed after it was made: not applied; rebase or close it.</summary>
+    Conflict,
 }
 
 /// <summary>
@@ -54,6 +60,12 @@ public sealed class ChangeRequest : IVersioned
 
     /// <summary>The version the commit made live.</summary>
     public int? CommittedVersion { get; set; }
+
+    /// <summary>When the change is to go live (UTC); with <see cref="ChangeRequestStatus.Scheduled"/> the scheduler commits it then.</summary>
+    public DateTimeOffset? ScheduledFor { get; set; }
+
+    /// <summary>Who scheduled it: the actor of the commit the scheduler makes.</summary>
+    public string? ScheduledBy { get; set; }
 
     public int Version { get; set; }
 

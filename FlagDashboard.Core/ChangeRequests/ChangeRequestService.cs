@@ -37,6 +37,7 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
             .MaxLength("description", input.Description, FieldLimits.Description)
             .Check((input.Reviewers ?? []).All(r => !string.IsNullOrWhiteSpace(r) && r.Length <= FieldLimits.Name), "reviewers", $"Each reviewer is 1 to {FieldLimits.Name} characters.")
             .ThrowIfInvalid();
+        ScheduledChanges.ValidateTime(input.ScheduledFor, clock);
         var environment = await db.Environments.AsNoTracking().Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken)
             ?? throw new NotFoundException("Environment", environmentId);
         var feature = await db.Features.AsNoTracking().Include(f => f.Options).SingleOrDefaultAsync(f => f.Id == featureId && f.ProjectId == environment.ProjectId, cancellationToken)
@@ -55,7 +56,15 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
             BaseVersion = input.BaseVersion ?? live,
             Proposed = input.Proposed.ToJson(),
             Reviewers = (input.Reviewers ?? []).Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+            ScheduledFor = input.ScheduledFor?.ToUniversalTime(),
         };
+        if (input.ScheduledFor is not null && environment.RequiredApprovals == 0)
+        {
+            // Nothing to approve: the change is scheduled as it is made, by the person who may make it.
+            request.Status = ChangeRequestStatus.Scheduled;
+            request.ScheduledBy = author.Name;
+        }
+
         db.ChangeRequests.Add(request);
         await db.SaveOrConflictAsync(Entity, feature.Name, cancellationToken);
         AuditTrail.Record(db, author.Name, clock, new AuditChange(AuditAction.Created, Entity, request.Id, $"#{request.Id} {request.Title} ({feature.Name} in {environment.Name})",
@@ -64,6 +73,7 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
             After = AuditSnapshot(request, "created"),
             WebhookEvent = WebhookEventKind.ChangeRequestCreated,
         });
+
         await db.SaveChangesAsync(cancellationToken);
         return request.Id;
     }
@@ -74,7 +84,7 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var requests = await db.ChangeRequests.AsNoTracking().Include(r => r.Feature).Include(r => r.Environment).Include(r => r.Approvals)
-            .Where(r => r.EnvironmentId == environmentId && (includeDone || r.Status == ChangeRequestStatus.Open))
+            .Where(r => r.EnvironmentId == environmentId && (includeDone || r.Status == ChangeRequestStatus.Open || r.Status == ChangeRequestStatus.Scheduled || r.Status == ChangeRequestStatus.Conflict))
             .OrderBy(r => r.Status).ThenByDescending(r => r.Id)
             .Take(500)
             .ToListAsync(cancellationToken);
@@ -127,8 +137,15 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
     }
 
     /// <summary>Makes the proposed states live as a new version, once enough approvals are in and nothing changed since the base version.</summary>
-    public async Task<ChangeRequestDetail> CommitAsync(int id, CancellationToken cancellationToken = default)
+    public Task<ChangeRequestDetail> CommitAsync(int id, CancellationToken cancellationToken = default) => CommitAsync(id, null, cancellationToken);
+
+    /// <summary>
+    /// Commits now, or, when <paramref name="scheduledFor"/> (or the time the request was opened with) is in the
+    /// future, schedules it: the scheduler commits it then, unless the feature changed meanwhile.
+    /// </summary>
+    public async Task<ChangeRequestDetail> CommitAsync(int id, DateTimeOffset? scheduledFor, CancellationToken cancellationToken = default)
     {
+        ScheduledChanges.ValidateTime(scheduledFor, clock);
         await RequireAsync(Permission.ApproveChanges, id, cancellationToken);
         var actor = await actors.GetActorAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -147,6 +164,29 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
             throw new ValidationException("baseVersion", $"The feature changed here since this request was made (version {request.BaseVersion} then, {live} now): rebase it on the live version first.");
         }
 
+        if ((scheduledFor ?? request.ScheduledFor) is { } at && at > clock.GetUtcNow())
+        {
+            request.Status = ChangeRequestStatus.Scheduled;
+            request.ScheduledFor = at.ToUniversalTime();
+            request.ScheduledBy = actor;
+            Audit(db, actor, request, "scheduled");
+            await db.SaveOrConflictAsync(Entity, id, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return await DetailAsync(db, id, cancellationToken);
+        }
+
+        await ApplyAsync(db, request, actor, live, clock, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await DetailAsync(db, id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes a request's proposed states live as a new version in the caller's transaction, with its audit
+    /// entries and webhooks: the one commit path of a person's commit and the scheduler's.
+    /// </summary>
+    internal static async Task ApplyAsync(FlagDashboardDbContext db, ChangeRequest request, string actor, int? live, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var id = request.Id;
         var (featureId, environmentId) = (request.FeatureId, request.EnvironmentId);
         await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
         var before = await FeatureVersionService.SnapshotAsync(db, featureId, environmentId, cancellationToken);
@@ -155,7 +195,7 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         request.Status = ChangeRequestStatus.Committed;
         request.ClosedBy = actor;
         request.ClosedAt = clock.GetUtcNow();
-        Audit(db, actor, request, "committed");
+        Audit(db, actor, request, "committed", clock);
         // The flag itself changed too: receivers that follow flags (FLAG_UPDATED) hear of it as of any other change.
         AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, FeatureVersionService.Entity, $"{featureId}/{environmentId}",
             $"{request.Feature!.Name} in {request.Environment!.Name}, change request #{id} committed",
@@ -170,8 +210,6 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
             $"Change request #{id}: {request.Title}", clock, cancellationToken);
         request.CommittedVersion = added.Count > 0 ? added[0].Number : live;
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return await DetailAsync(db, id, cancellationToken);
     }
 
     /// <summary>Re-makes the request on the live version: what it proposes stays, the base becomes the live version, and approvals start again.</summary>
@@ -182,7 +220,10 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var request = await LoadAsync(db, id, cancellationToken);
-        RequireOpen(request);
+        RequireOpen(request, ChangeRequestStatus.Conflict);
+        // A conflicting schedule goes back to waiting for approvals; its time has passed.
+        request.Status = ChangeRequestStatus.Open;
+        request.ScheduledFor = null;
         request.BaseVersion = await FeatureVersionService.LiveNumberAsync(db, request.FeatureId, request.EnvironmentId, cancellationToken);
         db.ChangeRequestApprovals.RemoveRange(request.Approvals);
         db.Entry(request).Property(r => r.Version).IsModified = true;
@@ -192,14 +233,14 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         return await DetailAsync(db, id, cancellationToken);
     }
 
-    /// <summary>Closes an open request without applying it.</summary>
+    /// <summary>Closes an open request without applying it, or cancels a schedule.</summary>
     public async Task<ChangeRequestDetail> CloseAsync(int id, CancellationToken cancellationToken = default)
     {
         await RequireAsync(Permission.ChangeStates, id, cancellationToken);
         var actor = await actors.GetActorAsync();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var request = await LoadAsync(db, id, cancellationToken);
-        RequireOpen(request);
+        RequireOpen(request, ChangeRequestStatus.Scheduled, ChangeRequestStatus.Conflict);
         request.Status = ChangeRequestStatus.Closed;
         request.ClosedBy = actor;
         request.ClosedAt = clock.GetUtcNow();
@@ -259,9 +300,9 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         return scope;
     }
 
-    private static void RequireOpen(ChangeRequest request)
+    private static void RequireOpen(ChangeRequest request, params ChangeRequestStatus[] alsoAllowed)
     {
-        if (request.Status != ChangeRequestStatus.Open)
+        if (request.Status != ChangeRequestStatus.Open && !alsoAllowed.Contains(request.Status))
         {
             throw new ValidationException("status", $"This change request is {request.Status.ToString().ToLowerInvariant()}.");
         }
@@ -271,7 +312,9 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         await db.ChangeRequests.Include(r => r.Approvals).Include(r => r.Feature).Include(r => r.Environment).ThenInclude(e => e!.Project)
             .SingleOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
 
-    private void Audit(FlagDashboardDbContext db, string actor, ChangeRequest request, string what) =>
+    private void Audit(FlagDashboardDbContext db, string actor, ChangeRequest request, string what) => Audit(db, actor, request, what, clock);
+
+    internal static void Audit(FlagDashboardDbContext db, string actor, ChangeRequest request, string what, TimeProvider clock) =>
         AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, Entity, request.Id, $"#{request.Id} {request.Title} ({request.Feature!.Name} in {request.Environment!.Name})",
             new AuditScope(request.Environment.Project!.OrganisationId, request.Environment.ProjectId, request.EnvironmentId))
         {
@@ -292,6 +335,7 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         request.BaseVersion,
         Approvals = request.Approvals.Select(a => a.Approver).ToList(),
         request.CommittedVersion,
+        request.ScheduledFor,
     };
 
     private static async Task<ChangeRequestDetail> DetailAsync(FlagDashboardDbContext db, int id, CancellationToken cancellationToken)
@@ -316,5 +360,5 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
 
     private static ChangeRequestSummary Summary(ChangeRequest r, int? live) => new(
         r.Id, r.FeatureId, r.Feature!.Name, r.EnvironmentId, r.Title, r.Author, r.CreatedAt, r.Status, r.Approvals.Count, r.Environment!.RequiredApprovals,
-        r.Status == ChangeRequestStatus.Open && live != r.BaseVersion, r.Version);
+        (r.Status == ChangeRequestStatus.Open && live != r.BaseVersion) || r.Status == ChangeRequestStatus.Conflict, r.Version, r.ScheduledFor);
 }

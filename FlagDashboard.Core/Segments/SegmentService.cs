@@ -83,13 +83,28 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     {
         await access.RequireAsync(Permission.EditProject, OwnedResource.Segment, id, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var segment = await db.Segments.Include(s => s.Project).SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
+        // Its overrides go with it (cascade): each feature and environment that had one gets a version without it.
+        var overridden = await db.FeatureStates.AsNoTracking().Where(s => s.SegmentId == id).Select(s => new { s.FeatureId, s.EnvironmentId }).Distinct().ToListAsync(cancellationToken);
+        foreach (var pair in overridden)
+        {
+            await FeatureVersions.BaselineAsync(db, s => s.FeatureId == pair.FeatureId && s.EnvironmentId == pair.EnvironmentId, clock, cancellationToken);
+        }
+
         db.Segments.Remove(segment);
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Deleted, Entity, id, segment.Name, new AuditScope(segment.Project!.OrganisationId, segment.ProjectId))
+        var actor = await actors.GetActorAsync();
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Deleted, Entity, id, segment.Name, new AuditScope(segment.Project!.OrganisationId, segment.ProjectId))
         {
             Before = Snapshot(segment),
         });
         await db.SaveAndTouchAsync(Entity, id, e => e.ProjectId == segment.ProjectId, clock, cancellationToken);
+        foreach (var pair in overridden)
+        {
+            await FeatureVersions.RecordAsync(db, s => s.FeatureId == pair.FeatureId && s.EnvironmentId == pair.EnvironmentId, actor, $"Segment {segment.Name} deleted with its override", clock, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The segment overrides in an environment, optionally of one feature, in priority order.</summary>

@@ -371,6 +371,13 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("ScheduledBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("ScheduledFor")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -390,6 +397,8 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                     b.HasIndex("FeatureId");
 
                     b.HasIndex("EnvironmentId", "Status");
+
+                    b.HasIndex("Status", "ScheduledFor");
 
                     b.ToTable("ChangeRequests");
                 });

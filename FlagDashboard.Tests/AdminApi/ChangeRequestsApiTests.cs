@@ -45,6 +45,31 @@ public sealed class ChangeRequestsApiTests(AdminApiFixture fixture)
     }
 
     [Fact]
+    public async Task AChangeScheduledThroughTheApiIsListedGoesLiveAtItsTimeAndAnotherCanBeCancelled()
+    {
+        using var owner = fixture.Client();
+        var project = await fixture.NewProjectAsync(owner);
+        using var sdk = fixture.App.CreateClient();
+        sdk.DefaultRequestHeaders.Add("X-Environment-Key", project.ClientKey);
+        var feature = await owner.SendOkAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/features", new { name = "launch", initialValue = "old" }, HttpStatusCode.Created);
+        var url = $"api/admin/environments/{project.EnvironmentId}/features/{feature.Int("id")}/change-requests";
+
+        await owner.AssertProblemAsync(HttpMethod.Post, url, new { title = "past", enabled = true, value = "x", scheduledFor = DateTimeOffset.UtcNow.AddMinutes(-1) }, HttpStatusCode.BadRequest, "scheduledFor");
+        var cancelled = await owner.SendOkAsync(HttpMethod.Post, url, new { title = "Never", enabled = true, value = "never", scheduledFor = DateTimeOffset.UtcNow.AddDays(1) }, HttpStatusCode.Created);
+        var soon = await owner.SendOkAsync(HttpMethod.Post, url, new { title = "Soon", enabled = true, value = "soon", scheduledFor = DateTimeOffset.UtcNow.AddSeconds(2) }, HttpStatusCode.Created);
+        Assert.Equal("Scheduled", soon.Str("status"));
+
+        var listed = (await owner.GetOkAsync($"api/admin/environments/{project.EnvironmentId}/scheduled-changes"))["items"]!.AsArray();
+        Assert.Equal(["Soon", "Never"], listed.Select(i => i!.Str("title")));
+        await owner.SendOkAsync(HttpMethod.Post, $"api/admin/change-requests/{cancelled.Int("id")}/close");
+
+        var flag = await Eventually.GetAsync(() => SdkFlagAsync(sdk, "launch"), f => f["feature_state_value"]!.GetValue<string>() == "soon", "the SDK to serve the scheduled value");
+        Assert.True(flag["enabled"]!.GetValue<bool>());
+        Assert.Equal("Committed", (await owner.GetOkAsync($"api/admin/change-requests/{soon.Int("id")}")).Str("status"));
+        Assert.Empty((await owner.GetOkAsync($"api/admin/environments/{project.EnvironmentId}/scheduled-changes"))["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task ABadProposalGets400NamingTheField()
     {
         using var owner = fixture.Client();

@@ -29,6 +29,7 @@ public sealed class OpenApiDocumentTests(AdminApiFixture fixture)
         "POST /api/admin/environments/{environmentId}/features/{featureId}/change-requests", "GET /api/admin/change-requests/{changeRequestId}",
         "POST /api/admin/change-requests/{changeRequestId}/approve", "POST /api/admin/change-requests/{changeRequestId}/commit",
         "POST /api/admin/change-requests/{changeRequestId}/rebase", "POST /api/admin/change-requests/{changeRequestId}/close",
+        "GET /api/admin/environments/{environmentId}/scheduled-changes",
         "GET /api/admin/projects/{projectId}/segments", "POST /api/admin/projects/{projectId}/segments",
         "GET /api/admin/segments/{segmentId}", "PUT /api/admin/segments/{segmentId}", "DELETE /api/admin/segments/{segmentId}",
         "GET /api/admin/environments/{environmentId}/segment-overrides", "POST /api/admin/environments/{environmentId}/segment-overrides",

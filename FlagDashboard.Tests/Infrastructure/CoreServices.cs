@@ -80,6 +80,10 @@ public sealed class CoreServices : IAsyncDisposable
     public static async Task<CoreServices> CreateAsync(string actor = "tester") =>
         new(await TestDatabase.CreateAsync(), new ManualClock(), new FixedActor(actor), ownsDatabase: true);
 
+    /// <summary>On a given provider, whatever the suite's default: for what only PostgreSQL shows (row locks between instances).</summary>
+    public static async Task<CoreServices> CreateAsync(DatabaseProvider provider, string actor) =>
+        new(await TestDatabase.CreateAsync(provider), new ManualClock(), new FixedActor(actor), ownsDatabase: true);
+
     /// <summary>The same database and clock, changes made by someone else.</summary>
     public CoreServices As(string actor) => new(Database, Clock, new FixedActor(actor), ownsDatabase: false);
 

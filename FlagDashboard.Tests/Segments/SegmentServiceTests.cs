@@ -334,6 +334,28 @@ public sealed class SegmentServiceTests
         Assert.Equal(["b"], (await core.Segments.ListAsync(seeded.ProjectId, Token)).Select(s => s.Name));
     }
 
+    [Fact]
+    public async Task DeletingASegmentMakesAVersionWithoutItsOverrideForEachFeatureItOverrode()
+    {
+        await using var core = await CoreServices.CreateAsync("admin");
+        var (seeded, feature, overrides) = await SeedOverridesAsync(core, "a", "b");
+        var untouched = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("untouched"), Token);
+        var environmentId = seeded.EnvironmentIds[0];
+        var before = await core.Versions.ListAsync(feature.Id, environmentId, Token);
+        var untouchedBefore = await core.Versions.ListAsync(untouched.Id, environmentId, Token);
+
+        await core.Segments.DeleteAsync(overrides[0].SegmentId, Token);
+
+        var after = await core.Versions.ListAsync(feature.Id, environmentId, Token);
+        Assert.Equal(before.Count + 1, after.Count);
+        Assert.Equal(("admin", true), (after[0].Author, after[0].Comment!.Contains("Segment a deleted", StringComparison.Ordinal)));
+        var live = await core.Versions.GetAsync(feature.Id, environmentId, after[0].Number, Token);
+        Assert.Equal(["b"], live.States.SegmentOverrides.Select(o => o.SegmentName));
+        var previous = await core.Versions.GetAsync(feature.Id, environmentId, before[0].Number, Token);
+        Assert.Equal(["a", "b"], previous.States.SegmentOverrides.Select(o => o.SegmentName));
+        Assert.Equal(untouchedBefore.Count, (await core.Versions.ListAsync(untouched.Id, environmentId, Token)).Count);
+    }
+
     private static async Task<(SeededProject Seeded, Feature Feature, IReadOnlyList<SegmentOverrideView> Overrides)> SeedOverridesAsync(CoreServices core, params string[] segmentNames)
     {
         var seeded = await core.SeedProjectAsync();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Access;
@@ -18,6 +19,7 @@ public sealed partial class ChangeRequestPage
     private bool _notFound;
     private bool _canReview;
     private bool _canCommit;
+    private string? _scheduleAt;
 
     [Parameter]
     public int Id { get; set; }
@@ -59,6 +61,19 @@ public sealed partial class ChangeRequestPage
     private Task ApproveAsync() => RunAsync(() => Requests.ApproveAsync(Id), "Approved.");
 
     private Task CommitAsync() => RunAsync(() => Requests.CommitAsync(Id), "Committed: the proposed states are live.");
+
+    /// <summary>The time picked in the browser's field is local time on this server, as the page shows times.</summary>
+    private Task ScheduleAsync()
+    {
+        if (!DateTime.TryParseExact(_scheduleAt, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local))
+        {
+            Snackbar.Add("Pick a date and time to schedule the change for.", Severity.Warning);
+            return Task.CompletedTask;
+        }
+
+        var at = new DateTimeOffset(local);
+        return RunAsync(() => Requests.CommitAsync(Id, at), $"Scheduled: it goes live at {at.ToLocalTime():g}.");
+    }
 
     private Task RebaseAsync() => RunAsync(() => Requests.RebaseAsync(Id), "Rebased on the live version; it needs its approvals again.");
 

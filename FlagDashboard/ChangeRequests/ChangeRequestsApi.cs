@@ -24,9 +24,13 @@ public static class ChangeRequestsApi
     public sealed record ProposedSegmentOverride(int SegmentId, bool Enabled, FlagValue Value, IReadOnlyList<ProposedWeight>? Weights, int? Priority);
 
     /// <param name="BaseVersion">The live version you made the proposal against (left out: the live one now).</param>
+    /// <param name="ScheduledFor">When it is to go live (ISO 8601 with an offset). In an environment needing no approval the change is scheduled at once; otherwise when it is committed.</param>
     public sealed record CreateChangeRequestRequest(
         string Title, string? Description, bool Enabled, FlagValue Value, IReadOnlyList<ProposedWeight>? Weights,
-        IReadOnlyList<ProposedSegmentOverride>? SegmentOverrides, int? BaseVersion, IReadOnlyList<string>? Reviewers);
+        IReadOnlyList<ProposedSegmentOverride>? SegmentOverrides, int? BaseVersion, IReadOnlyList<string>? Reviewers, DateTimeOffset? ScheduledFor);
+
+    /// <param name="ScheduledFor">Commit at this future time instead of now (ISO 8601 with an offset); left out: now, or the time the request was opened with.</param>
+    public sealed record CommitChangeRequestRequest(DateTimeOffset? ScheduledFor);
 
     public sealed record ApprovalResponse(string Approver, DateTimeOffset At);
 
@@ -34,11 +38,11 @@ public static class ChangeRequestsApi
         int Id, int FeatureId, string FeatureName, int EnvironmentId, string Title, string? Description, string Author, DateTimeOffset CreatedAt,
         ChangeRequestStatus Status, IReadOnlyList<string> Reviewers, IReadOnlyList<ApprovalResponse> Approvals, int RequiredApprovals,
         int? BaseVersion, int? LiveVersion, bool HasConflict, bool CanBeCommitted, int? CommittedVersion,
-        VersionsApi.VersionDetailResponse Proposed);
+        VersionsApi.VersionDetailResponse Proposed, DateTimeOffset? ScheduledFor);
 
     public sealed record ChangeRequestSummaryResponse(
         int Id, int FeatureId, string FeatureName, string Title, string Author, DateTimeOffset CreatedAt, ChangeRequestStatus Status,
-        int Approvals, int RequiredApprovals, bool HasConflict);
+        int Approvals, int RequiredApprovals, bool HasConflict, DateTimeOffset? ScheduledFor);
 
     public static RouteGroupBuilder MapChangeRequestsApi(this RouteGroupBuilder admin)
     {
@@ -52,10 +56,13 @@ public static class ChangeRequestsApi
         group.MapGet("/change-requests/{changeRequestId}", GetChangeRequest).WithName("GetChangeRequest").WithSummary("One change request with its proposed states, approvals and conflict.");
         group.MapPost("/change-requests/{changeRequestId}/approve", ApproveChangeRequest).WithName("ApproveChangeRequest").WithSummary("Approves a change request; its author cannot.");
         group.MapPost("/change-requests/{changeRequestId}/commit", CommitChangeRequest).WithName("CommitChangeRequest")
-            .WithSummary("Makes an approved change request live as a new version (project Admins and Owners).");
+            .WithSummary("Makes an approved change request live as a new version (project Admins and Owners), now or, with scheduledFor, at that time.");
+        group.MapGet("/environments/{environmentId}/scheduled-changes", ListScheduledChanges).WithName("ListScheduledChanges")
+            .WithSummary("The environment's scheduled changes, soonest first, with those not applied because their feature changed meanwhile (status Conflict).");
         group.MapPost("/change-requests/{changeRequestId}/rebase", RebaseChangeRequest).WithName("RebaseChangeRequest")
             .WithSummary("Re-makes a conflicting request on the live version; its approvals start again.");
-        group.MapPost("/change-requests/{changeRequestId}/close", CloseChangeRequest).WithName("CloseChangeRequest").WithSummary("Closes a change request without applying it.");
+        group.MapPost("/change-requests/{changeRequestId}/close", CloseChangeRequest).WithName("CloseChangeRequest")
+            .WithSummary("Closes a change request without applying it; for a scheduled change, cancels the schedule.");
         return admin;
     }
 
@@ -69,9 +76,19 @@ public static class ChangeRequestsApi
     {
         page = page.Validated();
         var all = await requests.ListAsync(environmentId, includeDone ?? false, cancellationToken);
-        return TypedResults.Ok(page.Of(all.Select(r => new ChangeRequestSummaryResponse(
-            r.Id, r.FeatureId, r.FeatureName, r.Title, r.Author, r.CreatedAt, r.Status, r.Approvals, r.RequiredApprovals, r.HasConflict)).ToList()));
+        return TypedResults.Ok(page.Of(all.Select(SummaryResponse).ToList()));
     }
+
+    private static async Task<Ok<Paged<ChangeRequestSummaryResponse>>> ListScheduledChanges(int environmentId, [AsParameters] PageRequest page, ChangeRequestService requests, CancellationToken cancellationToken)
+    {
+        page = page.Validated();
+        var all = await requests.ListAsync(environmentId, false, cancellationToken);
+        return TypedResults.Ok(page.Of(all.Where(r => r.Status is ChangeRequestStatus.Scheduled or ChangeRequestStatus.Conflict)
+            .OrderBy(r => r.ScheduledFor).ThenBy(r => r.Id).Select(SummaryResponse).ToList()));
+    }
+
+    private static ChangeRequestSummaryResponse SummaryResponse(ChangeRequestSummary r) =>
+        new(r.Id, r.FeatureId, r.FeatureName, r.Title, r.Author, r.CreatedAt, r.Status, r.Approvals, r.RequiredApprovals, r.HasConflict, r.ScheduledFor);
 
     private static async Task<Created<ChangeRequestResponse>> CreateChangeRequest(int environmentId, int featureId, CreateChangeRequestRequest request, ChangeRequestService requests, FeatureService features, CancellationToken cancellationToken)
     {
@@ -83,7 +100,7 @@ public static class ChangeRequestsApi
             request.Value.ToJson(),
             Weights(request.Weights),
             (request.SegmentOverrides ?? []).Select((o, index) => new SegmentOverrideSnapshot(o.SegmentId, $"#{o.SegmentId}", index, o.Enabled, o.Value.ToJson(), Weights(o.Weights))).ToList());
-        var created = await requests.CreateAsync(featureId, environmentId, new ChangeRequestInput(request.Title, request.Description, proposed, request.BaseVersion, request.Reviewers), cancellationToken);
+        var created = await requests.CreateAsync(featureId, environmentId, new ChangeRequestInput(request.Title, request.Description, proposed, request.BaseVersion, request.Reviewers, request.ScheduledFor), cancellationToken);
         return TypedResults.Created($"/api/admin/change-requests/{created.Summary.Id}", Response(created));
     }
 
@@ -93,8 +110,8 @@ public static class ChangeRequestsApi
     private static async Task<Ok<ChangeRequestResponse>> ApproveChangeRequest(int changeRequestId, ChangeRequestService requests, CancellationToken cancellationToken) =>
         TypedResults.Ok(Response(await requests.ApproveAsync(changeRequestId, cancellationToken)));
 
-    private static async Task<Ok<ChangeRequestResponse>> CommitChangeRequest(int changeRequestId, ChangeRequestService requests, CancellationToken cancellationToken) =>
-        TypedResults.Ok(Response(await requests.CommitAsync(changeRequestId, cancellationToken)));
+    private static async Task<Ok<ChangeRequestResponse>> CommitChangeRequest(int changeRequestId, CommitChangeRequestRequest? request, ChangeRequestService requests, CancellationToken cancellationToken) =>
+        TypedResults.Ok(Response(await requests.CommitAsync(changeRequestId, request?.ScheduledFor, cancellationToken)));
 
     private static async Task<Ok<ChangeRequestResponse>> RebaseChangeRequest(int changeRequestId, ChangeRequestService requests, CancellationToken cancellationToken) =>
         TypedResults.Ok(Response(await requests.RebaseAsync(changeRequestId, cancellationToken)));
@@ -107,5 +124,6 @@ public static class ChangeRequestsApi
         d.Summary.Status, d.Reviewers, d.Approvals.Select(a => new ApprovalResponse(a.Approver, a.At)).ToList(), d.Summary.RequiredApprovals,
         d.BaseVersion, d.LiveVersion, d.HasConflict, d.CanBeCommitted, d.CommittedVersion,
         VersionsApi.Response(new FeatureVersionDetail(d.Summary.FeatureId, d.Summary.EnvironmentId,
-            new FeatureVersionSummary(0, d.Summary.Author, d.Summary.CreatedAt, d.Summary.Title, false), d.Proposed)));
+            new FeatureVersionSummary(0, d.Summary.Author, d.Summary.CreatedAt, d.Summary.Title, false), d.Proposed)),
+        d.Summary.ScheduledFor);
 }

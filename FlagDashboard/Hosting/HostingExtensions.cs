@@ -1,4 +1,5 @@
 using FlagDashboard.AdminApi;
+using FlagDashboard.ChangeRequests;
 using FlagDashboard.Components;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;
@@ -82,6 +83,7 @@ public static class HostingExtensions
         services.AddSdkApi(builder.Configuration.GetSection(DatabaseOptions.SectionName).GetValue<DatabaseProvider>(nameof(DatabaseOptions.Provider)));
         services.AddUsage(builder.Configuration);
         services.AddAdminApi();
+        services.AddScheduledChanges();
         services.AddMembers();
         services.AddUsageLimits();
 

@@ -13,9 +13,12 @@ internal sealed class ChangeRequestConfiguration : IEntityTypeConfiguration<Chan
         builder.Property(r => r.Author).HasMaxLength(FieldLimits.Name);
         builder.Property(r => r.AuthorKey).HasMaxLength(FieldLimits.Name);
         builder.Property(r => r.ClosedBy).HasMaxLength(FieldLimits.Name);
+        builder.Property(r => r.ScheduledBy).HasMaxLength(FieldLimits.Name);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(r => r.Reviewers).HasJsonConversion().HasMaxLength(4000);
         builder.HasIndex(r => new { r.EnvironmentId, r.Status });
+        // The scheduler's question every second: which scheduled requests are due.
+        builder.HasIndex(r => new { r.Status, r.ScheduledFor });
         builder.HasOne(r => r.Feature).WithMany().HasForeignKey(r => r.FeatureId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(r => r.Environment).WithMany().HasForeignKey(r => r.EnvironmentId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -354,6 +354,13 @@ namespace FlagDashboard.Core.Data.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScheduledBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScheduledFor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -373,6 +380,8 @@ namespace FlagDashboard.Core.Data.Migrations
                     b.HasIndex("FeatureId");
 
                     b.HasIndex("EnvironmentId", "Status");
+
+                    b.HasIndex("Status", "ScheduledFor");
 
                     b.ToTable("ChangeRequests");
                 });
