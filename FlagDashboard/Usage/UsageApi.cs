@@ -33,7 +33,7 @@ public static class UsageApi
         usage.MapGet("/flags", GetFlags).WithName("GetFlagUsage").WithSummary("Each feature's evaluations in a range, most first; unevaluated ones with 0.")
             .Produces<IReadOnlyList<FlagUsage>>(StatusCodes.Status200OK);
         usage.MapGet("/stale-flags", GetStaleFlags).WithName("GetStaleFlags")
-            .WithSummary("A project's features with when each was last evaluated per environment, and whether it is stale: unevaluated for threshold_days (default 30), not younger than that, not tagged permanent, not archived. stale=true lists only the stale ones.")
+            .WithSummary("A project's features with when each was last evaluated per environment, and whether it is stale: unevaluated in every environment for threshold_days (the project's staleFlagDays setting, 30 unless changed), not younger than that, not tagged permanent, not archived. stale=true lists only the stale ones.")
             .Produces<IReadOnlyList<FeatureStaleness>>(StatusCodes.Status200OK);
         return endpoints;
     }
