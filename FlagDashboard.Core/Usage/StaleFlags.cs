@@ -45,4 +45,18 @@ public sealed class StaleFlagService(UsageQueryService usage, IDbContextFactory<
             return new FeatureStaleness(f.Id, f.Name, environments, latest, stale, (int)Math.Round(limit.TotalDays));
         }).ToList();
     }
+
+    /// <summary>One feature's last evaluations and staleness, judged by its project's threshold.</summary>
+    public async Task<FeatureStaleness> ForFeatureAsync(int featureId, CancellationToken cancellationToken = default)
+    {
+        int projectId;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            projectId = await db.Features.AsNoTracking().Where(f => f.Id == featureId).Select(f => (int?)f.ProjectId).SingleOrDefaultAsync(cancellationToken)
+                ?? throw new NotFoundException("Feature", featureId);
+        }
+
+        return (await ForProjectAsync(projectId, cancellationToken: cancellationToken)).SingleOrDefault(f => f.FeatureId == featureId)
+            ?? throw new NotFoundException("Feature", featureId);
+    }
 }
