@@ -18,6 +18,15 @@ public sealed class Project : IVersioned
     /// <summary>Disabled flags are left out of SDK answers.</summary>
     public bool HideDisabledFlags { get; set; }
 
+    /// <summary>How many days without an evaluation in any environment make a flag stale (see <c>StaleFlagService</c>).</summary>
+    public int StaleFlagDays { get; set; } = DefaultStaleFlagDays;
+
+    public const int DefaultStaleFlagDays = 30;
+
+    public const int MinStaleFlagDays = 1;
+
+    public const int MaxStaleFlagDays = 3650;
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public int Version { get; set; }

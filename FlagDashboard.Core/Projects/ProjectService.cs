@@ -7,9 +7,13 @@ using Microsoft.EntityFrameworkCore;
 namespace FlagDashboard.Core.Projects;
 
 /// <summary>A project in the list: <paramref name="FeatureCount"/> counts the features in use, not the archived ones.</summary>
-public sealed record ProjectSummary(int Id, int OrganisationId, string OrganisationName, string Name, bool HideDisabledFlags, int Version, int EnvironmentCount, int FeatureCount, int ArchivedFeatureCount = 0);
+public sealed record ProjectSummary(int Id, int OrganisationId, string OrganisationName, string Name, bool HideDisabledFlags, int Version, int EnvironmentCount, int FeatureCount, int ArchivedFeatureCount = 0)
+{
+    public int StaleFlagDays { get; init; } = Project.DefaultStaleFlagDays;
+}
 
-public sealed record ProjectSettings(string Name, bool HideDisabledFlags);
+/// <summary>A project's settings; <paramref name="StaleFlagDays"/> null keeps what the project has.</summary>
+public sealed record ProjectSettings(string Name, bool HideDisabledFlags, int? StaleFlagDays = null);
 
 public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbFactory, IActorAccessor actors, AccessControl access, TimeProvider clock)
 {
@@ -27,7 +31,7 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
             .Where(p => organisationId == null || p.OrganisationId == organisationId)
             .Where(p => everything || owned.Contains(p.OrganisationId) || granted.Contains(p.Id))
             .OrderBy(p => p.Organisation!.Name).ThenBy(p => p.Name)
-            .Select(p => new ProjectSummary(p.Id, p.OrganisationId, p.Organisation!.Name, p.Name, p.HideDisabledFlags, p.Version, p.Environments.Count, p.Features.Count(f => !f.IsArchived), p.Features.Count(f => f.IsArchived)))
+            .Select(p => new ProjectSummary(p.Id, p.OrganisationId, p.Organisation!.Name, p.Name, p.HideDisabledFlags, p.Version, p.Environments.Count, p.Features.Count(f => !f.IsArchived), p.Features.Count(f => f.IsArchived)) { StaleFlagDays = p.StaleFlagDays })
             .ToListAsync(cancellationToken);
     }
 
@@ -66,7 +70,10 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
     public async Task<Project> UpdateAsync(int id, ProjectSettings settings, int expectedVersion, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.ManageProject, OwnedResource.Project, id, cancellationToken);
-        new Validation().Name("name", settings.Name).ThrowIfInvalid();
+        new Validation().Name("name", settings.Name)
+            .Check(settings.StaleFlagDays is null or (>= Project.MinStaleFlagDays and <= Project.MaxStaleFlagDays), "staleFlagDays",
+                $"A flag becomes stale after {Project.MinStaleFlagDays} to {Project.MaxStaleFlagDays} days.")
+            .ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == id, cancellationToken) ?? throw new NotFoundException(Entity, id);
         await EnsureNameFreeAsync(db, project.OrganisationId, settings.Name, id, cancellationToken);
@@ -74,6 +81,7 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
         db.ExpectVersion(project, expectedVersion);
         project.Name = settings.Name;
         project.HideDisabledFlags = settings.HideDisabledFlags;
+        project.StaleFlagDays = settings.StaleFlagDays ?? project.StaleFlagDays;
         AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Updated, Entity, id, project.Name, new AuditScope(project.OrganisationId, id))
         {
             Before = before,
@@ -104,5 +112,5 @@ public sealed class ProjectService(IDbContextFactory<FlagDashboardDbContext> dbF
         }
     }
 
-    private static object Snapshot(Project p) => new { p.Id, p.Name, p.HideDisabledFlags };
+    private static object Snapshot(Project p) => new { p.Id, p.Name, p.HideDisabledFlags, p.StaleFlagDays };
 }

@@ -15,7 +15,7 @@ public enum UsageMetric
     FlagEvaluations,
 }
 
-/// <summary>How a series is split: one line per resource, status class, environment or feature, or one line in all.</summary>
+/// <summary>How a series is split: one line per resource, status class, environment, feature or project, or one line in all.</summary>
 public enum UsageGrouping
 {
     None,
@@ -23,6 +23,7 @@ public enum UsageGrouping
     Status,
     Environment,
     Feature,
+    Project,
 }
 
 /// <summary>

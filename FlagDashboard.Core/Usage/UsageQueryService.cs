@@ -137,6 +137,21 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
         return TotalAsync(organisationId, metric, projectId, environmentId, new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), now, cancellationToken);
     }
 
+    /// <summary>The start of what the store still holds (its longest-kept window); a range is read from here on.</summary>
+    public DateTimeOffset OldestKept => clock.GetUtcNow() - UsageWindows.All.Max(store.Retention);
+
+    /// <summary>An organisation's sums over a range, one per group (project, environment, feature…), largest first; to its Owners.</summary>
+    public async Task<IReadOnlyList<UsageTotal>> OrganisationTotalsAsync(int organisationId, UsageMetric metric, UsageGrouping grouping, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        Validate(from, to);
+        ValidateGrouping(metric, grouping);
+        await RequireReadAsync(organisationId, null, cancellationToken);
+        return await TotalsAsync(new UsageQuery(metric, organisationId, null, null, null, from, to, UsageWindow.OneMinute, grouping), cancellationToken);
+    }
+
+    /// <summary>Refuses someone who may not see the whole organisation's usage (only its Owners may).</summary>
+    public Task RequireOrganisationReadAsync(int organisationId, CancellationToken cancellationToken = default) => RequireReadAsync(organisationId, null, cancellationToken);
+
     /// <summary>When each feature of the project was last evaluated, per environment (features never evaluated within retention are absent).</summary>
     public async Task<IReadOnlyList<FeatureLastEvaluation>> LastEvaluationsAsync(int organisationId, int projectId, CancellationToken cancellationToken = default)
     {
@@ -264,13 +279,13 @@ public sealed class UsageQueryService(IUsageStore store, IDbContextFactory<FlagD
     private static void ValidateGrouping(UsageMetric metric, UsageGrouping grouping)
     {
         var fits = metric == UsageMetric.ApiCalls
-            ? grouping is UsageGrouping.None or UsageGrouping.Resource or UsageGrouping.Status or UsageGrouping.Environment
-            : grouping is UsageGrouping.None or UsageGrouping.Feature or UsageGrouping.Environment;
+            ? grouping is UsageGrouping.None or UsageGrouping.Resource or UsageGrouping.Status or UsageGrouping.Environment or UsageGrouping.Project
+            : grouping is UsageGrouping.None or UsageGrouping.Feature or UsageGrouping.Environment or UsageGrouping.Project;
         if (!fits)
         {
             throw new ValidationException("group", metric == UsageMetric.ApiCalls
-                ? "API calls are grouped by resource, status, environment or none."
-                : "Flag evaluations are grouped by feature, environment or none.");
+                ? "API calls are grouped by resource, status, environment, project or none."
+                : "Flag evaluations are grouped by feature, environment, project or none.");
         }
     }
 

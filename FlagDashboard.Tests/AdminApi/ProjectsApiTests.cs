@@ -16,11 +16,14 @@ public sealed class ProjectsApiTests(AdminApiFixture fixture)
         var read = await client.GetOkAsync($"api/admin/projects/{id}");
         Assert.Equal(name, read.Str("name"));
         Assert.Equal(0, read.Int("version"));
+        Assert.Equal(30, read.Int("staleFlagDays"));
 
-        var renamed = await client.SendOkAsync(HttpMethod.Put, $"api/admin/projects/{id}", new { name = name + " 2", hideDisabledFlags = true, version = 0 });
+        await client.AssertProblemAsync(HttpMethod.Put, $"api/admin/projects/{id}", new { name, hideDisabledFlags = false, version = 0, staleFlagDays = 0 }, HttpStatusCode.BadRequest, "staleFlagDays");
+        var renamed = await client.SendOkAsync(HttpMethod.Put, $"api/admin/projects/{id}", new { name = name + " 2", hideDisabledFlags = true, version = 0, staleFlagDays = 45 });
         Assert.Equal(name + " 2", renamed.Str("name"));
         Assert.True(renamed["hideDisabledFlags"]!.GetValue<bool>());
         Assert.Equal(1, renamed.Int("version"));
+        Assert.Equal(45, renamed.Int("staleFlagDays"));
 
         var list = await client.GetOkAsync("api/admin/projects?pageSize=500");
         Assert.Contains(list["items"]!.AsArray(), p => p!.Int("id") == id);

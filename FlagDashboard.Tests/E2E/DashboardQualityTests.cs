@@ -76,6 +76,26 @@ public sealed class DashboardQualityTests(SeededDashboard dashboard) : IClassFix
         await Assertions.Expect(page.GetByTestId("identity-flag-reason-api_version")).ToHaveTextAsync("Environment default");
     }
 
+    [Fact]
+    public async Task TheOrganisationUsagePageShowsCallsByProjectAndEnvironmentThatAddUpToThePeriodTotal()
+    {
+        await using var context = await dashboard.Chromium.NewContextAsync(Viewing.All["desktop"].ContextOptions());
+        var page = await context.NewPageAsync();
+        var admin = new AdminPages(page, dashboard.App.BaseAddress);
+        await admin.SignInAsync();
+
+        await page.GotoAsync(new Uri(dashboard.App.BaseAddress, $"organisations/{dashboard.OrganisationId}/usage").ToString());
+
+        await Assertions.Expect(page.GetByTestId("project-calls")).Not.ToHaveCountAsync(0);
+        var total = long.Parse(await page.GetByTestId("period-total").TextContentAsync() ?? "", System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        var byProject = await page.Locator("[data-testid=project-calls] [data-count]").EvaluateAllAsync<long[]>("cells => cells.map(c => Number(c.dataset.count))");
+        var byEnvironment = await page.Locator("[data-testid=environment-calls] [data-count]").EvaluateAllAsync<long[]>("cells => cells.map(c => Number(c.dataset.count))");
+        Assert.True(total > 0, "The seeded SDK calls are counted in this period.");
+        Assert.Equal(total, byProject.Sum());
+        Assert.Equal(total, byEnvironment.Sum());
+        await Assertions.Expect(page.GetByTestId("organisation-top-flags")).ToContainTextAsync("welcome_banner");
+    }
+
     private async Task VisitAsync(IPage page, Viewing viewing, string name, string path, string ready, List<string> errors, List<string> failures, bool signedIn)
     {
         lock (errors)

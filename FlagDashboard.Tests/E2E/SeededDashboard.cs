@@ -34,6 +34,8 @@ public class SeededDashboard : IAsyncLifetime
 
     public IBrowser Chromium { get; private set; } = null!;
 
+    public int OrganisationId { get; private set; }
+
     public int ProjectId { get; private set; }
 
     public int EnvironmentId { get; protected set; }
@@ -65,6 +67,7 @@ public class SeededDashboard : IAsyncLifetime
         ("identities", "identities", "[data-testid=identities-table]"),
         ("identity", $"identities/{IdentityId}", "[data-testid=identity-flags]"),
         ("usage", "usage", "[data-testid=top-flags]"),
+        ("organisation-usage", $"organisations/{OrganisationId}/usage", "[data-testid=calls-by-project]"),
         ("audit", "audit", "[data-testid=audit-table]"),
         ("members", "members", "[data-testid=members-table]"),
         // In the sign-in layout, like the static pages below: a form posted without a circuit, so it can re-issue the cookie.
@@ -134,6 +137,7 @@ public class SeededDashboard : IAsyncLifetime
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Api-Key", apiKey);
         var project = (await GetAsync(admin, "api/admin/projects"))["items"]!.AsArray().Single(p => (string?)p!["name"] == "Web")!;
         var projectId = ProjectId = (int)project["id"]!;
+        OrganisationId = (int)project["organisationId"]!;
         var development = (await GetAsync(admin, $"api/admin/projects/{projectId}/environments"))["items"]!.AsArray().Single(e => (string?)e!["name"] == "Development")!;
         EnvironmentId = (int)development["id"]!;
         var clientKey = (string)development["clientKey"]!;

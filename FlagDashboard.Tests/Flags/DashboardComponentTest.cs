@@ -43,7 +43,9 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(Core.Environments);
         Services.AddSingleton(Core.Segments);
         Services.AddSingleton(Core.Identities);
-        Services.AddSingleton(new UsageQueryService(UsageStore, Core.Database, Core.Access, Core.Clock));
+        var usage = new UsageQueryService(UsageStore, Core.Database, Core.Access, Core.Clock);
+        Services.AddSingleton(usage);
+        Services.AddSingleton(new StaleFlagService(usage, Core.Database, Core.Access, Core.Clock));
         Services.AddSingleton(Selection);
         Services.AddSingleton(Core.Access);
     }

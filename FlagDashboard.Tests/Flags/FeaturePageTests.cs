@@ -1,6 +1,7 @@
 using Bunit;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Segments;
+using FlagDashboard.Core.Usage;
 using FlagDashboard.Flags;
 
 namespace FlagDashboard.Tests.Flags;
@@ -64,6 +65,25 @@ public sealed class FeaturePageTests : DashboardComponentTest
         var page = RenderInLayout<FeaturePage>(new Dictionary<string, object?> { ["Id"] = 999 });
 
         page.WaitForAssertion(() => Assert.Contains("No such feature", page.Find("[data-testid=empty-state]").TextContent));
+    }
+
+    [Fact]
+    public async Task TheFeaturePageSaysWhenItWasLastEvaluatedInEachEnvironmentAndThatItIsStale()
+    {
+        var (project, feature) = await SeedAsync();
+        var evaluatedAt = UsageWindow.OneMinute.Floor(Core.Clock.GetUtcNow());
+        await UsageStore.WriteAsync([new UsageBatch(evaluatedAt, new Dictionary<ApiCall, long>(), new Dictionary<EvaluationKey, long>
+        {
+            [new EvaluationKey(project.OrganisationId, project.ProjectId, project.EnvironmentIds[1], feature.Id)] = 3,
+        })], Token);
+        Core.Clock.Advance(TimeSpan.FromDays(32));
+        await UsageStore.RollUpAsync(Token);
+
+        var page = RenderInLayout<FeaturePage>(new Dictionary<string, object?> { ["Id"] = feature.Id });
+
+        page.WaitForElement("[data-testid=feature-stale]");
+        Assert.Contains("never", page.Find("[data-testid=last-evaluated-Development]").TextContent);
+        Assert.Contains(evaluatedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), page.Find("[data-testid=last-evaluated-Production]").TextContent);
     }
 
     private async Task<(Infrastructure.SeededProject Project, Feature Feature)> SeedAsync()

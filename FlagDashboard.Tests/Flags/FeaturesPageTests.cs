@@ -119,6 +119,28 @@ public sealed class FeaturesPageTests : DashboardComponentTest
     }
 
     [Fact]
+    public async Task AFlagUnevaluatedPastTheThresholdIsBadgedStaleAndStaleOnlyLeavesOutTheYoungOne()
+    {
+        var (project, feature) = await SeedAsync();
+        await UsageStore.WriteAsync([new UsageBatch(UsageWindow.OneMinute.Floor(Core.Clock.GetUtcNow()), new Dictionary<ApiCall, long>(), new Dictionary<EvaluationKey, long>
+        {
+            [new EvaluationKey(project.OrganisationId, project.ProjectId, project.EnvironmentIds[1], feature.Id)] = 3,
+        })], Token);
+        Core.Clock.Advance(TimeSpan.FromDays(32));
+        await Core.Features.CreateAsync(project.ProjectId, new FeatureInput("young_banner"), Token);
+        await UsageStore.RollUpAsync(Token);
+        await UsageStore.PruneAsync(Token);
+
+        var page = RenderInLayout<FeaturesPage>();
+
+        page.WaitForElement("[data-testid=stale-new_checkout]");
+        Assert.Empty(page.FindAll("[data-testid=stale-young_banner]"));
+        await page.InvokeAsync(() => page.FindComponents<MudSwitch<bool>>().Single(s => s.Instance.Label == "Stale only").Instance.ValueChanged.InvokeAsync(true));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=feature-link-young_banner]")));
+        Assert.Single(page.FindAll("[data-testid=feature-link-new_checkout]"));
+    }
+
+    [Fact]
     public async Task AChangeBySomeoneElseIsReportedAndShownInsteadOfOverwritten()
     {
         var (project, feature) = await SeedAsync();

@@ -112,6 +112,29 @@ public sealed class ProjectServiceTests
     }
 
     [Fact]
+    public async Task TheStaleThresholdIsThirtyDaysUntilSetIsBoundedKeptOnRenameAndAudited()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        Assert.Equal(30, (await core.Projects.GetAsync(seeded.ProjectId, Token)).StaleFlagDays);
+
+        foreach (var days in new[] { 0, 3651 })
+        {
+            var error = await Assert.ThrowsAsync<ValidationException>(() => core.Projects.UpdateAsync(seeded.ProjectId, new ProjectSettings("Shop", false, days), 0, Token));
+            Assert.Contains("staleFlagDays", error.Errors.Keys);
+        }
+
+        await core.Projects.UpdateAsync(seeded.ProjectId, new ProjectSettings("Shop", false, StaleFlagDays: 90), 0, Token);
+        var renamed = await core.Projects.UpdateAsync(seeded.ProjectId, new ProjectSettings("Store", false), 1, Token);
+
+        Assert.Equal(90, renamed.StaleFlagDays);
+        Assert.Equal(90, Assert.Single(await core.Projects.ListAsync(seeded.OrganisationId, Token)).StaleFlagDays);
+        var entry = (await core.AuditEntriesAsync()).First(e => e.EntityType == "Project" && e.Action == AuditAction.Updated);
+        Assert.Contains("\"staleFlagDays\":30", entry.Before, StringComparison.Ordinal);
+        Assert.Contains("\"staleFlagDays\":90", entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheProjectListCountsArchivedFeaturesApartFromTheFeaturesInUse()
     {
         await using var core = await CoreServices.CreateAsync();

@@ -1,6 +1,7 @@
 using FlagDashboard.Core;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Tests.Infrastructure;
 
@@ -45,9 +46,32 @@ public sealed class StaleFlagServiceTests
         Assert.Equal([development, production], flags["busy"].Environments.Select(e => e.EnvironmentId));
         Assert.Null(flags["never"].LastEvaluated);
 
-        // A longer threshold (a project's own setting) makes the 31-day-old one fresh again.
-        var longer = await stale.ForProjectAsync(seeded.ProjectId, TimeSpan.FromDays(45), Cancel);
+        Assert.All(flags.Values, f => Assert.Equal(30, f.ThresholdDays));
+
+        // The project's own longer threshold makes the 31-day-old one fresh again; one given to the call wins over it.
+        var project = await core.Projects.GetAsync(seeded.ProjectId, Cancel);
+        await core.Projects.UpdateAsync(seeded.ProjectId, new ProjectSettings(project.Name, project.HideDisabledFlags, StaleFlagDays: 45), project.Version, Cancel);
+        var longer = await stale.ForProjectAsync(seeded.ProjectId, cancellationToken: Cancel);
         Assert.Equal(["never"], longer.Where(f => f.IsStale).Select(f => f.Name));
+        Assert.Equal(45, longer[0].ThresholdDays);
+        var given = await stale.ForProjectAsync(seeded.ProjectId, TimeSpan.FromDays(30), Cancel);
+        Assert.Equal(["never", "quiet"], given.Where(f => f.IsStale).Select(f => f.Name));
+    }
+
+    [Fact]
+    public async Task ATagNamedPermanentInAnyCaseKeepsAFlagFromBeingStale()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        var seeded = await core.SeedProjectAsync();
+        await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("ops-toggle", Tags: ["PERMANENT", "ops"]), Cancel);
+        await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("almost", Tags: ["permanently-off"]), Cancel);
+        core.Clock.Advance(TimeSpan.FromDays(40));
+        var store = EmbeddedUsageStoreTests.Store(core.Database, core.Clock);
+        var stale = new StaleFlagService(new UsageQueryService(store, core.Database, core.Access, core.Clock), core.Database, core.Access, core.Clock);
+
+        var flags = await stale.ForProjectAsync(seeded.ProjectId, cancellationToken: Cancel);
+
+        Assert.Equal(["almost"], flags.Where(f => f.IsStale).Select(f => f.Name));
     }
 
     [Fact]

@@ -66,7 +66,20 @@ public sealed class UsageEndToEndTests
         var lastEvaluated = JsonNode.Parse(await admin.GetStringAsync($"api/usage/stale-flags?project={projectId}", Cancel))!.AsArray();
         Assert.Contains(lastEvaluated, f => f!["name"]!.GetValue<string>() == "welcome_banner" && f["lastEvaluated"] is not null && !f["isStale"]!.GetValue<bool>());
         Assert.Empty(JsonNode.Parse(await admin.GetStringAsync($"api/usage/stale-flags?project={projectId}&stale=true", Cancel))!.AsArray());
-        foreach (var (path, parameter) in new[] { ("api/usage/stale-flags", "project"), ($"api/usage/stale-flags?project={projectId}&threshold_days=0", "threshold_days") })
+
+        // The organisation's period: its only environment's calls, split by project and environment, the same in the trend and as CSV.
+        var organisation = JsonNode.Parse(await admin.GetStringAsync("api/usage/organisation", Cancel))!;
+        Assert.Equal(11, organisation["apiCalls"]!.GetValue<long>());
+        Assert.Equal([11L], organisation["projects"]!.AsArray().Select(p => p!["apiCalls"]!.GetValue<long>()));
+        Assert.Equal([(environmentId, 11L)], organisation["environments"]!.AsArray().Select(e => (e!["environmentId"]!.GetValue<int>(), e["apiCalls"]!.GetValue<long>())));
+        Assert.Equal(12, organisation["trend"]!.AsArray().Count);
+        Assert.Equal(11, organisation["trend"]![11]!["apiCalls"]!.GetValue<long>());
+        Assert.Equal(("welcome_banner", 7L), (organisation["topFlags"]![0]!["name"]!.GetValue<string>(), organisation["topFlags"]![0]!["evaluations"]!.GetValue<long>()));
+        var organisationCsv = await admin.GetStringAsync("api/usage/organisation?format=csv", Cancel);
+        Assert.StartsWith("section,id,name,from,to,count\n", organisationCsv);
+        Assert.Contains($"project,{projectId},", organisationCsv);
+
+        foreach (var (path, parameter) in new[] { ("api/usage/stale-flags", "project"), ($"api/usage/stale-flags?project={projectId}&threshold_days=0", "threshold_days"), ("api/usage/organisation?at=soon", "at"), ("api/usage/organisation?at=2999-01-01", "at") })
         {
             var refused = await admin.GetAsync(path, Cancel);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);

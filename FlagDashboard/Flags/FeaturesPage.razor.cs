@@ -23,6 +23,9 @@ public sealed partial class FeaturesPage
     private int _archivedCount;
     private IReadOnlyDictionary<int, OverrideCounts> _overrides = new Dictionary<int, OverrideCounts>();
     private int? _busyStateId;
+    private IReadOnlyDictionary<int, FeatureStaleness> _staleness = new Dictionary<int, FeatureStaleness>();
+    private int? _stalenessOf;
+    private bool _staleOnly;
 
     [Inject]
     private FeatureService Features { get; set; } = null!;
@@ -32,6 +35,9 @@ public sealed partial class FeaturesPage
 
     [Inject]
     private UsageQueryService Usage { get; set; } = null!;
+
+    [Inject]
+    private StaleFlagService StaleFlags { get; set; } = null!;
 
     [Inject]
     private TimeProvider Clock { get; set; } = null!;
@@ -69,13 +75,38 @@ public sealed partial class FeaturesPage
             _evaluations = await LoadEvaluationsAsync(environmentId);
             _evaluationsOf = environmentId;
         }
+
+        if (_stalenessOf != Selection.ProjectId)
+        {
+            _staleness = await LoadStalenessAsync(Selection.ProjectId!.Value);
+            _stalenessOf = Selection.ProjectId;
+        }
     }
 
     private async Task RefreshEvaluationsAsync()
     {
         _evaluationsOf = null;
+        _stalenessOf = null;
         await ReloadAsync();
     }
+
+    /// <summary>One usage-store query for every row's stale badge: the project's last evaluations per feature and environment.</summary>
+    private async Task<IReadOnlyDictionary<int, FeatureStaleness>> LoadStalenessAsync(int projectId)
+    {
+        try
+        {
+            return (await StaleFlags.ForProjectAsync(projectId)).ToDictionary(f => f.FeatureId);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Logger.LogWarning(exception, "Stale flags for the features table could not be read.");
+            return new Dictionary<int, FeatureStaleness>();
+        }
+    }
+
+    public static string StaleText(FeatureStaleness staleness) =>
+        $"Not evaluated in any environment for {staleness.ThresholdDays} days; "
+        + (staleness.LastEvaluated is { } last ? $"last evaluated {last.UtcDateTime:yyyy-MM-dd}." : "never evaluated (within the usage retention).");
 
     /// <summary>One query for every row's sparkline: the environment's evaluations of the last day, one line per feature.</summary>
     private async Task<IReadOnlyDictionary<string, IReadOnlyList<long>>> LoadEvaluationsAsync(int environmentId)
@@ -98,14 +129,15 @@ public sealed partial class FeaturesPage
 
     private IReadOnlyList<long> SparklineOf(string featureName) => _evaluations.GetValueOrDefault(featureName) ?? [];
 
-    /// <summary>The table's filter: the search text in the name or description, and every chosen tag.</summary>
+    /// <summary>The table's filter: the search text in the name or description, every chosen tag, and staleness when asked.</summary>
     private bool Matches(FeatureStateView state)
     {
         var search = _search?.Trim();
         var textMatches = string.IsNullOrEmpty(search)
             || state.Feature.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
             || (state.Feature.Description?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false);
-        return textMatches && _tagFilter.All(tag => state.Feature.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase));
+        return textMatches && _tagFilter.All(tag => state.Feature.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
+            && (!_staleOnly || (_staleness.TryGetValue(state.Feature.Id, out var staleness) && staleness.IsStale));
     }
 
     private void FilterByTag(string tag) => _tagFilter = [.. _tagFilter.Append(tag).Distinct(StringComparer.OrdinalIgnoreCase)];

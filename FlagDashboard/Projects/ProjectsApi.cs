@@ -10,11 +10,13 @@ namespace FlagDashboard.Projects;
 /// <summary><c>/api/admin/projects</c>: the projects of the key's organisation.</summary>
 public static class ProjectsApi
 {
-    public sealed record ProjectResponse(int Id, int OrganisationId, string Name, bool HideDisabledFlags, int Version);
+    /// <summary>A project; <paramref name="StaleFlagDays"/>: days without an evaluation anywhere after which a flag shows stale.</summary>
+    public sealed record ProjectResponse(int Id, int OrganisationId, string Name, bool HideDisabledFlags, int Version, int StaleFlagDays);
 
     public sealed record CreateProjectRequest(string Name);
 
-    public sealed record UpdateProjectRequest(string Name, bool HideDisabledFlags, int? Version);
+    /// <summary>The new settings; <paramref name="StaleFlagDays"/> (1 to 3650) is kept when left out.</summary>
+    public sealed record UpdateProjectRequest(string Name, bool HideDisabledFlags, int? Version, int? StaleFlagDays = null);
 
     public static RouteGroupBuilder MapProjectsApi(this RouteGroupBuilder admin)
     {
@@ -31,7 +33,7 @@ public static class ProjectsApi
     {
         page = page.Validated();
         var all = await projects.ListAsync(user.KeyOrganisationId(), cancellationToken);
-        return TypedResults.Ok(page.Of(all.Select(p => new ProjectResponse(p.Id, p.OrganisationId, p.Name, p.HideDisabledFlags, p.Version)).ToList()));
+        return TypedResults.Ok(page.Of(all.Select(p => new ProjectResponse(p.Id, p.OrganisationId, p.Name, p.HideDisabledFlags, p.Version, p.StaleFlagDays)).ToList()));
     }
 
     private static async Task<Created<ProjectResponse>> CreateProject(CreateProjectRequest request, ClaimsPrincipal user, ProjectService projects, CancellationToken cancellationToken)
@@ -47,7 +49,7 @@ public static class ProjectsApi
 
     private static async Task<Ok<ProjectResponse>> UpdateProject(int projectId, UpdateProjectRequest request, ProjectService projects, CancellationToken cancellationToken)
     {
-        var project = await projects.UpdateAsync(projectId, new ProjectSettings(request.Name, request.HideDisabledFlags), AdminAccess.RequireVersion(request.Version), cancellationToken);
+        var project = await projects.UpdateAsync(projectId, new ProjectSettings(request.Name, request.HideDisabledFlags, request.StaleFlagDays), AdminAccess.RequireVersion(request.Version), cancellationToken);
         return TypedResults.Ok(Response(project));
     }
 
@@ -57,5 +59,5 @@ public static class ProjectsApi
         return TypedResults.NoContent();
     }
 
-    private static ProjectResponse Response(Project p) => new(p.Id, p.OrganisationId, p.Name, p.HideDisabledFlags, p.Version);
+    private static ProjectResponse Response(Project p) => new(p.Id, p.OrganisationId, p.Name, p.HideDisabledFlags, p.Version, p.StaleFlagDays);
 }

@@ -140,6 +140,19 @@ public partial class ProjectsPage
         }
     }
 
+    private async Task SetStaleFlagDaysAsync(ProjectSummary project, int days)
+    {
+        if (days == project.StaleFlagDays)
+        {
+            return;
+        }
+
+        // Reloaded either way: a refused value must not stay in the field as if saved.
+        await Snackbar.RunAsync(() => Projects.UpdateAsync(project.Id, new ProjectSettings(project.Name, project.HideDisabledFlags, days), project.Version),
+            $"A flag of {project.Name} is stale after {days} day(s) without an evaluation.");
+        await ReloadAsync();
+    }
+
     private async Task RenameAsync(ProjectSummary project)
     {
         var saved = await Dialogs.PromptNameAsync($"Rename {project.Name}", "Project name", project.Name, "Rename",

@@ -19,7 +19,7 @@ public static class UsageApi
 
     private static readonly Dictionary<string, UsageMetric> Metrics = new() { ["api_calls"] = UsageMetric.ApiCalls, ["flag_evaluations"] = UsageMetric.FlagEvaluations };
     private static readonly Dictionary<string, UsageScope> Scopes = new() { ["organisation"] = UsageScope.Organisation, ["project"] = UsageScope.Project, ["environment"] = UsageScope.Environment, ["feature"] = UsageScope.Feature };
-    private static readonly Dictionary<string, UsageGrouping> Groupings = new() { ["none"] = UsageGrouping.None, ["resource"] = UsageGrouping.Resource, ["status"] = UsageGrouping.Status, ["environment"] = UsageGrouping.Environment, ["feature"] = UsageGrouping.Feature };
+    private static readonly Dictionary<string, UsageGrouping> Groupings = new() { ["none"] = UsageGrouping.None, ["resource"] = UsageGrouping.Resource, ["status"] = UsageGrouping.Status, ["environment"] = UsageGrouping.Environment, ["feature"] = UsageGrouping.Feature, ["project"] = UsageGrouping.Project };
     private static readonly Dictionary<string, UsageWindow> Windows = new() { ["1m"] = UsageWindow.OneMinute, ["15m"] = UsageWindow.FifteenMinutes, ["1h"] = UsageWindow.OneHour, ["1d"] = UsageWindow.OneDay };
     private static readonly Dictionary<string, TimeSpan> Steps = UsageSteps.Steps.ToDictionary(UsageWindows.StepLabel);
 
@@ -33,9 +33,28 @@ public static class UsageApi
         usage.MapGet("/flags", GetFlags).WithName("GetFlagUsage").WithSummary("Each feature's evaluations in a range, most first; unevaluated ones with 0.")
             .Produces<IReadOnlyList<FlagUsage>>(StatusCodes.Status200OK);
         usage.MapGet("/stale-flags", GetStaleFlags).WithName("GetStaleFlags")
-            .WithSummary("A project's features with when each was last evaluated per environment, and whether it is stale: unevaluated for threshold_days (default 30), not younger than that, not tagged permanent, not archived. stale=true lists only the stale ones.")
+            .WithSummary("A project's features with when each was last evaluated per environment, and whether it is stale: unevaluated in every environment for threshold_days (the project's staleFlagDays setting, 30 unless changed), not younger than that, not tagged permanent, not archived. stale=true lists only the stale ones.")
             .Produces<IReadOnlyList<FeatureStaleness>>(StatusCodes.Status200OK);
+        usage.MapGet("/organisation", GetOrganisationUsage).WithName("GetOrganisationUsage")
+            .WithSummary("The key's organisation's API calls in the period containing 'at' (now by default; a calendar month, UTC) up to now: in all, by project and by environment (each adds up to the total), the last 12 periods, and the 10 most evaluated flags. CSV with format=csv or Accept: text/csv.")
+            .Produces<OrganisationUsage>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return endpoints;
+    }
+
+    private static async Task<IResult> GetOrganisationUsage(HttpContext http, ClaimsPrincipal user, OrganisationUsageService organisationUsage, string? at, string? format)
+    {
+        try
+        {
+            var usage = await organisationUsage.ForPeriodAsync(user.KeyOrganisationId(), at is null ? null : Time(at, "at"), http.RequestAborted);
+            return WantsCsv(http, format)
+                ? TypedResults.Text(UsageCsv.Write(usage), "text/csv", Encoding.UTF8)
+                : TypedResults.Ok(usage);
+        }
+        catch (ValidationException exception)
+        {
+            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
+        }
     }
 
     private static async Task<IResult> GetSeries(

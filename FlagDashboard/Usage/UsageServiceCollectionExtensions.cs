@@ -37,6 +37,7 @@ internal static class UsageServiceCollectionExtensions
         services.AddSingleton<UsageFlushing>();
         services.AddScoped<UsageQueryService>();
         services.AddScoped<StaleFlagService>();
+        services.AddScoped<OrganisationUsageService>();
         services.AddHostedService<UsageFlusher>();
         services.AddHealthChecks().AddCheck<UsageTasksHealthCheck>("usage-tasks", HealthStatus.Degraded);
         return services;

@@ -10,6 +10,7 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
     {
         builder.Property(p => p.Name).HasMaxLength(FieldLimits.Name);
         builder.HasIndex(p => new { p.OrganisationId, p.Name }).IsUnique();
+        builder.Property(p => p.StaleFlagDays).HasDefaultValue(Project.DefaultStaleFlagDays);
         builder.HasOne(p => p.Organisation).WithMany(o => o.Projects).HasForeignKey(p => p.OrganisationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -393,23 +393,26 @@ public sealed class EmbeddedUsageStore(IDbContextFactory<FlagDashboardDbContext>
         (UsageMetric.ApiCalls, UsageGrouping.Status) => ("UsageApiCallCounts", "StatusClass"),
         (UsageMetric.ApiCalls, UsageGrouping.Environment) => ("UsageApiCallCounts", "EnvironmentId"),
         (UsageMetric.ApiCalls, UsageGrouping.None) => ("UsageApiCallCounts", null),
+        (UsageMetric.ApiCalls, UsageGrouping.Project) => ("UsageApiCallCounts", "ProjectId"),
+        (UsageMetric.FlagEvaluations, UsageGrouping.Project) => ("UsageProjectEvaluationCounts", "ProjectId"),
         (UsageMetric.FlagEvaluations, UsageGrouping.Environment) => ("UsageEvaluationCounts", "EnvironmentId"),
         (UsageMetric.FlagEvaluations, UsageGrouping.Feature or UsageGrouping.None) =>
             (query.EnvironmentId is null ? "UsageProjectEvaluationCounts" : "UsageEvaluationCounts", query.Grouping == UsageGrouping.None ? null : "FeatureId"),
-        (UsageMetric.ApiCalls, _) => throw new ValidationException("group", "API calls are grouped by resource, status, environment or none."),
-        _ => throw new ValidationException("group", "Flag evaluations are grouped by feature, environment or none."),
+        (UsageMetric.ApiCalls, _) => throw new ValidationException("group", "API calls are grouped by resource, status, environment, project or none."),
+        _ => throw new ValidationException("group", "Flag evaluations are grouped by feature, environment, project or none."),
     };
 
     private static string Key(UsageGrouping grouping, int value) => grouping switch
     {
         UsageGrouping.None => UsageGrid.TotalKey,
         UsageGrouping.Status => UsageWindows.StatusTag(value),
-        UsageGrouping.Environment => EnvironmentKey(value),
+        UsageGrouping.Environment or UsageGrouping.Project => EnvironmentKey(value),
         _ => value.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static string EnvironmentKey(int environmentId) =>
-        environmentId == 0 ? "unknown" : environmentId.ToString(CultureInfo.InvariantCulture);
+    /// <summary>An environment or project id, or "unknown" for calls whose key matched none (stored as 0).</summary>
+    private static string EnvironmentKey(int id) =>
+        id == 0 ? "unknown" : id.ToString(CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

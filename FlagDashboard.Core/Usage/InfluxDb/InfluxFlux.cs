@@ -52,6 +52,7 @@ internal static class InfluxFlux
     {
         (_, UsageGrouping.None) => null,
         (_, UsageGrouping.Environment) => "environment",
+        (_, UsageGrouping.Project) => "project",
         (UsageMetric.ApiCalls, UsageGrouping.Resource) => "resource",
         (UsageMetric.ApiCalls, UsageGrouping.Status) => "status",
         (UsageMetric.FlagEvaluations, UsageGrouping.Feature) => "feature",

@@ -24,6 +24,8 @@ public sealed class InfluxFluxTests
                 (UsageMetric.ApiCalls, UsageGrouping.Environment, null),
                 (UsageMetric.FlagEvaluations, UsageGrouping.Feature, null),
                 (UsageMetric.FlagEvaluations, UsageGrouping.Environment, 12),
+                (UsageMetric.ApiCalls, UsageGrouping.Project, null),
+                (UsageMetric.FlagEvaluations, UsageGrouping.Project, null),
             }
             select InfluxFlux.Query(Options, new UsageQuery(shape.Metric, 1, 2, 3, shape.Feature, To.AddDays(-7), To, window, shape.Grouping) { LegacyFeatureName = shape.Feature is null ? null : "banner" })).ToList();
 
@@ -57,7 +59,7 @@ public sealed class InfluxFluxTests
     {
         var queries = (
             from window in Enum.GetValues<UsageWindow>()
-            from grouping in new[] { UsageGrouping.None, UsageGrouping.Resource }
+            from grouping in new[] { UsageGrouping.None, UsageGrouping.Resource, UsageGrouping.Project }
             let query = new UsageQuery(UsageMetric.ApiCalls, 1, 2, null, null, To.AddDays(-1), To, window, grouping) { Step = TimeSpan.FromHours(1) }
             from flux in new[] { InfluxFlux.Query(Options, query, To.AddMinutes(-30)), InfluxFlux.Totals(Options, query, To.AddMinutes(-30)) }
             select flux).ToList();
@@ -71,6 +73,21 @@ public sealed class InfluxFluxTests
             ["union", "from", "range", "filter", "aggregateWindow", "from", "range", "filter", "aggregateWindow", "group", "sum", "group", "yield"],
             parsed[0].CalledFunctions);
         Assert.Equal(["union", "from", "range", "filter", "sum", "from", "range", "filter", "sum", "group", "sum", "yield"], parsed[1].CalledFunctions);
+    }
+
+    [Fact]
+    public async Task AnOrganisationsTotalsByProjectAndByFeatureParseAndSumByTheirTag()
+    {
+        var queries = new[] { (UsageMetric.ApiCalls, UsageGrouping.Project), (UsageMetric.ApiCalls, UsageGrouping.Environment), (UsageMetric.FlagEvaluations, UsageGrouping.Feature) }
+            .Select(shape => InfluxFlux.Totals(Options, new UsageQuery(shape.Item1, 1, null, null, null, To.AddDays(-30), To, UsageWindow.OneDay, shape.Item2)))
+            .ToList();
+
+        var parsed = await FluxParser.ParseAsync(queries);
+
+        Assert.All(parsed, p => Assert.Empty(p.Errors));
+        Assert.All(parsed, p => Assert.Equal(["from", "range", "filter", "sum", "group", "sum", "yield"], p.CalledFunctions));
+        Assert.Equal(["project", "environment", "feature"], parsed.Select(p => p.StringLiterals.Single(s => s is "project" or "environment" or "feature")));
+        Assert.All(queries, q => Assert.DoesNotContain("r.project ==", q, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace FlagDashboard.Core.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class ProjectStaleFlagDays : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "StaleFlagDays",
+                table: "Projects",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 30);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "StaleFlagDays",
+                table: "Projects");
+        }
+    }
+}
