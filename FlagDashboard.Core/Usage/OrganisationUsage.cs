@@ -19,7 +19,8 @@ public sealed record FlagEvaluations(int? FeatureId, string Name, int? ProjectId
 /// <summary>
 /// An organisation's usage in one period (<see cref="UsagePeriod"/>), counted up to <see cref="AsOf"/>: the API
 /// calls in all, by project and by environment (each adds up to <see cref="ApiCalls"/>), the calls of the last
-/// <see cref="OrganisationUsageService.TrendPeriods"/> periods, and the most evaluated flags.
+/// <see cref="OrganisationUsageService.TrendPeriods"/> periods, and the most evaluated flags. The period starts on the
+/// organisation's billing day; <see cref="Allowance"/> is its monthly API-call allowance, if it has one.
 /// </summary>
 public sealed record OrganisationUsage(
     int OrganisationId,
@@ -28,6 +29,7 @@ public sealed record OrganisationUsage(
     DateTimeOffset To,
     DateTimeOffset AsOf,
     long ApiCalls,
+    long? Allowance,
     IReadOnlyList<ProjectCalls> Projects,
     IReadOnlyList<EnvironmentCalls> Environments,
     IReadOnlyList<PeriodCalls> Trend,
@@ -50,7 +52,11 @@ public sealed class OrganisationUsageService(UsageQueryService usage, IDbContext
             throw new ValidationException("at", "The period is in the future; no usage is recorded there yet.");
         }
 
-        var period = UsagePeriod.Containing(at ?? now);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId)
+            .Select(o => new { o.Name, o.BillingDay, o.MonthlyApiCallAllowance }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("Organisation", organisationId);
+        var period = UsagePeriod.Containing(at ?? now, organisation.BillingDay);
         if (period.To <= usage.OldestKept)
         {
             throw new ValidationException("at", $"Usage is kept since {usage.OldestKept:yyyy-MM-dd}; this period is older.");
@@ -68,9 +74,6 @@ public sealed class OrganisationUsageService(UsageQueryService usage, IDbContext
             trend.Add(new PeriodCalls(past.From, past.To, calls.Sum(t => t.Count)));
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var organisationName = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.Name).SingleOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException("Organisation", organisationId);
         var projects = await db.Projects.AsNoTracking().Where(p => p.OrganisationId == organisationId)
             .ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
         var environments = await db.Environments.AsNoTracking().Where(e => e.Project!.OrganisationId == organisationId)
@@ -79,7 +82,7 @@ public sealed class OrganisationUsageService(UsageQueryService usage, IDbContext
             .ToDictionaryAsync(f => f.Id, f => new { f.Name, f.ProjectId }, cancellationToken);
 
         return new OrganisationUsage(
-            organisationId, organisationName, period.From, period.To, asOf, total.Sum(t => t.Count),
+            organisationId, organisation.Name, period.From, period.To, asOf, total.Sum(t => t.Count), organisation.MonthlyApiCallAllowance,
             [.. byProject.Select(t => Id(t.Key) is { } id
                 ? new ProjectCalls(id, projects.GetValueOrDefault(id) ?? $"Deleted project {id}", t.Count)
                 : new ProjectCalls(null, UnknownKey, t.Count))],

@@ -59,6 +59,33 @@ public sealed class OrganisationUsageServiceTests
     }
 
     [Fact]
+    public async Task ThePeriodStartsOnTheOrganisationsBillingDayAndCarriesItsAllowance()
+    {
+        await using var core = await CoreServices.CreateAsync();
+        // The clock is at 09:00 on 1 March: with billing on the 15th, the period began on 15 February.
+        var shop = await core.SeedProjectAsync("Development");
+        await using (var db = core.NewContext())
+        {
+            var organisation = await db.Organisations.FindAsync([shop.OrganisationId], Cancel);
+            organisation!.BillingDay = 15;
+            organisation.MonthlyApiCallAllowance = 1_000;
+            await db.SaveChangesAsync(Cancel);
+        }
+
+        var call = new ApiCall(shop.OrganisationId, shop.ProjectId, shop.EnvironmentIds[0], SdkResource.Flags, 2);
+        var store = EmbeddedUsageStoreTests.Store(core.Database, core.Clock);
+        await store.WriteAsync([Calls(new DateTimeOffset(2026, 2, 20, 12, 0, 0, TimeSpan.Zero), (call, 30)), Calls(new DateTimeOffset(2026, 2, 14, 12, 0, 0, TimeSpan.Zero), (call, 8))], Cancel);
+        var service = new OrganisationUsageService(new UsageQueryService(store, core.Database, core.Access, core.Clock), core.Database, core.Clock);
+
+        var usage = await service.ForPeriodAsync(shop.OrganisationId, cancellationToken: Cancel);
+
+        Assert.Equal((new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero)), (usage.From, usage.To));
+        Assert.Equal((30L, (long?)1_000), (usage.ApiCalls, usage.Allowance));
+        Assert.Equal((new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero), 8L), (usage.Trend[^2].From, usage.Trend[^2].ApiCalls));
+        Assert.All(usage.Trend, period => Assert.Equal(15, period.From.Day));
+    }
+
+    [Fact]
     public async Task SomeoneWhoIsNotAnOwnerOfTheOrganisationIsRefused()
     {
         await using var core = await CoreServices.CreateAsync();

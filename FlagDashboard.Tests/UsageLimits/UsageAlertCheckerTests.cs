@@ -84,11 +84,11 @@ public sealed class UsageAlertCheckerTests
         await RecordCallsAsync(store, core.Clock, seeded, 76);
         var march = await checker.CheckAsync(Token);
 
-        Assert.Equal(new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero), Assert.Single(february).Period.Start);
+        Assert.Equal(new DateTimeOffset(2026, 2, 15, 0, 0, 0, TimeSpan.Zero), Assert.Single(february).Period.From);
         Assert.Empty(marchBeforeCalls);
         var reached = Assert.Single(march);
         Assert.Equal((75, 76L), (reached.Threshold, reached.Total));
-        Assert.Equal(new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero), reached.Period.Start);
+        Assert.Equal(new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero), reached.Period.From);
     }
 
     [Fact]

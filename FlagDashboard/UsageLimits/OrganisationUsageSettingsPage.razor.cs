@@ -2,6 +2,7 @@ using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Organisations;
+using FlagDashboard.Core.Usage;
 using FlagDashboard.Core.Usage.Limits;
 using FlagDashboard.Core.Webhooks;
 using Microsoft.AspNetCore.Components;
@@ -22,7 +23,7 @@ public sealed partial class OrganisationUsageSettingsPage
     private bool _mayManage;
     private string? _error;
     private long? _allowanceInput;
-    private int _billingDayInput = BillingPeriod.FirstDay;
+    private int _billingDayInput = UsagePeriod.FirstBillingDay;
     private IReadOnlyList<Webhook> _webhooks = [];
     private string _webhookUrl = "";
     private string _webhookSecret = "";

@@ -41,7 +41,7 @@ internal sealed class UsageAlertEmail(SmtpSender smtp, UsageAlertChecker checker
         string.Create(CultureInfo.InvariantCulture, $"{reached.OrganisationName} has used {reached.Threshold} % of its API calls this period");
 
     public static string Body(ReachedThreshold reached) => string.Create(CultureInfo.InvariantCulture, $"""
-        {reached.OrganisationName} has made {reached.Total:N0} API calls in the billing period from {reached.Period.Start:yyyy-MM-dd} to {reached.Period.End:yyyy-MM-dd} (UTC), {reached.Threshold} % of its allowance of {reached.Allowance:N0}.
+        {reached.OrganisationName} has made {reached.Total:N0} API calls in the billing period from {reached.Period.From:yyyy-MM-dd} to {reached.Period.To:yyyy-MM-dd} (UTC), {reached.Threshold} % of its allowance of {reached.Allowance:N0}.
 
         The allowance and the billing day are set on the organisation's usage settings page in FlagDashboard.
         """);

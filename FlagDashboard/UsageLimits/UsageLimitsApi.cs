@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
+using FlagDashboard.Core.Usage;
 using FlagDashboard.Core.Usage.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -32,7 +33,7 @@ public static class UsageLimitsApi
     private static async Task<Ok<UsageAllowanceResponse>> SetUsageAllowance(UsageAllowanceRequest request, ClaimsPrincipal user, UsageAllowanceService allowances, CancellationToken cancellationToken)
     {
         var version = AdminAccess.RequireVersion(request.Version);
-        var set = await allowances.SetAsync(user.KeyOrganisationId(), request.MonthlyApiCallAllowance, request.BillingDay ?? throw new Core.ValidationException("billingDay", $"The billing day ({BillingPeriod.FirstDay}-{BillingPeriod.LastDay}) is required."), version, cancellationToken);
+        var set = await allowances.SetAsync(user.KeyOrganisationId(), request.MonthlyApiCallAllowance, request.BillingDay ?? throw new Core.ValidationException("billingDay", $"The billing day ({UsagePeriod.FirstBillingDay}-{UsagePeriod.LastBillingDay}) is required."), version, cancellationToken);
         return TypedResults.Ok(Response(set));
     }
 

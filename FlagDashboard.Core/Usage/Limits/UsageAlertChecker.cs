@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FlagDashboard.Core.Usage.Limits;
 
 /// <summary>A threshold this check was the one to record: its event is saved; the caller may still email it.</summary>
-public sealed record ReachedThreshold(int OrganisationId, string OrganisationName, BillingPeriod Period, int Threshold, long Total, long Allowance);
+public sealed record ReachedThreshold(int OrganisationId, string OrganisationName, UsagePeriod Period, int Threshold, long Total, long Allowance);
 
 /// <summary>
 /// Compares each organisation's API calls this billing period (summed by the usage store) with its allowance,
@@ -48,15 +48,15 @@ public sealed class UsageAlertChecker(IDbContextFactory<FlagDashboardDbContext> 
     }
 
     /// <summary>The organisation's API calls in the billing period now, summed by the store.</summary>
-    public async Task<long> PeriodTotalAsync(int organisationId, BillingPeriod period, CancellationToken cancellationToken = default)
+    public async Task<long> PeriodTotalAsync(int organisationId, UsagePeriod period, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        return now <= period.Start ? 0 : await _usage.TotalAsync(organisationId, UsageMetric.ApiCalls, null, null, period.Start, now, cancellationToken);
+        return now <= period.From ? 0 : await _usage.TotalAsync(organisationId, UsageMetric.ApiCalls, null, null, period.From, now, cancellationToken);
     }
 
     private async Task<List<ReachedThreshold>> CheckAsync(int organisationId, string name, long allowance, int billingDay, CancellationToken cancellationToken)
     {
-        var period = BillingPeriod.Containing(billingDay, clock.GetUtcNow());
+        var period = UsagePeriod.Containing(clock.GetUtcNow(), billingDay);
         var total = await PeriodTotalAsync(organisationId, period, cancellationToken);
         var due = Thresholds.Where(t => total * 100 >= allowance * t).ToList();
         if (due.Count == 0)
@@ -66,7 +66,7 @@ public sealed class UsageAlertChecker(IDbContextFactory<FlagDashboardDbContext> 
 
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var recorded = await db.UsageAlerts.AsNoTracking().Where(a => a.OrganisationId == organisationId && a.PeriodStart == period.Start)
+            var recorded = await db.UsageAlerts.AsNoTracking().Where(a => a.OrganisationId == organisationId && a.PeriodStart == period.From)
                 .Select(a => a.Threshold).ToListAsync(cancellationToken);
             due.RemoveAll(recorded.Contains);
         }
@@ -91,19 +91,19 @@ public sealed class UsageAlertChecker(IDbContextFactory<FlagDashboardDbContext> 
         db.UsageAlerts.Add(new UsageAlert
         {
             OrganisationId = alert.OrganisationId,
-            PeriodStart = alert.Period.Start,
+            PeriodStart = alert.Period.From,
             Threshold = alert.Threshold,
             Total = alert.Total,
             Allowance = alert.Allowance,
             ReachedAt = clock.GetUtcNow(),
         });
-        var id = string.Create(CultureInfo.InvariantCulture, $"{alert.OrganisationId}:{alert.Period.Start:yyyy-MM-dd}:{alert.Threshold}");
+        var id = string.Create(CultureInfo.InvariantCulture, $"{alert.OrganisationId}:{alert.Period.From:yyyy-MM-dd}:{alert.Threshold}");
         AuditTrail.Record(db, Actor, clock, new AuditChange(AuditAction.Created, Entity, id, alert.OrganisationName, new AuditScope(alert.OrganisationId))
         {
             After = new
             {
-                PeriodStart = alert.Period.Start.UtcDateTime,
-                PeriodEnd = alert.Period.End.UtcDateTime,
+                PeriodStart = alert.Period.From.UtcDateTime,
+                PeriodEnd = alert.Period.To.UtcDateTime,
                 alert.Threshold,
                 alert.Total,
                 alert.Allowance,

@@ -31,7 +31,7 @@ public sealed class UsageAllowanceService(IDbContextFactory<FlagDashboardDbConte
         await access.RequireAsync(Permission.ManageOrganisation, OwnedResource.Organisation, organisationId, cancellationToken);
         new Validation()
             .Check(monthlyApiCalls is null or (>= 1 and <= MaxAllowance), "monthlyApiCallAllowance", $"The allowance is a whole number of API calls from 1 to {MaxAllowance}, or none.")
-            .Check(billingDay is >= BillingPeriod.FirstDay and <= BillingPeriod.LastDay, "billingDay", $"The billing day is a day of the month from {BillingPeriod.FirstDay} to {BillingPeriod.LastDay}.")
+            .Check(billingDay is >= UsagePeriod.FirstBillingDay and <= UsagePeriod.LastBillingDay, "billingDay", $"The billing day is a day of the month from {UsagePeriod.FirstBillingDay} to {UsagePeriod.LastBillingDay}.")
             .ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Id == organisationId, cancellationToken) ?? throw new NotFoundException(Entity, organisationId);

@@ -34,8 +34,8 @@ public sealed class UsageStatusService(IDbContextFactory<FlagDashboardDbContext>
         var statuses = new List<UsageStatus>();
         foreach (var organisation in organisations.OrderBy(o => o.Name, StringComparer.Ordinal))
         {
-            var period = BillingPeriod.Containing(organisation.BillingDay, clock.GetUtcNow());
-            var threshold = await db.UsageAlerts.AsNoTracking().Where(a => a.OrganisationId == organisation.Id && a.PeriodStart == period.Start)
+            var period = UsagePeriod.Containing(clock.GetUtcNow(), organisation.BillingDay);
+            var threshold = await db.UsageAlerts.AsNoTracking().Where(a => a.OrganisationId == organisation.Id && a.PeriodStart == period.From)
                 .MaxAsync(a => (int?)a.Threshold, cancellationToken);
             if (threshold is { } reached)
             {
