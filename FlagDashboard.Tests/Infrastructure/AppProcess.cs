@@ -194,31 +194,32 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
 
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (_process.HasExited)
+            await Eventually.TrueAsync(async () =>
             {
-                throw Exited();
-            }
-
-            using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                using var response = await client.GetAsync("health", attempt.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (_process.HasExited)
                 {
-                    return;
+                    throw Exited();
                 }
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-            {
-                // Not answering yet, or too slowly on a busy machine: ask again until the deadline.
-            }
 
-            await Task.Delay(200);
+                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    using var response = await client.GetAsync("health", attempt.Token);
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+                {
+                    // Not answering yet, or too slowly on a busy machine: ask again until the deadline.
+                    return false;
+                }
+            }, "FlagDashboard to answer /health with 200", deadline - DateTime.UtcNow);
         }
-
-        throw new TimeoutException($"FlagDashboard did not answer /health with 200 within {timeout}:\n{Log}");
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"FlagDashboard did not answer /health with 200 within {timeout}:\n{Log}");
+        }
     }
 
     private InvalidOperationException Exited() => new($"FlagDashboard exited with code {_process.ExitCode}:\n{Log}");
