@@ -2,10 +2,15 @@
 # Runs every test of FlagDashboard on a fresh Debian machine with the .NET 10 SDK, Node and npm.
 # Installs what the tests need and is missing (Debian's chromium for Playwright, Debian's postgresql for the
 # PostgreSQL and scale-out tests, which start their own throw-away server), builds, runs the tests, then
-# runs the Core service tests a second time against PostgreSQL, and ends with one line:
+# runs the Core service tests a second time against PostgreSQL, prints the time each phase took, and ends with one line:
 # "N passed, N failed, N skipped" (both runs added up). The exit code is non-zero if either run failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+# Each phase's wall-clock time, printed at the end, to see where a slow run went (bash's SECONDS counts from the start).
+phases=()
+phase_started=$SECONDS
+end_phase() { phases+=("$(printf '%5d s  %s' $((SECONDS - phase_started)) "$1")"); phase_started=$SECONDS; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -57,6 +62,8 @@ if [ ! -f FlagDashboard.Tests/SingleSignOn/Provider/node_modules/oidc-provider/p
   (cd FlagDashboard.Tests/SingleSignOn/Provider && npm ci --no-audit --no-fund --loglevel=error) || echo "Could not install oidc-provider: the single sign-on tests will try again and fail if they cannot."
 fi
 
+end_phase "installing what is missing"
+
 passed=0 failed=0 skipped=0 status=0
 run() { # label, dotnet test arguments...
   local label=$1; shift
@@ -78,17 +85,28 @@ run() { # label, dotnet test arguments...
 }
 
 rm -f TestResults/container-report.txt
-run "All tests (SQLite, plus the scale-out tests on PostgreSQL)" dotnet test FlagDashboard.sln
+echo "== Build"
+if ! dotnet build FlagDashboard.sln -v q -nologo; then
+  echo "The build failed: no test was run."
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+end_phase "build"
+run "All tests (SQLite, plus the scale-out tests on PostgreSQL)" dotnet test FlagDashboard.sln --no-build
+end_phase "all tests"
 # The same Core service tests again, each on a fresh PostgreSQL database instead of a SQLite file.
 core_namespaces=(Access Organisations Projects Environments Flags Versions ChangeRequests Segments Identities Audit ApiKeys Import Usage Data Webhooks)
 filters=()
 for namespace in "${core_namespaces[@]}"; do filters+=(--filter-namespace "FlagDashboard.Tests.$namespace"); done
 FLAGDASHBOARD_TEST_DATABASE=Postgres run "Core service tests on PostgreSQL" \
   dotnet test --project FlagDashboard.Tests/FlagDashboard.Tests.csproj --no-build -- "${filters[@]}"
+end_phase "Core service tests on PostgreSQL"
 
 if [ -f TestResults/container-report.txt ]; then
   echo "Container image checks:"
   sed 's/^/  /' TestResults/container-report.txt
 fi
+echo "Time per phase (${SECONDS} s in all):"
+printf '%s\n' "${phases[@]}"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -81,7 +81,7 @@ public sealed class AuditLogPageTests : BunitContext, IAsyncLifetime
         var cut = Render<AuditLogPage>();
         await cut.WaitForElement("[data-testid=audit-expand]").ClickAsync(new());
 
-        var diff = cut.Find("[data-testid=audit-diff]");
+        var diff = cut.WaitForElement("[data-testid=audit-diff]");
         Assert.Contains("beta", diff.TextContent);
         Assert.All(cut.FindAll("[data-testid=diff-line]"), line => Assert.Equal("added", line.GetAttribute("data-kind")));
     }

@@ -22,24 +22,28 @@ public sealed class RunningContainer(ContainerImage image, string id, int port)
     {
         var timeout = within ?? StartDeadline;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        try
         {
-            try
+            await Eventually.TrueAsync(async () =>
             {
-                using var response = await Http.GetAsync(new Uri(BaseAddress, "health"));
-                if (response.StatusCode == HttpStatusCode.OK)
+                try
                 {
-                    return clock.Elapsed;
+                    using var response = await Http.GetAsync(new Uri(BaseAddress, "health"));
+                    return response.StatusCode == HttpStatusCode.OK;
                 }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // Not listening yet, or one answer slower than the client's timeout on a busy machine: ask again.
+                    return false;
+                }
+            }, "the container to answer /health with 200", timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The container did not answer /health within {timeout}. Its log:\n{await LogsAsync()}");
         }
 
-        throw new TimeoutException($"The container did not answer /health within {timeout}. Its log:\n{await LogsAsync()}");
+        return clock.Elapsed;
     }
 
     public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(new Uri(BaseAddress, path));

@@ -91,12 +91,10 @@ public sealed class HostileDashboard(DatabaseProvider provider) : SeededDashboar
         await PostAsync(admin, "api/admin/invitations", new { email = "\"<img src=x onerror=alert('mail')>\u202E\"@example.com", role = "Member" });
 
         // Evaluations of the hostile feature in two environments, so the charts draw a legend and tooltips with their names.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         await PostAsync(sdk, "api/v1/analytics/flags/", new Dictionary<string, int> { [featureName] = 500 });
         await PostAsync(hostileSdk, "api/v1/analytics/flags/", new Dictionary<string, int> { [featureName] = 300 });
-        while ((long?)(await GetAsync(admin, $"api/usage/series?metric=flag_evaluations&environment={(int)hostileEnvironment["id"]!}"))["total"] is not > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250, Cancel);
-        }
+        await Eventually.TrueAsync(
+            async () => (long?)(await GetAsync(admin, $"api/usage/series?metric=flag_evaluations&environment={(int)hostileEnvironment["id"]!}"))["total"] is > 0,
+            "the usage API to count the hostile environment's evaluations");
     }
 }

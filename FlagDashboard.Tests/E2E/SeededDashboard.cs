@@ -173,11 +173,8 @@ public class SeededDashboard : IAsyncLifetime
         await SeedMoreAsync(admin, sdk);
 
         // The evaluations reach the store on its next flush (every second here): wait until the usage API counts them.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((long?)(await GetAsync(admin, $"api/usage/series?metric=flag_evaluations"))["total"] is not > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250, Cancel);
-        }
+        await Eventually.TrueAsync(async () => (long?)(await GetAsync(admin, "api/usage/series?metric=flag_evaluations"))["total"] is > 0,
+            "the usage API to count the seeded evaluations");
     }
 
     protected static async Task<JsonNode> GetAsync(HttpClient client, string path)

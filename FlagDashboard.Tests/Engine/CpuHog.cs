@@ -30,23 +30,12 @@ internal sealed class CpuHog : IDisposable
     /// <summary>Waits until the workers burn CPU (the hog's own CPU time grows), so that the test runs under load.</summary>
     public async Task WaitUntilBusyAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"stress-ng exited early ({_process.ExitCode}): {await _process.StandardError.ReadToEndAsync(cancellationToken)}");
-            }
-
-            if (WorkerCount() >= Environment.ProcessorCount)
-            {
-                return;
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-
-        throw new TimeoutException("stress-ng did not start its workers within 20 s.");
+        cancellationToken.ThrowIfCancellationRequested();
+        await Eventually.TrueAsync(
+            async () => _process.HasExited
+                ? throw new InvalidOperationException($"stress-ng exited early ({_process.ExitCode}): {await _process.StandardError.ReadToEndAsync(cancellationToken)}")
+                : WorkerCount() >= Environment.ProcessorCount,
+            "stress-ng to start its workers", TimeSpan.FromSeconds(20));
     }
 
     public void Dispose()

@@ -21,7 +21,8 @@ public sealed class FeatureDialogTests : DashboardComponentTest
         TextInput(Host, "option-1-weight").Input("60");
 
         Host.WaitForAssertion(() => Assert.Contains("The weights add up to 110 %", Host.Find("[data-testid=weights-error]").TextContent));
-        Host.Find("form#feature-form").Submit();
+        // Awaited: "nothing saved" is only worth asserting once the submit's handler has finished.
+        await Host.Find("form#feature-form").SubmitAsync();
 
         Assert.Empty(await Core.Features.ListAsync(project.ProjectId, cancellationToken: Token));
         Assert.NotEmpty(Host.FindAll("[data-testid=feature-dialog]"));
@@ -91,9 +92,9 @@ public sealed class FeatureDialogTests : DashboardComponentTest
 
         Host.WaitForElement("[data-testid=conflict]");
         Assert.Equal("Theirs", (await Core.Features.GetAsync(feature.Id, Token)).Description);
-        Host.Find("[data-testid=conflict-reload]").Click();
+        await Host.Find("[data-testid=conflict-reload]").ClickAsync(new());
         Host.WaitForAssertion(() => Assert.Equal("Theirs", TextInput(Host, "feature-description").GetAttribute("value") ?? TextInput(Host, "feature-description").TextContent));
-        Assert.Empty(Host.FindAll("[data-testid=conflict]"));
+        Host.WaitForAssertion(() => Assert.Empty(Host.FindAll("[data-testid=conflict]")));
     }
 
     [Fact]

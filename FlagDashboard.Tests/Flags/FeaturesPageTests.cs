@@ -58,10 +58,10 @@ public sealed class FeaturesPageTests : DashboardComponentTest
         page.WaitForElement("[data-testid=value-new_checkout-editor-text]");
         TextInput(page, "value-new_checkout-editor-text").Input("changed");
 
-        page.Find("[data-testid=value-new_checkout-form]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        await page.Find("[data-testid=value-new_checkout-form]").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
 
         page.WaitForAssertion(() => Assert.Equal("blue", page.Find("[data-testid=value-new_checkout]").TextContent));
-        Assert.Empty(page.FindAll("[data-testid=value-new_checkout-form]"));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=value-new_checkout-form]")));
         Assert.Equal(FlagValue.FromString("blue"), (await Core.DefaultStateAsync(feature.Id, project.EnvironmentIds[0])).Value);
     }
 

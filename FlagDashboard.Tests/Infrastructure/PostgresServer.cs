@@ -85,11 +85,11 @@ public sealed class PostgresServer : IAsyncDisposable
             ConnectionPruningInterval = 1,
         }.ConnectionString;
 
-    /// <summary>A new empty database; the caller drops it with <see cref="DropDatabaseAsync"/>.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>A new database, empty or a copy of <paramref name="template"/>; the caller drops it with <see cref="DropDatabaseAsync"/>.</summary>
+    public async Task<string> CreateDatabaseAsync(string? template = null)
     {
         var name = $"t_{Guid.NewGuid():N}";
-        await ExecuteAsync($"CREATE DATABASE \"{name}\"");
+        await ExecuteAsync(template is null ? $"CREATE DATABASE \"{name}\"" : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
         return name;
     }
 

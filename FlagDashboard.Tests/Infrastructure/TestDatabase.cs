@@ -48,28 +48,67 @@ public sealed class TestDatabase : IAsyncDisposable, IDbContextFactory<FlagDashb
 
     public static Task<TestDatabase> CreateAsync() => CreateAsync(DefaultProvider);
 
+    /// <param name="migrate">
+    /// True for a database as the real migrations leave it: a copy of one template migrated once per run (a file copy
+    /// on SQLite, <c>CREATE DATABASE ... TEMPLATE</c> on PostgreSQL), which is what migrating each one would give,
+    /// without paying for the migrations in every test. False for an empty database.
+    /// </param>
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, bool migrate = true)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "flagdashboard-tests", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
-        TestDatabase database;
+        var directory = NewDirectory();
         if (provider == DatabaseProvider.Postgres)
         {
             var server = await PostgresServer.GetAsync();
-            var name = await server.CreateDatabaseAsync();
-            database = new TestDatabase(directory, provider, server.ConnectionStringFor(name), server, name);
-        }
-        else
-        {
-            database = new TestDatabase(directory, provider, $"Data Source={Path.Combine(directory, "flagdashboard.db")};Foreign Keys=True;Pooling=False", null, null);
+            var name = await server.CreateDatabaseAsync(migrate ? await PostgresTemplate.Value : null);
+            return new TestDatabase(directory, provider, server.ConnectionStringFor(name), server, name);
         }
 
+        var file = Path.Combine(directory, "flagdashboard.db");
         if (migrate)
         {
-            await DatabaseInitializer.MigrateAsync(database, NullLogger.Instance);
+            File.Copy(await SqliteTemplate.Value, file);
         }
 
-        return database;
+        return new TestDatabase(directory, provider, SqliteConnectionString(file), null, null);
+    }
+
+    private static readonly Lazy<Task<string>> SqliteTemplate = new(MigrateSqliteTemplateAsync);
+
+    private static readonly Lazy<Task<string>> PostgresTemplate = new(MigratePostgresTemplateAsync);
+
+    private static string NewDirectory()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "flagdashboard-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static string SqliteConnectionString(string file) => $"Data Source={file};Foreign Keys=True;Pooling=False";
+
+    /// <summary>The run's migrated SQLite file, with its write-ahead log folded in so that the one file is the whole database.</summary>
+    private static async Task<string> MigrateSqliteTemplateAsync()
+    {
+        var file = Path.Combine(NewDirectory(), "template.db");
+        var template = new TestDatabase(Path.GetDirectoryName(file)!, DatabaseProvider.Sqlite, SqliteConnectionString(file), null, null);
+        await DatabaseInitializer.MigrateAsync(template, NullLogger.Instance);
+        await using (var db = template.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+
+        SqliteConnection.ClearAllPools();
+        return file;
+    }
+
+    /// <summary>The run's migrated PostgreSQL database, left with no connection so that it can be copied.</summary>
+    private static async Task<string> MigratePostgresTemplateAsync()
+    {
+        var server = await PostgresServer.GetAsync();
+        var name = await server.CreateDatabaseAsync();
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionStringFor(name)) { Pooling = false }.ConnectionString;
+        var template = new TestDatabase(NewDirectory(), DatabaseProvider.Postgres, connectionString, null, null);
+        await DatabaseInitializer.MigrateAsync(template, NullLogger.Instance);
+        return name;
     }
 
     public FlagDashboardDbContext CreateDbContext() => new(Options);

@@ -85,17 +85,14 @@ public sealed class LoadBalancer : IAsyncDisposable
     /// <summary>True once nginx accepts connections; false if it exited because its port was taken.</summary>
     private async Task<bool> WaitListeningAsync()
     {
-        var deadline = DateTime.UtcNow + Eventually.Deadline;
-        while (true)
+        // True: listening; false: exited because its port was taken; null: not yet.
+        var listening = await Eventually.GetAsync<bool?>(async () =>
         {
             if (_process.HasExited)
             {
-                if (ErrorLog.Contains("Address already in use", StringComparison.Ordinal))
-                {
-                    return false;
-                }
-
-                throw new InvalidOperationException($"nginx exited with {_process.ExitCode}:\n{await _process.StandardError.ReadToEndAsync()}{ErrorLog}");
+                return ErrorLog.Contains("Address already in use", StringComparison.Ordinal)
+                    ? false
+                    : throw new InvalidOperationException($"nginx exited with {_process.ExitCode}:\n{await _process.StandardError.ReadToEndAsync()}{ErrorLog}");
             }
 
             try
@@ -104,11 +101,12 @@ public sealed class LoadBalancer : IAsyncDisposable
                 await client.ConnectAsync("127.0.0.1", BaseAddress.Port);
                 return true;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
+            catch (SocketException)
             {
-                await Task.Delay(50);
+                return null;
             }
-        }
+        }, answer => answer is not null, "nginx to accept connections");
+        return listening!.Value;
     }
 
     public async ValueTask DisposeAsync()

@@ -50,7 +50,7 @@ public sealed class SegmentPageTests : BunitContext, IAsyncLifetime
         cut.Find("input[data-testid=segment-name]").Change("beta users");
         await cut.Find("[data-testid=save-segment]").ClickAsync(new());
 
-        Assert.Contains("changed by someone else", cut.Find("[data-testid=segment-conflict]").TextContent);
+        Assert.Contains("changed by someone else", cut.WaitForElement("[data-testid=segment-conflict]").TextContent);
         Assert.Equal("beta testers", (await _core.Segments.GetAsync(segment.Id, Token)).Name);
     }
 
