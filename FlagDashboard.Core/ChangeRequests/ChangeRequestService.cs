@@ -189,22 +189,13 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         var id = request.Id;
         var (featureId, environmentId) = (request.FeatureId, request.EnvironmentId);
         await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
-        var before = await FeatureVersionService.SnapshotAsync(db, featureId, environmentId, cancellationToken);
-        var proposed = Versions.StatesSnapshot.FromJson(request.Proposed);
-        await FeatureVersionService.ApplyAsync(db, featureId, environmentId, proposed, clock.GetUtcNow(), cancellationToken);
         request.Status = ChangeRequestStatus.Committed;
         request.ClosedBy = actor;
         request.ClosedAt = clock.GetUtcNow();
         Audit(db, actor, request, "committed", clock);
-        // The flag itself changed too: receivers that follow flags (FLAG_UPDATED) hear of it as of any other change.
-        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, FeatureVersionService.Entity, $"{featureId}/{environmentId}",
-            $"{request.Feature!.Name} in {request.Environment!.Name}, change request #{id} committed",
-            new AuditScope(request.Environment.Project!.OrganisationId, request.Environment.ProjectId, environmentId))
-        {
-            Before = before,
-            After = proposed,
-            WebhookEvent = WebhookEventKind.FlagChanged,
-        });
+        // The flag itself changes too: receivers that follow flags (FLAG_UPDATED) hear of it as of any other change.
+        await FeatureVersionService.ReplaceLiveStatesAsync(db, actor, featureId, request.Feature!.Name, request.Environment!, Versions.StatesSnapshot.FromJson(request.Proposed),
+            $"change request #{id} committed", clock, cancellationToken);
         await db.SaveAndTouchAsync(Entity, id, e => e.Id == environmentId, clock, cancellationToken);
         var added = await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor,
             $"Change request #{id}: {request.Title}", clock, cancellationToken);

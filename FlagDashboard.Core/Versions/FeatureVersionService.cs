@@ -56,23 +56,33 @@ public sealed class FeatureVersionService(IDbContextFactory<FlagDashboardDbConte
             throw new ConcurrencyConflictException(Entity, $"{featureId}/{environmentId}");
         }
 
-        var target = StatesSnapshot.FromJson(version.Snapshot);
-        var liveSnapshot = await SnapshotAsync(db, featureId, environmentId, cancellationToken);
-        await ApplyAsync(db, featureId, environmentId, target, clock.GetUtcNow(), cancellationToken);
         var actor = await actors.GetActorAsync();
-        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, Entity, $"{featureId}/{environmentId}", $"{feature.Name} in {environment.Name}, version {number} restored",
-            new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
-        {
-            Before = liveSnapshot,
-            After = target,
-            WebhookEvent = WebhookEventKind.FlagChanged,
-        });
+        await ReplaceLiveStatesAsync(db, actor, featureId, feature.Name, environment, StatesSnapshot.FromJson(version.Snapshot), $"version {number} restored", clock, cancellationToken);
         await db.SaveAndTouchAsync(Entity, featureId, e => e.Id == environmentId, clock, cancellationToken);
         var added = await FeatureVersions.RecordAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, actor,
             string.IsNullOrWhiteSpace(comment) ? $"Restored version {number}" : comment, clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var newest = added.Count > 0 ? added[0] : await FindAsync(db, featureId, environmentId, live ?? number, cancellationToken);
         return Detail(newest, newest.Number);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="target"/> the live states of a feature in an environment, in the tracked context, with the
+    /// audit entry of a flag change (so that FLAG_UPDATED goes out) holding the states before and after: the one path
+    /// of a restore and of a committed change request. The caller saves and records the new version.
+    /// </summary>
+    internal static async Task ReplaceLiveStatesAsync(FlagDashboardDbContext db, string actor, int featureId, string featureName, Environments.ProjectEnvironment environment,
+        StatesSnapshot target, string what, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var before = await SnapshotAsync(db, featureId, environment.Id, cancellationToken);
+        await ApplyAsync(db, featureId, environment.Id, target, clock.GetUtcNow(), cancellationToken);
+        AuditTrail.Record(db, actor, clock, new AuditChange(AuditAction.Updated, Entity, $"{featureId}/{environment.Id}", $"{featureName} in {environment.Name}, {what}",
+            new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environment.Id))
+        {
+            Before = before,
+            After = target,
+            WebhookEvent = WebhookEventKind.FlagChanged,
+        });
     }
 
     /// <summary>The live states of a feature in an environment as a snapshot; null when the feature has no state there.</summary>

@@ -56,24 +56,7 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var environment = await db.Environments.AsNoTracking().Include(e => e.Project).SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken)
             ?? throw new NotFoundException("Environment", environmentId);
-        var webhook = new Webhook
-        {
-            EnvironmentId = environmentId,
-            Url = input.Url.Trim(),
-            Secret = string.IsNullOrEmpty(input.Secret) ? WebhookEvents.NewSecret() : input.Secret,
-            Enabled = input.Enabled,
-            CreatedAt = clock.GetUtcNow(),
-        };
-        db.Webhooks.Add(webhook);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveOrConflictAsync(Entity, webhook.Url, cancellationToken, uniqueField: "url");
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, webhook.Id, webhook.Url, new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId))
-        {
-            After = Snapshot(webhook),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return webhook;
+        return await AddAsync(db, (environmentId, null), input, new AuditScope(environment.Project!.OrganisationId, environment.ProjectId, environmentId), cancellationToken);
     }
 
     /// <summary>The organisation's own webhooks (usage alerts), not those of its environments.</summary>
@@ -90,9 +73,16 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         await access.RequireAsync(Permission.ManageOrganisation, OwnedResource.Organisation, organisationId, cancellationToken);
         Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await AddAsync(db, (null, organisationId), input, new AuditScope(organisationId), cancellationToken);
+    }
+
+    /// <summary>Adds a webhook of an environment or of an organisation, with its audit entry; a URL its owner already has is a conflict.</summary>
+    private async Task<Webhook> AddAsync(FlagDashboardDbContext db, (int? EnvironmentId, int? OrganisationId) owner, WebhookInput input, AuditScope scope, CancellationToken cancellationToken)
+    {
         var webhook = new Webhook
         {
-            OrganisationId = organisationId,
+            EnvironmentId = owner.EnvironmentId,
+            OrganisationId = owner.OrganisationId,
             Url = input.Url.Trim(),
             Secret = string.IsNullOrEmpty(input.Secret) ? WebhookEvents.NewSecret() : input.Secret,
             Enabled = input.Enabled,
@@ -101,7 +91,7 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
         db.Webhooks.Add(webhook);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveOrConflictAsync(Entity, webhook.Url, cancellationToken, uniqueField: "url");
-        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, webhook.Id, webhook.Url, new AuditScope(organisationId))
+        AuditTrail.Record(db, await actors.GetActorAsync(), clock, new AuditChange(AuditAction.Created, Entity, webhook.Id, webhook.Url, scope)
         {
             After = Snapshot(webhook),
         });

@@ -177,6 +177,7 @@ public sealed partial class ApiKeyRolesTests(AdminApiFixture fixture)
         {
             "version" => JsonValue.Create(1),
             "url" => JsonValue.Create("https://example.com/other-hook"),
+            _ when schema["format"]?.GetValue<string>() == "date-time" => JsonValue.Create(DateTimeOffset.UtcNow.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
             _ when type.Contains("array", StringComparison.Ordinal) => new JsonArray(),
             _ when type.Contains("boolean", StringComparison.Ordinal) => JsonValue.Create(true),
             _ when type.Contains("integer", StringComparison.Ordinal) || type.Contains("number", StringComparison.Ordinal) => JsonValue.Create(1),

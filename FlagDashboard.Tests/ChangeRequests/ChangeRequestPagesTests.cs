@@ -112,7 +112,10 @@ public sealed class ChangeRequestPagesTests : DashboardComponentTest
         Host.WaitForAssertion(() => Assert.Single(Host.FindAll(".mud-dialog button"), b => b.TextContent.Trim() == "Restore"));
         Host.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Restore").Click();
 
-        featurePage.WaitForAssertion(() => Assert.Equal(versions.Count + 1, Core.Versions.ListAsync(feature.Id, production, Token).GetAwaiter().GetResult().Count));
+        // Waiting on the page, not on a query inside the wait: the check runs on the renderer's thread, which the
+        // restore's own continuation needs (blocking it there hung the run on PostgreSQL).
+        featurePage.WaitForElement($"[data-testid=version-{versions.Max(v => v.Number) + 1}]");
+        Assert.Equal(versions.Count + 1, (await Core.Versions.ListAsync(feature.Id, production, Token)).Count);
         Assert.Equal(FlagValue.FromString("old"), (await Core.DefaultStateAsync(feature.Id, production)).Value);
         Assert.NotNull(history);
     }

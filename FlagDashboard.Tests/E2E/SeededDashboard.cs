@@ -49,6 +49,9 @@ public class SeededDashboard : IAsyncLifetime
 
     public int IdentityId { get; protected set; }
 
+    /// <summary>A change to welcome_banner in Production, waiting for an approval.</summary>
+    public int ChangeRequestId { get; private set; }
+
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>Every page a signed-in person can open, each with what it shows once it is there.</summary>
@@ -58,6 +61,7 @@ public class SeededDashboard : IAsyncLifetime
         ("environments", "environments", "[data-testid=environments-table]"),
         ("webhooks", $"environments/{EnvironmentId}/webhooks", "[data-testid=webhooks-table]"),
         ("change-requests", $"environments/{EnvironmentId}/change-requests", "[data-testid=required-approvals-text]"),
+        ("change-request", $"change-requests/{ChangeRequestId}", "[data-testid=request-diff]"),
         ("features", "features", "[data-testid=features-table]"),
         ("feature", $"features/{FeatureId}", "[data-testid=env-state-Development]"),
         ("feature-history", $"features/{FeatureId}", "[data-testid=version-diff]"),
@@ -67,7 +71,8 @@ public class SeededDashboard : IAsyncLifetime
         ("identities", "identities", "[data-testid=identities-table]"),
         ("identity", $"identities/{IdentityId}", "[data-testid=identity-flags]"),
         ("usage", "usage", "[data-testid=top-flags]"),
-        ("organisation-usage", $"organisations/{OrganisationId}/usage", "[data-testid=calls-by-project]"),
+        ("organisation-usage", $"organisations/{OrganisationId}/usage", "[data-testid=period-allowance]"),
+        ("usage-settings", $"organisations/{OrganisationId}/usage-settings", "[data-testid=allowance-section]"),
         ("audit", "audit", "[data-testid=audit-table]"),
         ("members", "members", "[data-testid=members-table]"),
         // In the sign-in layout, like the static pages below: a form posted without a circuit, so it can re-issue the cookie.
@@ -171,10 +176,28 @@ public class SeededDashboard : IAsyncLifetime
         var identities = await GetAsync(admin, $"api/admin/environments/{EnvironmentId}/identities?prefix=alice");
         IdentityId = (int)identities["items"]!.AsArray().Single()!["id"]!;
         await SeedMoreAsync(admin, sdk);
+        await SeedChangeRequestAndAllowanceAsync(admin, projectId);
 
         // The evaluations reach the store on its next flush (every second here): wait until the usage API counts them.
         await Eventually.TrueAsync(async () => (long?)(await GetAsync(admin, "api/usage/series?metric=flag_evaluations"))["total"] is > 0,
             "the usage API to count the seeded evaluations");
+    }
+
+    /// <summary>
+    /// Production needs one approval, so a change to welcome_banner there waits as a change request; the
+    /// organisation has an allowance, far from any alert, so that its usage pages show the share used.
+    /// </summary>
+    private async Task SeedChangeRequestAndAllowanceAsync(HttpClient admin, int projectId)
+    {
+        var productionId = (int)(await GetAsync(admin, $"api/admin/projects/{projectId}/environments"))["items"]!.AsArray().Single(e => (string?)e!["name"] == "Production")!["id"]!;
+        var production = await GetAsync(admin, $"api/admin/environments/{productionId}");
+        await SendAsync(admin, HttpMethod.Put, $"api/admin/environments/{productionId}/required-approvals", new { requiredApprovals = 1, version = (int)production["version"]! });
+        var banner = (await GetAsync(admin, $"api/admin/environments/{productionId}/feature-states"))["items"]!.AsArray().Single(s => (int)s!["featureId"]! == FeatureId)!;
+        var proposal = await SendAsync(admin, HttpMethod.Put, $"api/admin/feature-states/{(int)banner["id"]!}", new { enabled = false, value = "Closed for maintenance", version = (int)banner["version"]! });
+        ChangeRequestId = (int)proposal!["changeRequestId"]!;
+
+        var allowance = await GetAsync(admin, "api/admin/organisation/usage-allowance");
+        await SendAsync(admin, HttpMethod.Put, "api/admin/organisation/usage-allowance", new { monthlyApiCallAllowance = 1_000_000, billingDay = 1, version = (int)allowance["version"]! });
     }
 
     protected static async Task<JsonNode> GetAsync(HttpClient client, string path)
