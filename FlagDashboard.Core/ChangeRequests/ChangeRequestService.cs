@@ -1,6 +1,7 @@
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
+using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Versions;
 using FlagDashboard.Core.Webhooks;
@@ -27,6 +28,35 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         var id = await OpenAsync(db, featureId, environmentId, input, await access.SubjectAsync(), clock, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return await DetailAsync(db, id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Schedules a switch and value for a feature in an environment (its segment overrides and weights as they
+    /// are live): a request that goes live at <paramref name="at"/>, at once scheduled where no approval is
+    /// needed, otherwise open until it is approved and committed.
+    /// </summary>
+    public async Task<ChangeRequestDetail> ScheduleStateAsync(int featureId, int environmentId, bool enabled, FlagValue value, DateTimeOffset at, string? title = null, CancellationToken cancellationToken = default)
+    {
+        await access.RequireAsync(Permission.ChangeStates, OwnedResource.Environment, environmentId, cancellationToken);
+        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
+        ScheduledChanges.ValidateTime(at, clock);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await FeatureVersions.BaselineAsync(db, s => s.FeatureId == featureId && s.EnvironmentId == environmentId, clock, cancellationToken);
+        var live = await FeatureVersionService.SnapshotAsync(db, featureId, environmentId, cancellationToken) ?? throw new NotFoundException("Feature", featureId);
+        var proposed = live with { Enabled = enabled, Value = value.ToJson() };
+        var input = new ChangeRequestInput(string.IsNullOrWhiteSpace(title) ? ScheduledStateTitle(enabled, value) : title, null, proposed, null, ScheduledFor: at);
+        var id = await OpenAsync(db, featureId, environmentId, input, await access.SubjectAsync(), clock, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await DetailAsync(db, id, cancellationToken);
+    }
+
+    private static string ScheduledStateTitle(bool enabled, FlagValue value)
+    {
+        const int shown = 60;
+        var text = value.ToDisplayText();
+        var valuePart = text.Length == 0 ? "" : $", value {(text.Length > shown ? text[..shown] + "…" : text)}";
+        return $"Switch {(enabled ? "on" : "off")}{valuePart}";
     }
 
     /// <summary>Opens a request in the caller's context and transaction; the caller checked the right to change states.</summary>
@@ -78,14 +108,22 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         return request.Id;
     }
 
-    /// <summary>An environment's change requests, open ones first, newest first.</summary>
+    /// <summary>
+    /// An environment's change requests, those waiting for a person first (open, then schedules flagged as
+    /// conflicts), then scheduled ones, then done ones; newest first within each.
+    /// </summary>
     public async Task<IReadOnlyList<ChangeRequestSummary>> ListAsync(int environmentId, bool includeDone = false, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var requests = await db.ChangeRequests.AsNoTracking().Include(r => r.Feature).Include(r => r.Environment).Include(r => r.Approvals)
             .Where(r => r.EnvironmentId == environmentId && (includeDone || r.Status == ChangeRequestStatus.Open || r.Status == ChangeRequestStatus.Scheduled || r.Status == ChangeRequestStatus.Conflict))
-            .OrderBy(r => r.Status).ThenByDescending(r => r.Id)
+            // The status is stored as its name: ordering by it would be alphabetical (Closed, Committed, Conflict, Open...).
+            .OrderBy(r => r.Status == ChangeRequestStatus.Open ? 0
+                : r.Status == ChangeRequestStatus.Conflict ? 1
+                : r.Status == ChangeRequestStatus.Scheduled ? 2
+                : 3)
+            .ThenByDescending(r => r.Id)
             .Take(500)
             .ToListAsync(cancellationToken);
         var live = await db.FeatureVersions.AsNoTracking().Where(v => v.EnvironmentId == environmentId)

@@ -153,6 +153,25 @@ public sealed class ChangeRequestServiceTests
         });
     }
 
+    [Fact]
+    public async Task TheListShowsRequestsWaitingForSomeoneBeforeScheduledAndDoneOnesNewestFirst()
+    {
+        await using var core = await CoreServices.CreateAsync("admin");
+        var (feature, production, _) = await SeedAsync(core, requiredApprovals: 1);
+        var closed = await ProposeAsync(core.As("ana"), feature.Id, production, "closed");
+        var olderOpen = await ProposeAsync(core.As("ana"), feature.Id, production, "older");
+        var scheduled = await ProposeAsync(core.As("ana"), feature.Id, production, "scheduled");
+        var newerOpen = await ProposeAsync(core.As("ana"), feature.Id, production, "newer");
+        await core.As("ana").ChangeRequests.CloseAsync(closed, Token);
+        await core.As("bo").ChangeRequests.ApproveAsync(scheduled, Token);
+        await core.ChangeRequests.CommitAsync(scheduled, core.Clock.GetUtcNow().AddHours(1), Token);
+
+        var listed = await core.ChangeRequests.ListAsync(production, includeDone: true, Token);
+
+        Assert.Equal([newerOpen, olderOpen, scheduled, closed], listed.Select(r => r.Id));
+        Assert.Equal([newerOpen, olderOpen, scheduled], (await core.ChangeRequests.ListAsync(production, cancellationToken: Token)).Select(r => r.Id));
+    }
+
     private static async Task<(Feature Feature, int Production, int ProjectId)> SeedAsync(CoreServices core, int requiredApprovals)
     {
         var seeded = await core.SeedProjectAsync("Development", "Production");

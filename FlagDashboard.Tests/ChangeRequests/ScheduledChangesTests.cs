@@ -2,6 +2,7 @@ using FlagDashboard.Core;
 using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Flags;
+using FlagDashboard.Core.Segments;
 using FlagDashboard.Tests.Infrastructure;
 using static FlagDashboard.Tests.Infrastructure.CoreServices;
 
@@ -155,6 +156,41 @@ public sealed class ScheduledChangesTests
         var restarted = new ScheduledChanges(core.Database, core.Clock);
         Assert.Equal([later], (await restarted.RunDueAsync(Token)).Committed);
         Assert.Equal(FlagValue.FromString("after-restart"), (await core.DefaultStateAsync(features[0].Id, production)).Value);
+    }
+
+    [Fact]
+    public async Task AScheduledSwitchAndValueKeepTheSegmentOverridesAndWaitForApprovalWhereItIsRequired()
+    {
+        await using var core = await CoreServices.CreateAsync("admin");
+        var seeded = await core.SeedProjectAsync("Development", "Production");
+        var (development, production) = (seeded.EnvironmentIds[0], seeded.EnvironmentIds[1]);
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout", InitialValue: FlagValue.FromString("old")), Token);
+        var beta = await core.Segments.CreateAsync(seeded.ProjectId, new SegmentInput("beta", null, []), Token);
+        await core.Segments.CreateOverrideAsync(development, feature.Id, beta.Id, true, FlagValue.FromString("beta"), Token);
+        await core.Environments.SetRequiredApprovalsAsync(production, 1, (await core.EnvironmentRowAsync(production)).Version, Token);
+        var scheduler = new ScheduledChanges(core.Database, core.Clock);
+        var at = core.Clock.Now.AddMinutes(30);
+
+        var direct = await core.As("ana").ChangeRequests.ScheduleStateAsync(feature.Id, development, true, FlagValue.FromString("new"), at, cancellationToken: Token);
+        var gated = await core.As("ana").ChangeRequests.ScheduleStateAsync(feature.Id, production, true, FlagValue.FromInteger(7), at, "Launch", Token);
+
+        Assert.Equal((ChangeRequestStatus.Scheduled, at, "Switch on, value new"), (direct.Summary.Status, direct.Summary.ScheduledFor, direct.Summary.Title));
+        Assert.Equal((ChangeRequestStatus.Open, at, "Launch"), (gated.Summary.Status, gated.Summary.ScheduledFor, gated.Summary.Title));
+        await core.As("bo").ChangeRequests.ApproveAsync(gated.Summary.Id, Token);
+        Assert.Equal(ChangeRequestStatus.Scheduled, (await core.ChangeRequests.CommitAsync(gated.Summary.Id, Token)).Summary.Status);
+        Assert.False((await core.DefaultStateAsync(feature.Id, development)).Enabled);
+
+        core.Clock.Advance(TimeSpan.FromMinutes(30));
+        var run = await scheduler.RunDueAsync(Token);
+
+        Assert.Equal([direct.Summary.Id, gated.Summary.Id], run.Committed.Order());
+        var developmentLive = await core.DefaultStateAsync(feature.Id, development);
+        Assert.Equal((true, FlagValue.FromString("new")), (developmentLive.Enabled, developmentLive.Value));
+        var kept = Assert.Single(await core.Segments.ListOverridesAsync(development, feature.Id, Token));
+        Assert.Equal(("beta", true, FlagValue.FromString("beta")), (kept.SegmentName, kept.Enabled, kept.Value));
+        var productionLive = await core.DefaultStateAsync(feature.Id, production);
+        Assert.Equal((true, FlagValue.FromInteger(7)), (productionLive.Enabled, productionLive.Value));
+        await Assert.ThrowsAsync<ValidationException>(() => core.ChangeRequests.ScheduleStateAsync(feature.Id, development, false, FlagValue.None, core.Clock.Now.AddMinutes(-1), cancellationToken: Token));
     }
 
     private static async Task<Dictionary<int, int>> VersionCountsAsync(CoreServices core, List<Feature> features, int environmentId)
