@@ -1,4 +1,6 @@
+using System.Globalization;
 using Bunit;
+using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Segments;
 using FlagDashboard.Core.Usage;
@@ -83,7 +85,37 @@ public sealed class FeaturePageTests : DashboardComponentTest
 
         page.WaitForElement("[data-testid=feature-stale]");
         Assert.Contains("never", page.Find("[data-testid=last-evaluated-Development]").TextContent);
-        Assert.Contains(evaluatedAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), page.Find("[data-testid=last-evaluated-Production]").TextContent);
+        Assert.Contains(evaluatedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), page.Find("[data-testid=last-evaluated-Production]").TextContent);
+    }
+
+    [Fact]
+    public async Task ASwitchAndValueScheduledFromAnEnvironmentsCardArePendingOnThePageWhileTheLiveStateStays()
+    {
+        var (project, feature) = await SeedAsync();
+        var at = Core.Clock.Now.AddHours(3);
+        var page = RenderInLayout<FeaturePage>(new Dictionary<string, object?> { ["Id"] = feature.Id });
+
+        page.WaitForElement("[data-testid=schedule-Production]").Click();
+        TextInput(Host, "schedule-at").Change("");
+        Host.Find("form#schedule-form").Submit();
+        Host.WaitForAssertion(() => Assert.Contains("Pick the date and time", Host.Find("[data-testid=schedule-dialog]").TextContent));
+        Assert.Empty(await Core.ChangeRequests.ListAsync(project.EnvironmentIds[1], cancellationToken: Token));
+
+        var enabled = Host.FindComponents<MudBlazor.MudSwitch<bool>>()
+            .Single(s => s.Instance.UserAttributes.TryGetValue("data-testid", out var id) && (string?)id == "schedule-enabled");
+        await Host.InvokeAsync(() => enabled.Instance.ValueChanged.InvokeAsync(true));
+        TextInput(Host, "schedule-value-text").Input("launch");
+        TextInput(Host, "schedule-at").Change(at.ToLocalTime().ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture));
+        Host.Find("form#schedule-form").Submit();
+
+        var row = page.WaitForElement("[data-testid=scheduled-change]");
+        Assert.Contains("Production", row.TextContent);
+        Assert.Contains("Switch on, value launch", row.TextContent);
+        Assert.Contains(at.ToLocalTime().ToString("g"), row.TextContent);
+        var scheduled = Assert.Single(await Core.ChangeRequests.ListAsync(project.EnvironmentIds[1], cancellationToken: Token));
+        Assert.Equal((ChangeRequestStatus.Scheduled, at), (scheduled.Status, scheduled.ScheduledFor));
+        var live = await Core.DefaultStateAsync(feature.Id, project.EnvironmentIds[1]);
+        Assert.Equal((false, FlagValue.FromString("blue")), (live.Enabled, live.Value));
     }
 
     private async Task<(Infrastructure.SeededProject Project, Feature Feature)> SeedAsync()

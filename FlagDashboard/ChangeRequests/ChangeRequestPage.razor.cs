@@ -1,4 +1,3 @@
-using System.Globalization;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Access;
@@ -65,13 +64,12 @@ public sealed partial class ChangeRequestPage
     /// <summary>The time picked in the browser's field is local time on this server, as the page shows times.</summary>
     private Task ScheduleAsync()
     {
-        if (!DateTime.TryParseExact(_scheduleAt, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local))
+        if (!LocalTimeField.TryParse(_scheduleAt, out var at))
         {
             Snackbar.Add("Pick a date and time to schedule the change for.", Severity.Warning);
             return Task.CompletedTask;
         }
 
-        var at = new DateTimeOffset(local);
         return RunAsync(() => Requests.CommitAsync(Id, at), $"Scheduled: it goes live at {at.ToLocalTime():g}.");
     }
 

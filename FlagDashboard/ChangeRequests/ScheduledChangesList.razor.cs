@@ -5,7 +5,10 @@ using MudBlazor;
 
 namespace FlagDashboard.ChangeRequests;
 
-/// <summary>A feature's pending schedules in the project's environments, with those flagged as conflicts; each can be cancelled.</summary>
+/// <summary>
+/// A feature's pending schedules in the project's environments: scheduled, waiting for approval, or flagged as
+/// conflicts; each can be cancelled.
+/// </summary>
 public sealed partial class ScheduledChangesList
 {
     private IReadOnlyList<ChangeRequestSummary> _schedules = [];
@@ -45,11 +48,15 @@ public sealed partial class ScheduledChangesList
         var schedules = new List<ChangeRequestSummary>();
         foreach (var environmentId in Environments.Keys)
         {
-            schedules.AddRange((await Requests.ListAsync(environmentId)).Where(r => r.FeatureId == FeatureId && r.Status is ChangeRequestStatus.Scheduled or ChangeRequestStatus.Conflict));
+            schedules.AddRange((await Requests.ListAsync(environmentId)).Where(r => r.FeatureId == FeatureId && IsSchedule(r)));
         }
 
         _schedules = schedules.OrderBy(s => s.ScheduledFor).ThenBy(s => s.Id).ToList();
     }
+
+    private static bool IsSchedule(ChangeRequestSummary request) =>
+        request.Status is ChangeRequestStatus.Scheduled or ChangeRequestStatus.Conflict
+        || (request.Status == ChangeRequestStatus.Open && request.ScheduledFor is not null);
 
     private async Task CancelAsync(ChangeRequestSummary schedule)
     {

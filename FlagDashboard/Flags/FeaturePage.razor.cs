@@ -22,6 +22,7 @@ public sealed partial class FeaturePage
     private IReadOnlyDictionary<int, IReadOnlyList<SegmentOverrideView>> _segmentOverrides = new Dictionary<int, IReadOnlyList<SegmentOverrideView>>();
     private IReadOnlyList<FeatureIdentityOverrideView> _identityOverrides = [];
     private bool _selectionFollowed;
+    private int _schedulesMade;
 
     [Parameter]
     public int Id { get; set; }
