@@ -55,6 +55,32 @@ public sealed class DashboardQualityTests(SeededDashboard dashboard) : IClassFix
         Assert.True(failures.Count == 0, $"{failures.Count} problems at {viewing.Name}:\n" + string.Join("\n", failures));
     }
 
+    [Theory]
+    [MemberData(nameof(Viewings))]
+    public async Task TheScheduleDialogOfAFeaturePassesTheQualityChecks(string viewingName)
+    {
+        var viewing = Viewing.All[viewingName];
+        await using var context = await dashboard.Chromium.NewContextAsync(viewing.ContextOptions());
+        var page = await context.NewPageAsync();
+        var errors = PageQuality.CollectErrors(page);
+        await new AdminPages(page, dashboard.App.BaseAddress).SignInAsync();
+        await page.GotoAsync(new Uri(dashboard.App.BaseAddress, $"features/{dashboard.FeatureId}").ToString());
+        await new DashboardShell(page).WaitForInteractiveAsync();
+
+        await page.GetByTestId("schedule-Development").ClickAsync();
+        await page.GetByTestId("schedule-at").WaitForAsync();
+        await page.WaitForTimeoutAsync(400);
+
+        await Browser.SaveScreenshotAsync(page, Path.Combine("quality", viewing.Name, "schedule-dialog"));
+        var failures = (await PageQuality.CheckAsync(page, viewing, signedIn: true)).ToList();
+        lock (errors)
+        {
+            failures.AddRange(errors);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} problems at {viewing.Name}:\n" + string.Join("\n", failures));
+    }
+
     [Fact]
     public async Task TheFeaturesListCountsOverridesAndTheIdentityPageShowsWhatDecidedEachFlag()
     {
