@@ -40,8 +40,9 @@ public sealed class ScheduledChangesOnTwoInstancesTests
 
         Assert.Equal(ChangeRequestStatus.Scheduled, scheduled.Summary.Status);
         Assert.DoesNotContain("\"launched\"", await sdkB.GetStringAsync("flags/", Cancel), StringComparison.Ordinal);
-        var seenB = await WhenVisibleAsync(sdkB);
-        var seenA = await WhenVisibleAsync(sdkA);
+        // Both instances are watched at once, so neither's figure includes the wait for the other.
+        var seen = await Task.WhenAll(WhenVisibleAsync(sdkB), WhenVisibleAsync(sdkA));
+        var (seenB, seenA) = (seen[0], seen[1]);
         // Nothing went live before its time (the SDK answer may lag it; it must not lead it).
         Assert.True(seenB >= at, $"instance B answered the change at {seenB:O}, before its time {at:O}");
         var committed = await requests.GetAsync(scheduled.Summary.Id, Cancel);
