@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FlagDashboard.Core.ChangeRequests;
 
-/// <summary>What one pass of the scheduler did: requests committed, and requests flagged as conflicts instead.</summary>
-public sealed record ScheduledRun(IReadOnlyList<int> Committed, IReadOnlyList<int> Conflicts);
+/// <summary>
+/// What one pass of the scheduler did: requests committed, and requests flagged as conflicts instead; and when the
+/// next schedule is due (the time of the pass when more were already due than one pass takes), or null for none.
+/// </summary>
+public sealed record ScheduledRun(IReadOnlyList<int> Committed, IReadOnlyList<int> Conflicts, DateTimeOffset? NextDue = null);
 
 /// <summary>
 /// Commits the scheduled change requests that are due, each on exactly one instance of several sharing the
@@ -48,7 +51,15 @@ public sealed class ScheduledChanges(IDbContextFactory<FlagDashboardDbContext> d
             }
         }
 
-        return new ScheduledRun(committed, conflicts);
+        return new ScheduledRun(committed, conflicts, due.Count == BatchSize ? now : await NextDueAsync(now, cancellationToken));
+    }
+
+    private async Task<DateTimeOffset?> NextDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ChangeRequests.AsNoTracking()
+            .Where(r => r.Status == ChangeRequestStatus.Scheduled && r.ScheduledFor > now)
+            .MinAsync(r => r.ScheduledFor, cancellationToken);
     }
 
     /// <summary>A schedule's time, when given, is in the future and within <see cref="MaxLead"/>.</summary>

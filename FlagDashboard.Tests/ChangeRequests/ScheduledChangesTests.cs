@@ -22,7 +22,9 @@ public sealed class ScheduledChangesTests
 
         var scheduled = await core.ChangeRequests.GetAsync(id, Token);
         Assert.Equal((ChangeRequestStatus.Scheduled, core.Clock.Now.AddMinutes(10)), (scheduled.Summary.Status, scheduled.Summary.ScheduledFor));
-        Assert.Empty((await scheduler.RunDueAsync(Token)).Committed);
+        var early = await scheduler.RunDueAsync(Token);
+        Assert.Empty(early.Committed);
+        Assert.Equal(core.Clock.Now.AddMinutes(10), early.NextDue);
         Assert.Equal(FlagValue.FromString("old"), (await core.DefaultStateAsync(feature.Id, production)).Value);
         var stampBefore = (await core.EnvironmentRowAsync(production)).DocumentUpdatedAt;
 
@@ -31,6 +33,7 @@ public sealed class ScheduledChangesTests
         var again = await scheduler.RunDueAsync(Token);
 
         Assert.Equal([id], run.Committed);
+        Assert.Null(run.NextDue);
         Assert.Empty(again.Committed);
         Assert.Equal(FlagValue.FromString("later"), (await core.DefaultStateAsync(feature.Id, production)).Value);
         Assert.True((await core.EnvironmentRowAsync(production)).DocumentUpdatedAt > stampBefore);

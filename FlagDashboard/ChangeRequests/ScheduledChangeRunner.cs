@@ -8,22 +8,30 @@ public sealed class ScheduledChangeOptions
 {
     public const string SectionName = "ScheduledChanges";
 
-    /// <summary>How often due schedules are looked for: a scheduled change goes live at most this long after its time.</summary>
+    /// <summary>How often due schedules are looked for, at the latest (a schedule due sooner is looked for at its time).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
-/// <summary>Commits due scheduled changes on every instance's timer; <see cref="ScheduledChanges"/> makes sure each is committed once.</summary>
-internal sealed class ScheduledChangeRunner(ScheduledChanges schedules, IOptions<ScheduledChangeOptions> options, ILogger<ScheduledChangeRunner> logger) : BackgroundService
+/// <summary>
+/// Commits due scheduled changes on every instance; <see cref="ScheduledChanges"/> makes sure each is committed
+/// once. It looks every poll interval, and sooner when a schedule falls due before then, so a change goes live
+/// at its time rather than up to an interval after it.
+/// </summary>
+internal sealed class ScheduledChangeRunner(ScheduledChanges schedules, IOptions<ScheduledChangeOptions> options, TimeProvider clock, ILogger<ScheduledChangeRunner> logger) : BackgroundService
 {
+    // Never a busy loop, even when a schedule is due now and its commit keeps failing.
+    private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PollInterval);
-        do
+        while (!stoppingToken.IsCancellationRequested)
         {
+            DateTimeOffset? nextDue = null;
             try
             {
                 var run = await schedules.RunDueAsync(stoppingToken);
+                nextDue = run.NextDue;
                 foreach (var id in run.Conflicts)
                 {
                     logger.LogWarning("Scheduled change request {Id} was not applied: its feature changed after it was scheduled.", id);
@@ -33,8 +41,20 @@ internal sealed class ScheduledChangeRunner(ScheduledChanges schedules, IOptions
             {
                 logger.LogWarning(exception, "Committing due scheduled changes failed; trying again.");
             }
+
+            await Task.Delay(WaitBeforeNextPass(nextDue), clock, stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private TimeSpan WaitBeforeNextPass(DateTimeOffset? nextDue)
+    {
+        var wait = options.Value.PollInterval;
+        if (nextDue is { } due && due - clock.GetUtcNow() < wait)
+        {
+            wait = due - clock.GetUtcNow();
+        }
+
+        return wait < ShortestWait ? ShortestWait : wait;
     }
 }
 
