@@ -1,4 +1,5 @@
 using FlagDashboard.Hosting;
+using FlagDashboard.Operator;
 
 if (OperatorCommandLine.IsCommand(args))
 {

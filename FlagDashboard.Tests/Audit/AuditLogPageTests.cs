@@ -1,8 +1,8 @@
 using Bunit;
 using FlagDashboard.Audit;
+using FlagDashboard.Components.Shared;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Segments;
-using FlagDashboard.Hosting;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;

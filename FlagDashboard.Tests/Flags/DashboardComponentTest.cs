@@ -2,7 +2,6 @@ using Bunit;
 using FlagDashboard.Components.Shared;
 using FlagDashboard.Core.Usage;
 using FlagDashboard.Core.Usage.Embedded;
-using FlagDashboard.Hosting;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using FlagDashboard.Hosting;
+using FlagDashboard.Components.Shared;
 using Microsoft.AspNetCore.Builder;
 
 namespace FlagDashboard.Tests.Hosting;

@@ -1,7 +1,7 @@
 using Bunit;
+using FlagDashboard.Components.Shared;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Segments;
-using FlagDashboard.Hosting;
 using FlagDashboard.Segments;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Webhooks;
-using FlagDashboard.Hosting;
+using FlagDashboard.Flags;
 using FlagDashboard.Webhooks;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;

@@ -1,10 +1,13 @@
+using FlagDashboard.Accounts;
 using FlagDashboard.AdminApi;
 using FlagDashboard.ChangeRequests;
 using FlagDashboard.Components;
+using FlagDashboard.Components.Shared;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Users;
+using FlagDashboard.Health;
 using FlagDashboard.Members;
 using FlagDashboard.Organisations;
 using FlagDashboard.Sdk;
@@ -20,6 +23,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
+using SessionOptions = FlagDashboard.Accounts.SessionOptions;
 
 namespace FlagDashboard.Hosting;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
+using FlagDashboard.Accounts;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;

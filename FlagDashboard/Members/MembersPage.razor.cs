@@ -2,7 +2,6 @@ using FlagDashboard.Components.Shared;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 

@@ -3,7 +3,6 @@ using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
-using FlagDashboard.Hosting;
 using FlagDashboard.Organisations;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;

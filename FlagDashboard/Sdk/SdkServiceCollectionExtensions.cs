@@ -1,7 +1,7 @@
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Sdk;
 using FlagDashboard.Core.Usage;
-using FlagDashboard.Hosting;
+using FlagDashboard.Health;
 
 namespace FlagDashboard.Sdk;
 

@@ -1,4 +1,4 @@
-using FlagDashboard.Components.Account;
+using FlagDashboard.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;

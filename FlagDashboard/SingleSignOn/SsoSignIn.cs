@@ -1,10 +1,10 @@
 using System.Security.Claims;
+using FlagDashboard.Accounts;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Users;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using FlagDashboard.Core.Access;
-using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Components;
 
 namespace FlagDashboard.Components.Shared;

@@ -1,7 +1,7 @@
 using FlagDashboard.Core.Engine;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Health;
 
 /// <summary>
 /// The engine's counters in the health detail. REGEX timeouts do not make the app unready (each one is

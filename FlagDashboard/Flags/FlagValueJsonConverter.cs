@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlagDashboard.Core.Flags;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Flags;
 
 /// <summary>A flag or trait value in the admin API is a plain JSON literal: <c>"text"</c>, <c>42</c>, <c>1.5</c>, <c>true</c> or <c>null</c>.</summary>
 internal sealed class FlagValueJsonConverter : JsonConverter<FlagValue>

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using FlagDashboard.Core.Data;
+using FlagDashboard.Hosting;
 using Microsoft.EntityFrameworkCore;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Accounts;
 
 /// <summary>
 /// Whether a first admin exists; once it does, the answer is cached for the life of the process. Until then

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Health;
 
 /// <summary>
 /// Part of /health, which a readiness probe or a balancer reads: unhealthy from the moment the app is asked to stop,

@@ -2,7 +2,7 @@ using FlagDashboard.Core.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Accounts;
 
 internal static class AccountEndpoints
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using FlagDashboard.Tests.Infrastructure;
 
-namespace FlagDashboard.Tests.Hosting;
+namespace FlagDashboard.Tests.Health;
 
 public sealed class HealthDetailTests(AppWithAdminFixture fixture) : IClassFixture<AppWithAdminFixture>
 {

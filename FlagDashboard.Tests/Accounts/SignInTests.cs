@@ -1,7 +1,7 @@
 using System.Net;
 using FlagDashboard.Tests.Infrastructure;
 
-namespace FlagDashboard.Tests.Hosting;
+namespace FlagDashboard.Tests.Accounts;
 
 public sealed class SignInTests(AppWithAdminFixture fixture) : IClassFixture<AppWithAdminFixture>
 {

@@ -1,8 +1,9 @@
 using FlagDashboard.Core.Users;
+using FlagDashboard.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Accounts;
 
 /// <summary>
 /// Creates dashboard administrators (Owners of every organisation): from the set-up page, the command line, or

@@ -4,7 +4,7 @@ using FlagDashboard.Core.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Accounts;
 
 /// <summary>
 /// A person changes their own password (knowing the current one), or the operator sets someone's. Either way the

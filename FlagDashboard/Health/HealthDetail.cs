@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Health;
 
 /// <summary>
 /// <c>/health/detail</c>: every check with its status, description and data (the engine's counters among

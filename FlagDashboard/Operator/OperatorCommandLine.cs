@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FlagDashboard.Accounts;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Access;
 using FlagDashboard.Core.ApiKeys;
@@ -8,9 +9,11 @@ using FlagDashboard.Core.Import;
 using FlagDashboard.Core.Organisations;
 using FlagDashboard.Core.Projects;
 using FlagDashboard.Core.Users;
+using FlagDashboard.Health;
+using FlagDashboard.Hosting;
 using Microsoft.EntityFrameworkCore;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Operator;
 
 /// <summary>
 /// Operator verbs on the same executable (<c>dotnet run --project FlagDashboard -- VERB ...</c>); with no

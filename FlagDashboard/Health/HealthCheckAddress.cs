@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Health;
 
 /// <summary>
 /// Where the healthcheck verb asks: the app's own first listening address, read from the same settings Kestrel reads

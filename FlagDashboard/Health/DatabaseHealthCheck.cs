@@ -2,7 +2,7 @@ using FlagDashboard.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Health;
 
 internal sealed class DatabaseHealthCheck(IDbContextFactory<FlagDashboardDbContext> dbFactory) : IHealthCheck
 {

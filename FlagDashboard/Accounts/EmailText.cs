@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Accounts;
 
 /// <summary>
 /// An e-mail address as typed into a form, a command line or configuration. A control character (NUL, which

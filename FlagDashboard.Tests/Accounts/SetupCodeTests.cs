@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace FlagDashboard.Tests.Hosting;
+namespace FlagDashboard.Tests.Accounts;
 
 /// <summary>
 /// Until the first admin exists, /setup asks for the one-time code the app printed in its log at start, so that

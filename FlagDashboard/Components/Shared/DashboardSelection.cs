@@ -1,4 +1,4 @@
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Components.Shared;
 
 /// <summary>The project and environment a person is working in, shared by the pages of one circuit.</summary>
 public sealed class DashboardSelection

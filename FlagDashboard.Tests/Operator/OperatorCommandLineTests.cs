@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using FlagDashboard.Tests.Import;
 using FlagDashboard.Tests.Infrastructure;
 
-namespace FlagDashboard.Tests.Hosting;
+namespace FlagDashboard.Tests.Operator;
 
 /// <summary>The operator verbs, run as an operator runs them: the real executable on a fresh data directory.</summary>
 public sealed class OperatorCommandLineTests : IDisposable

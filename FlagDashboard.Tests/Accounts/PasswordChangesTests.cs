@@ -1,3 +1,4 @@
+using FlagDashboard.Accounts;
 using FlagDashboard.Core.Audit;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Users;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FlagDashboard.Tests.Hosting;
+namespace FlagDashboard.Tests.Accounts;
 
 /// <summary>
 /// <see cref="PasswordChanges"/> over a real database and ASP.NET Core Identity configured as the app does: the

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Accounts;
 
 /// <summary>How often an open dashboard (a Blazor circuit) checks that its session is still valid.</summary>
 public sealed class SessionOptions

@@ -1,6 +1,6 @@
-using FlagDashboard.Hosting;
+using FlagDashboard.Health;
 
-namespace FlagDashboard.Tests.Hosting;
+namespace FlagDashboard.Tests.Health;
 
 public sealed class HealthCheckAddressTests
 {

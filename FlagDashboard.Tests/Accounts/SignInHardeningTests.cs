@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using FlagDashboard.Accounts;
 using FlagDashboard.Core.Data;
 using FlagDashboard.Core.Users;
 using FlagDashboard.Hosting;
@@ -7,7 +8,7 @@ using FlagDashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FlagDashboard.Tests.Hosting;
+namespace FlagDashboard.Tests.Accounts;
 
 /// <summary>An app behind a trusted proxy on loopback, with a small sign-in allowance per client address.</summary>
 public sealed class ProxiedAppFixture : IAsyncLifetime

@@ -1,11 +1,11 @@
 using System.Net;
-using FlagDashboard.Hosting;
+using FlagDashboard.Health;
 using FlagDashboard.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace FlagDashboard.Tests.Hosting;
+namespace FlagDashboard.Tests.Health;
 
 /// <summary>What Kubernetes' probes read: /health for readiness, /health/live for liveness.</summary>
 public sealed class HealthEndpointsTests(AppWithAdminFixture fixture) : IClassFixture<AppWithAdminFixture>

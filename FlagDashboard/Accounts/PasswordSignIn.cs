@@ -1,7 +1,7 @@
 using FlagDashboard.Core.Users;
 using Microsoft.AspNetCore.Identity;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Accounts;
 
 /// <summary>
 /// Sign-in with a password that costs the same for an unknown e-mail address as for a known one: the typed password

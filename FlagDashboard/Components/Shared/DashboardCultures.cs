@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 
-namespace FlagDashboard.Hosting;
+namespace FlagDashboard.Components.Shared;
 
 /// <summary>The languages the dashboard writes dates and numbers in, chosen by the browser's Accept-Language.</summary>
 public static class DashboardCultures
