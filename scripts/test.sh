@@ -92,7 +92,10 @@ if ! dotnet build FlagDashboard.sln -v q -nologo; then
   exit 1
 fi
 end_phase "build"
-run "All tests (SQLite, plus the scale-out tests on PostgreSQL)" dotnet test FlagDashboard.sln --no-build
+# Each test's time goes to a TRX report, summed per class at the end (the slowest classes are where a long run went).
+rm -f TestResults/main.trx
+run "All tests (SQLite, plus the scale-out tests on PostgreSQL)" dotnet test FlagDashboard.sln --no-build -- \
+  --report-xunit-trx --report-xunit-trx-filename main.trx --results-directory "$PWD/TestResults"
 end_phase "all tests"
 # The same Core service tests again, each on a fresh PostgreSQL database instead of a SQLite file.
 core_namespaces=(Access Organisations Projects Environments Flags Versions ChangeRequests Segments Identities Audit ApiKeys Import Usage Data Webhooks)
@@ -105,6 +108,9 @@ end_phase "Core service tests on PostgreSQL"
 if [ -f TestResults/container-report.txt ]; then
   echo "Container image checks:"
   sed 's/^/  /' TestResults/container-report.txt
+fi
+if [ -f TestResults/main.trx ]; then
+  node scripts/slowest-test-classes.mjs TestResults/main.trx 15 || true
 fi
 echo "Time per phase (${SECONDS} s in all):"
 printf '%s\n' "${phases[@]}"
