@@ -56,7 +56,7 @@ public sealed class OrganisationUsageSettingsPageTests : DashboardComponentTest
 
     private void AddServices(AccessControl access, Core.Audit.IActorAccessor actor)
     {
-        Services.AddSingleton(new UsageAllowanceService(Core.Database, actor, access, Core.Clock));
+        Services.AddSingleton(UsageAlertCheckerTests.Allowances(Core.Database, actor, access, Core.Clock));
         Services.AddSingleton(new OrganisationService(Core.Database, actor, access, Core.Clock));
         Services.AddSingleton(new WebhookService(Core.Database, actor, access, Core.Clock, Options.Create(new WebhookOptions { AllowPrivateAddresses = true })));
         Services.AddSingleton(access);

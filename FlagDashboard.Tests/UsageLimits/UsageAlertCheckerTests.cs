@@ -96,13 +96,13 @@ public sealed class UsageAlertCheckerTests
     {
         await using var core = await CoreServices.CreateAsync();
         var seeded = await core.SeedProjectAsync("Production");
-        var allowances = new UsageAllowanceService(core.Database, new FixedActor("tester"), core.Access, core.Clock);
+        var allowances = Allowances(core.Database, new FixedActor("tester"), core.Access, core.Clock);
         var version = (await allowances.GetAsync(seeded.OrganisationId, Token)).Version;
 
-        var day = await Assert.ThrowsAsync<ValidationException>(() => allowances.SetAsync(seeded.OrganisationId, 1000, 29, version, Token));
-        var calls = await Assert.ThrowsAsync<ValidationException>(() => allowances.SetAsync(seeded.OrganisationId, -5, 1, version, Token));
-        var set = await allowances.SetAsync(seeded.OrganisationId, 5000, 28, version, Token);
-        var none = await allowances.SetAsync(seeded.OrganisationId, null, 28, set.Version, Token);
+        var day = await Assert.ThrowsAsync<ValidationException>(() => allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(1000, 29), version, Token));
+        var calls = await Assert.ThrowsAsync<ValidationException>(() => allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(-5, 1), version, Token));
+        var set = await allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(5000, 28), version, Token);
+        var none = await allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(null, 28), set.Version, Token);
 
         Assert.Contains("billingDay", day.Errors.Keys);
         Assert.Contains("monthlyApiCallAllowance", calls.Errors.Keys);
@@ -111,9 +111,9 @@ public sealed class UsageAlertCheckerTests
         var audited = (await core.AuditEntriesAsync()).Last(e => e.EntityType == "Organisation");
         Assert.Contains("\"monthlyApiCallAllowance\":5000", audited.Before);
         var member = await Access.MembersServiceTests.AddPersonAsync(core, "member@example.com", seeded.OrganisationId, Core.Access.OrganisationRole.Member);
-        var asMember = new UsageAllowanceService(core.Database, new SubjectActor(member), CoreServices.AccessFor(core.Database, new SubjectActor(member)), core.Clock);
+        var asMember = Allowances(core.Database, new SubjectActor(member), CoreServices.AccessFor(core.Database, new SubjectActor(member)), core.Clock);
         Assert.Equal(28, (await asMember.GetAsync(seeded.OrganisationId, Token)).BillingDay);
-        await Assert.ThrowsAsync<ForbiddenException>(() => asMember.SetAsync(seeded.OrganisationId, 10, 1, none.Version, Token));
+        await Assert.ThrowsAsync<ForbiddenException>(() => asMember.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(10, 1), none.Version, Token));
     }
 
     /// <summary>Two instances checking at the same moment, again and again, on PostgreSQL: each threshold is recorded and sent once.</summary>
@@ -128,8 +128,8 @@ public sealed class UsageAlertCheckerTests
         var project = await new Core.Projects.ProjectService(database, actor, operatorAccess, clock).CreateAsync(organisation.Id, "Shop", Token);
         var environment = await new Core.Environments.EnvironmentService(database, actor, operatorAccess, clock).CreateAsync(project.Id, "Production", Token);
         await Webhooks(database, clock).CreateForOrganisationAsync(organisation.Id, new WebhookInput("http://127.0.0.1:9/alerts"), Token);
-        var allowances = new UsageAllowanceService(database, actor, operatorAccess, clock);
-        await allowances.SetAsync(organisation.Id, 1000, 1, (await allowances.GetAsync(organisation.Id, Token)).Version, Token);
+        var allowances = Allowances(database, actor, operatorAccess, clock);
+        await allowances.SetAsync(organisation.Id, new UsageAllowanceInput(1000, 1), (await allowances.GetAsync(organisation.Id, Token)).Version, Token);
         clock.Advance(TimeSpan.FromSeconds(30));
         var seeded = new SeededProject(organisation.Id, project.Id, [environment.Id]);
         var one = new UsageAlertChecker(database, Store(database, clock), clock);
@@ -159,12 +159,15 @@ public sealed class UsageAlertCheckerTests
     internal static WebhookService Webhooks(TestDatabase database, TimeProvider clock) =>
         new(database, new FixedActor("tester"), CoreServices.OperatorAccess(database), clock, Options.Create(new WebhookOptions { AllowPrivateAddresses = true }));
 
+    internal static UsageAllowanceService Allowances(TestDatabase database, Core.Audit.IActorAccessor actor, Core.Access.AccessControl access, TimeProvider clock) =>
+        new(database, actor, access, new UsageAlertChecker(database, Store(database, clock), clock), clock);
+
     internal static EmbeddedUsageStore Store(TestDatabase database, TimeProvider clock) => new(database, Options.Create(new UsageOptions()), clock);
 
     internal static async Task SetAllowanceAsync(CoreServices core, int organisationId, long allowance, int billingDay = 1)
     {
-        var allowances = new UsageAllowanceService(core.Database, new FixedActor("tester"), core.Access, core.Clock);
-        await allowances.SetAsync(organisationId, allowance, billingDay, (await allowances.GetAsync(organisationId, Token)).Version, Token);
+        var allowances = Allowances(core.Database, new FixedActor("tester"), core.Access, core.Clock);
+        await allowances.SetAsync(organisationId, new UsageAllowanceInput(allowance, billingDay), (await allowances.GetAsync(organisationId, Token)).Version, Token);
     }
 
     /// <summary>Calls to the flags endpoint in the current minute, handed to the store as the flusher hands them.</summary>
