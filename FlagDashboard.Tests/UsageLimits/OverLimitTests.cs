@@ -37,6 +37,9 @@ public sealed class OverLimitTests
         var feature = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout", DefaultEnabled: false, InitialValue: FlagValue.FromString("classic")), Token);
         var state = await core.DefaultStateAsync(feature.Id, environmentId);
         await core.Features.UpdateStateAsync(state.Id, true, FlagValue.FromString("new"), state.Version, Token);
+        var beta = await core.Segments.CreateAsync(seeded.ProjectId, new Core.Segments.SegmentInput("beta", null, []), Token);
+        await core.Segments.CreateOverrideAsync(environmentId, feature.Id, beta.Id, true, FlagValue.FromString("beta"), Token);
+        var ana = new SdkIdentity(null, "ana", [], [new Core.Engine.FeatureContext("ana-checkout", "checkout", true, Core.Engine.EngineValue.FromString("mine"))]);
         var store = UsageAlertCheckerTests.Store(core.Database, core.Clock);
         var checker = new UsageAlertChecker(core.Database, store, core.Clock);
         var allowances = UsageAlertCheckerTests.Allowances(core.Database, new FixedActor("tester"), core.Access, core.Clock);
@@ -53,6 +56,7 @@ public sealed class OverLimitTests
         await checker.CheckAsync(Token);
         await sdk.RefreshAsync(Token);
         var withinGrace = await sdk.GetAsync(environmentId);
+        var withinGraceDocument = JsonNode.Parse((await sdk.GetDocumentAsync(withinGrace!))!.Json)!;
 
         core.Clock.Advance(TimeSpan.FromMinutes(1));
         await checker.CheckAsync(Token);
@@ -66,19 +70,32 @@ public sealed class OverLimitTests
         var afterRaise = await sdk.GetAsync(environmentId);
 
         Assert.Equal((true, "new"), Checkout(withinGrace));
+        Assert.Equal((true, "mine"), IdentityCheckout(withinGrace, ana));
+        Assert.Single(withinGraceDocument["project"]!["segments"]![0]!["feature_states"]!.AsArray());
         Assert.False(withinGrace!.Data.ServesDefaultsOnly);
         Assert.True(pastGrace!.Data.ServesDefaultsOnly);
         Assert.Equal((false, "classic"), Checkout(pastGrace));
+        Assert.Equal((false, "classic"), IdentityCheckout(pastGrace, ana));
+        Assert.Empty(pastGraceDocument["project"]!["segments"]![0]!["feature_states"]!.AsArray());
         var documentState = Assert.Single(pastGraceDocument["feature_states"]!.AsArray())!;
         Assert.Equal((false, "classic"), (documentState["enabled"]!.GetValue<bool>(), documentState["feature_state_value"]!.GetValue<string>()));
         Assert.Null(raised.ServingDefaultsSince);
         Assert.Equal(OverLimitBehaviour.ServeDefaultsOnly, raised.OverLimitBehaviour);
         Assert.False(afterRaise!.Data.ServesDefaultsOnly);
         Assert.Equal((true, "new"), Checkout(afterRaise));
+        Assert.Equal((true, "mine"), IdentityCheckout(afterRaise, ana));
         var audit = (await core.AuditEntriesAsync()).Where(e => e.Actor == UsageAlertChecker.Actor && e.EntityType == "Organisation").ToList();
         Assert.Equal(2, audit.Count);
         Assert.Contains("\"servingDefaultsOnly\":true", audit[0].After, StringComparison.Ordinal);
         Assert.Contains("\"servingDefaultsOnly\":false", audit[1].After, StringComparison.Ordinal);
+    }
+
+    private static (bool Enabled, string Value) IdentityCheckout(SdkEnvironment? environment, SdkIdentity identity)
+    {
+        var answer = new System.Buffers.ArrayBufferWriter<byte>();
+        environment!.WriteIdentityAnswer(answer, identity);
+        var flag = Assert.Single(JsonNode.Parse(answer.WrittenSpan)!["flags"]!.AsArray())!;
+        return (flag["enabled"]!.GetValue<bool>(), flag["feature_state_value"]!.GetValue<string>());
     }
 
     private static (bool Enabled, string Value) Checkout(SdkEnvironment? environment)
