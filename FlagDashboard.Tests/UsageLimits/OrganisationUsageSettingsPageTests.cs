@@ -63,6 +63,25 @@ public sealed class OrganisationUsageSettingsPageTests : DashboardComponentTest
     }
 
     [Fact]
+    public async Task TheOrganisationWebhooksLatestDeliveriesAreListedWithTheirEvent()
+    {
+        var seeded = await Core.SeedProjectAsync("Production");
+        AddServices(Core.Access, new Core.Audit.FixedActor("tester"));
+        await Services.GetRequiredService<WebhookService>().CreateForOrganisationAsync(seeded.OrganisationId, new WebhookInput("http://127.0.0.1:9/alerts"), Token);
+        await UsageAlertCheckerTests.SetAllowanceAsync(Core, seeded.OrganisationId, 100);
+        Core.Clock.Advance(TimeSpan.FromSeconds(30));
+        var store = UsageAlertCheckerTests.Store(Core.Database, Core.Clock);
+        await UsageAlertCheckerTests.RecordCallsAsync(store, Core.Clock, seeded, 95);
+        await new UsageAlertChecker(Core.Database, store, Core.Clock).CheckAsync(Token);
+
+        var page = RenderInLayout<OrganisationUsageSettingsPage>(new Dictionary<string, object?> { ["OrganisationId"] = seeded.OrganisationId });
+
+        var table = page.WaitForElement("[data-testid=deliveries-table]");
+        Assert.Equal([WebhookEvents.UsageThresholdReached, WebhookEvents.UsageThresholdReached], table.QuerySelectorAll("[data-testid=delivery-event]").Select(e => e.TextContent.Trim()));
+        Assert.Contains("http://127.0.0.1:9/alerts", table.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMemberSeesTheAllowanceReadOnly()
     {
         var seeded = await Core.SeedProjectAsync("Production");

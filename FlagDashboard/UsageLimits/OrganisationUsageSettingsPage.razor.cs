@@ -10,7 +10,7 @@ using MudBlazor;
 
 namespace FlagDashboard.UsageLimits;
 
-/// <summary>An organisation's allowance, billing day, behaviour over the limit and own webhooks: Owners change them, members read them.</summary>
+/// <summary>An organisation's allowance, billing day, behaviour over the limit and own webhooks with their latest deliveries: Owners change them, members read them.</summary>
 public sealed partial class OrganisationUsageSettingsPage
 {
     private const string AllowanceField = "monthlyApiCallAllowance";
@@ -28,7 +28,10 @@ public sealed partial class OrganisationUsageSettingsPage
     private int _billingDayInput = UsagePeriod.FirstBillingDay;
     private OverLimitBehaviour _behaviourInput;
     private int _graceDaysInput = OverLimit.DefaultGraceDays;
+    private const int DeliveriesShown = 25;
+
     private IReadOnlyList<Webhook> _webhooks = [];
+    private IReadOnlyList<WebhookDeliveryView> _deliveries = [];
     private string _webhookUrl = "";
     private string _webhookSecret = "";
     private string? _createdSecret;
@@ -67,6 +70,7 @@ public sealed partial class OrganisationUsageSettingsPage
             _graceDaysInput = _allowance.OverLimitGraceDays;
             _mayManage = await Access.CanAsync(Permission.ManageOrganisation, OwnedResource.Organisation, OrganisationId);
             _webhooks = await Webhooks.ListForOrganisationAsync(OrganisationId);
+            _deliveries = (await Webhooks.ListOrganisationDeliveriesAsync(OrganisationId, 0, DeliveriesShown)).Items;
         }
         catch (Exception exception) when (DashboardDialogs.IsRefusal(exception))
         {
