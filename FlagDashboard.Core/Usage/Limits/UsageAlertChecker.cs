@@ -122,6 +122,12 @@ public sealed class UsageAlertChecker(IDbContextFactory<FlagDashboardDbContext> 
     /// </summary>
     private async Task ApplyOverLimitAsync(Limits organisation, UsagePeriod period, long total, CancellationToken cancellationToken)
     {
+        if (organisation is { Behaviour: OverLimitBehaviour.KeepServing, ServingDefaultsSince: null })
+        {
+            // The usual case: nothing to decide, no query.
+            return;
+        }
+
         DateTimeOffset? fullAllowanceReachedAt = null;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (organisation is { Behaviour: OverLimitBehaviour.ServeDefaultsOnly, Allowance: not null })
