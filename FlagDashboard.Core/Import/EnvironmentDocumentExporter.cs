@@ -53,6 +53,30 @@ public sealed class EnvironmentDocumentExporter(IDbContextFactory<FlagDashboardD
         return snapshot is null ? null : ToBytes(snapshot);
     }
 
+    /// <summary>
+    /// The document SDKs evaluate locally, as <see cref="TryBuildDocumentAsync"/> writes it, except while the
+    /// organisation serves defaults only (over its allowance): then each feature state is its feature's
+    /// default and there are no segment or identity overrides, so that local evaluation answers as the server does.
+    /// </summary>
+    public async Task<byte[]?> TryBuildServedDocumentAsync(int environmentId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var snapshot = await LoadAsync(db, db.Environments.Where(e => e.Id == environmentId), cancellationToken);
+        if (snapshot is null)
+        {
+            return null;
+        }
+
+        if (snapshot.Environment.Project!.Organisation!.ServingDefaultsSince is not null)
+        {
+            snapshot.States.RemoveAll(s => !s.IsEnvironmentDefault);
+            snapshot.States.ForEach(s => Sdk.EnvironmentContextMapper.AsFeatureDefault(s, snapshot.Features[s.FeatureId]));
+            snapshot.Identities.Clear();
+        }
+
+        return ToBytes(snapshot);
+    }
+
     private async Task<Snapshot> LoadByKeyAsync(string environmentKey, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using FlagDashboard.Core.Projects;
+using FlagDashboard.Core.Usage.Limits;
 
 namespace FlagDashboard.Core.Organisations;
 
@@ -15,6 +16,18 @@ public sealed class Organisation : IVersioned
 
     /// <summary>The day of the month (1-28, UTC) a billing period starts on.</summary>
     public int BillingDay { get; set; } = 1;
+
+    /// <summary>What SDKs get once the organisation is over its allowance past the grace period.</summary>
+    public OverLimitBehaviour OverLimitBehaviour { get; set; }
+
+    /// <summary>Whole days (0-90) after the 100 % alert before <see cref="OverLimitBehaviour"/> applies.</summary>
+    public int OverLimitGraceDays { get; set; } = OverLimit.DefaultGraceDays;
+
+    /// <summary>
+    /// Set by the usage check while SDKs are served defaults only (when it began); null while flags are served
+    /// as configured. Compiling an environment's SDK answers reads it; changing it stamps the environments.
+    /// </summary>
+    public DateTimeOffset? ServingDefaultsSince { get; set; }
 
     public int Version { get; set; }
 

@@ -16,7 +16,14 @@ public sealed record EnvironmentData(
     bool HideDisabledFlags,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<SdkFeature> Features,
-    EvaluationContext Context);
+    EvaluationContext Context)
+{
+    /// <summary>
+    /// The organisation is over its allowance past the grace period and chose to serve defaults only: the
+    /// context holds the features' project defaults and no overrides, and identities' own overrides are ignored.
+    /// </summary>
+    public bool ServesDefaultsOnly { get; init; }
+}
 
 /// <summary>A feature as the SDK flag objects describe it, with its environment state's id.</summary>
 public sealed record SdkFeature(int Id, string Name, FeatureType Type, string? Description, bool DefaultEnabled, FlagValue InitialValue, int StateId);
@@ -30,7 +37,7 @@ public static class EnvironmentContextMapper
     /// </summary>
     public static async Task<EnvironmentData?> LoadAsync(FlagDashboardDbContext db, int environmentId, CancellationToken cancellationToken)
     {
-        var environment = await db.Environments.AsNoTracking().Include(e => e.Project).Include(e => e.ServerSideKeys)
+        var environment = await db.Environments.AsNoTracking().Include(e => e.Project!).ThenInclude(p => p.Organisation).Include(e => e.ServerSideKeys)
             .SingleOrDefaultAsync(e => e.Id == environmentId, cancellationToken);
         if (environment is null)
         {
@@ -46,6 +53,12 @@ public static class EnvironmentContextMapper
             .ToListAsync(cancellationToken);
         var segments = await db.Segments.AsNoTracking().Where(s => s.ProjectId == environment.ProjectId).OrderBy(s => s.Id).ToListAsync(cancellationToken);
         var options = features.Values.SelectMany(f => f.Options).ToDictionary(o => o.Id);
+        var defaultsOnly = environment.Project!.Organisation!.ServingDefaultsSince is not null;
+        if (defaultsOnly)
+        {
+            // Targeting stops, the flags stay: each environment state becomes its feature's default, alone.
+            states = [.. states.Where(s => s.SegmentId is null).Select(s => AsFeatureDefault(s, features[s.FeatureId]))];
+        }
 
         var defaults = states.Where(s => s.SegmentId is null && features.ContainsKey(s.FeatureId)).ToList();
         var sdkFeatures = defaults.Select(s =>
@@ -75,7 +88,19 @@ public static class EnvironmentContextMapper
             environment.Project.HideDisabledFlags,
             environment.DocumentUpdatedAt,
             sdkFeatures,
-            context);
+            context)
+        {
+            ServesDefaultsOnly = defaultsOnly,
+        };
+    }
+
+    /// <summary>An environment state as its feature's project-level default: enabled and value from the feature, no weights.</summary>
+    internal static FeatureState AsFeatureDefault(FeatureState state, Feature feature)
+    {
+        state.Enabled = feature.DefaultEnabled;
+        state.Value = feature.InitialValue;
+        state.Weights = [];
+        return state;
     }
 
     /// <summary>An identity's overrides, as the engine applies them on top of segments.</summary>

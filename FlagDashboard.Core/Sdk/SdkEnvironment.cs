@@ -116,7 +116,8 @@ public sealed class SdkEnvironment
         try
         {
             Span<int> matched = Engine.SegmentCount <= 256 ? stackalloc int[Engine.SegmentCount] : new int[Engine.SegmentCount];
-            Engine.Evaluate(identity.ToContext(), identity.Overrides, flags, matched);
+            // Over the limit with defaults only, an identity's own overrides are not served either.
+            Engine.Evaluate(identity.ToContext(), Data.ServesDefaultsOnly ? null : identity.Overrides, flags, matched);
             writer.Reset(output);
             writer.WriteStartObject();
             writer.WriteString(IdentifierName, identity.Identifier);

@@ -146,5 +146,5 @@ public sealed class SdkEnvironmentStore(
 
     /// <summary>The environment document for SDKs in local evaluation, kept with the environment's version.</summary>
     public Task<SdkDocument?> GetDocumentAsync(SdkEnvironment environment) =>
-        environment.GetDocumentAsync(exporter.TryBuildDocumentAsync);
+        environment.GetDocumentAsync(exporter.TryBuildServedDocumentAsync);
 }

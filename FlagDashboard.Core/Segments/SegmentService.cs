@@ -273,7 +273,8 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
             Traits = traits.Where(t => !t.Value.IsNone).ToDictionary(t => t.Key, t => Engine.FlagValueConversions.ToEngineValue(t.Value), StringComparer.Ordinal),
         };
         var compiled = Engine.CompiledEnvironment.Compile(data.Context, compileRegexes: false);
-        var result = compiled.Evaluate(identity, overrides.Select(o => Sdk.EnvironmentContextMapper.IdentityOverride(o.State, o.FeatureName)).ToList());
+        // As SDKs get it: an organisation serving defaults only (over its allowance) applies no identity override.
+        var result = compiled.Evaluate(identity, data.ServesDefaultsOnly ? null : overrides.Select(o => Sdk.EnvironmentContextMapper.IdentityOverride(o.State, o.FeatureName)).ToList());
         return new IdentityEvaluation(
             result.Segments.Select(s => s.Name).ToList(),
             result.Flags.Select(f => new EvaluatedFlag(f.Name, f.Enabled, f.Value.IsNull ? "null" : f.Value.ToJson(), f.Reason)).ToList());

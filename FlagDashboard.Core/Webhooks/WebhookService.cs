@@ -141,11 +141,23 @@ public sealed class WebhookService(IDbContextFactory<FlagDashboardDbContext> dbF
     public async Task<WebhookDeliveryPage> ListDeliveriesAsync(int environmentId, int? webhookId, int skip, int take, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.Read, OwnedResource.Environment, environmentId, cancellationToken);
-        take = Math.Clamp(take, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.Webhook!.EnvironmentId == environmentId && (webhookId == null || d.WebhookId == webhookId));
+        return await PageAsync(db.WebhookDeliveries.Where(d => d.Webhook!.EnvironmentId == environmentId && (webhookId == null || d.WebhookId == webhookId)), skip, take, cancellationToken);
+    }
+
+    /// <summary>The latest deliveries of an organisation's own webhooks (its usage alerts), newest first; to its members.</summary>
+    public async Task<WebhookDeliveryPage> ListOrganisationDeliveriesAsync(int organisationId, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await access.RequireAsync(Permission.Read, OwnedResource.Organisation, organisationId, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await PageAsync(db.WebhookDeliveries.Where(d => d.Webhook!.OrganisationId == organisationId), skip, take, cancellationToken);
+    }
+
+    private static async Task<WebhookDeliveryPage> PageAsync(IQueryable<WebhookDelivery> deliveries, int skip, int take, CancellationToken cancellationToken)
+    {
+        var query = deliveries.AsNoTracking();
         var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(take)
+        var items = await query.OrderByDescending(d => d.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500))
             .Select(d => new WebhookDeliveryView(d.Id, d.WebhookId, d.Webhook!.Url, d.EventType, d.Status, d.Attempts, d.CreatedAt, d.LastAttemptAt, d.NextAttemptAt, d.LastStatusCode, d.LastError))
             .ToListAsync(cancellationToken);
         return new WebhookDeliveryPage(items, total);

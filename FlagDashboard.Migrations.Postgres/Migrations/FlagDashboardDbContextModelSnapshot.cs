@@ -784,6 +784,17 @@ namespace FlagDashboard.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("OverLimitBehaviour")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("OverLimitGraceDays")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("ServingDefaultsSince")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");

@@ -38,6 +38,50 @@ public sealed class OrganisationUsageSettingsPageTests : DashboardComponentTest
     }
 
     [Fact]
+    public async Task AnOwnerSeesSinceWhenDefaultsOnlyAreServedAndChoosesTheBehaviourAndGracePeriod()
+    {
+        var seeded = await Core.SeedProjectAsync("Production");
+        AddServices(Core.Access, new Core.Audit.FixedActor("tester"));
+        await using (var db = Core.Database.CreateDbContext())
+        {
+            var organisation = await db.Organisations.FindAsync([seeded.OrganisationId], Token);
+            organisation!.ServingDefaultsSince = Core.Clock.GetUtcNow();
+            await db.SaveChangesAsync(Token);
+        }
+
+        var page = RenderInLayout<OrganisationUsageSettingsPage>(new Dictionary<string, object?> { ["OrganisationId"] = seeded.OrganisationId });
+
+        Assert.Contains("SDKs are served defaults only since 2026-03-01 09:00 UTC", page.WaitForElement("[data-testid=serving-defaults]").TextContent, StringComparison.Ordinal);
+        TextInput(Host, "allowance-input").Change("1000");
+        await Host.InvokeAsync(() => Host.FindComponents<MudBlazor.MudSelect<OverLimitBehaviour>>().Single().Instance.ValueChanged.InvokeAsync(OverLimitBehaviour.ServeDefaultsOnly));
+        TextInput(Host, "over-limit-grace-days").Change("7");
+        Host.Find("[data-testid=allowance-save]").Click();
+        await Eventually.GetAsync(() => Services.GetRequiredService<UsageAllowanceService>().GetAsync(seeded.OrganisationId, Token),
+            a => (a.OverLimitBehaviour, a.OverLimitGraceDays, a.MonthlyApiCalls) == (OverLimitBehaviour.ServeDefaultsOnly, 7, 1000L), "the behaviour over the limit to be saved");
+        // Saving decides again: no call was made this period, so flags are served as configured.
+        page.WaitForAssertion(() => Assert.Empty(Host.FindAll("[data-testid=serving-defaults]")));
+    }
+
+    [Fact]
+    public async Task TheOrganisationWebhooksLatestDeliveriesAreListedWithTheirEvent()
+    {
+        var seeded = await Core.SeedProjectAsync("Production");
+        AddServices(Core.Access, new Core.Audit.FixedActor("tester"));
+        await Services.GetRequiredService<WebhookService>().CreateForOrganisationAsync(seeded.OrganisationId, new WebhookInput("http://127.0.0.1:9/alerts"), Token);
+        await UsageAlertCheckerTests.SetAllowanceAsync(Core, seeded.OrganisationId, 100);
+        Core.Clock.Advance(TimeSpan.FromSeconds(30));
+        var store = UsageAlertCheckerTests.Store(Core.Database, Core.Clock);
+        await UsageAlertCheckerTests.RecordCallsAsync(store, Core.Clock, seeded, 95);
+        await new UsageAlertChecker(Core.Database, store, Core.Clock).CheckAsync(Token);
+
+        var page = RenderInLayout<OrganisationUsageSettingsPage>(new Dictionary<string, object?> { ["OrganisationId"] = seeded.OrganisationId });
+
+        var table = page.WaitForElement("[data-testid=deliveries-table]");
+        Assert.Equal([WebhookEvents.UsageThresholdReached, WebhookEvents.UsageThresholdReached], table.QuerySelectorAll("[data-testid=delivery-event]").Select(e => e.TextContent.Trim()));
+        Assert.Contains("http://127.0.0.1:9/alerts", table.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMemberSeesTheAllowanceReadOnly()
     {
         var seeded = await Core.SeedProjectAsync("Production");
@@ -56,7 +100,7 @@ public sealed class OrganisationUsageSettingsPageTests : DashboardComponentTest
 
     private void AddServices(AccessControl access, Core.Audit.IActorAccessor actor)
     {
-        Services.AddSingleton(new UsageAllowanceService(Core.Database, actor, access, Core.Clock));
+        Services.AddSingleton(UsageAlertCheckerTests.Allowances(Core.Database, actor, access, Core.Clock));
         Services.AddSingleton(new OrganisationService(Core.Database, actor, access, Core.Clock));
         Services.AddSingleton(new WebhookService(Core.Database, actor, access, Core.Clock, Options.Create(new WebhookOptions { AllowPrivateAddresses = true })));
         Services.AddSingleton(access);

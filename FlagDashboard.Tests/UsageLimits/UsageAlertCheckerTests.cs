@@ -96,13 +96,13 @@ public sealed class UsageAlertCheckerTests
     {
         await using var core = await CoreServices.CreateAsync();
         var seeded = await core.SeedProjectAsync("Production");
-        var allowances = new UsageAllowanceService(core.Database, new FixedActor("tester"), core.Access, core.Clock);
+        var allowances = Allowances(core.Database, new FixedActor("tester"), core.Access, core.Clock);
         var version = (await allowances.GetAsync(seeded.OrganisationId, Token)).Version;
 
-        var day = await Assert.ThrowsAsync<ValidationException>(() => allowances.SetAsync(seeded.OrganisationId, 1000, 29, version, Token));
-        var calls = await Assert.ThrowsAsync<ValidationException>(() => allowances.SetAsync(seeded.OrganisationId, -5, 1, version, Token));
-        var set = await allowances.SetAsync(seeded.OrganisationId, 5000, 28, version, Token);
-        var none = await allowances.SetAsync(seeded.OrganisationId, null, 28, set.Version, Token);
+        var day = await Assert.ThrowsAsync<ValidationException>(() => allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(1000, 29), version, Token));
+        var calls = await Assert.ThrowsAsync<ValidationException>(() => allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(-5, 1), version, Token));
+        var set = await allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(5000, 28), version, Token);
+        var none = await allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(null, 28), set.Version, Token);
 
         Assert.Contains("billingDay", day.Errors.Keys);
         Assert.Contains("monthlyApiCallAllowance", calls.Errors.Keys);
@@ -111,12 +111,12 @@ public sealed class UsageAlertCheckerTests
         var audited = (await core.AuditEntriesAsync()).Last(e => e.EntityType == "Organisation");
         Assert.Contains("\"monthlyApiCallAllowance\":5000", audited.Before);
         var member = await Access.MembersServiceTests.AddPersonAsync(core, "member@example.com", seeded.OrganisationId, Core.Access.OrganisationRole.Member);
-        var asMember = new UsageAllowanceService(core.Database, new SubjectActor(member), CoreServices.AccessFor(core.Database, new SubjectActor(member)), core.Clock);
+        var asMember = Allowances(core.Database, new SubjectActor(member), CoreServices.AccessFor(core.Database, new SubjectActor(member)), core.Clock);
         Assert.Equal(28, (await asMember.GetAsync(seeded.OrganisationId, Token)).BillingDay);
-        await Assert.ThrowsAsync<ForbiddenException>(() => asMember.SetAsync(seeded.OrganisationId, 10, 1, none.Version, Token));
+        await Assert.ThrowsAsync<ForbiddenException>(() => asMember.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(10, 1), none.Version, Token));
     }
 
-    /// <summary>Two instances checking at the same moment, again and again, on PostgreSQL: each threshold is recorded and sent once.</summary>
+    /// <summary>Two instances checking at the same moment, again and again, on PostgreSQL: each threshold is recorded and sent once, and serving defaults only begins once.</summary>
     [Fact]
     public async Task TwoInstancesCheckingAtOnceOnPostgreSqlRecordEachThresholdOnce()
     {
@@ -128,8 +128,8 @@ public sealed class UsageAlertCheckerTests
         var project = await new Core.Projects.ProjectService(database, actor, operatorAccess, clock).CreateAsync(organisation.Id, "Shop", Token);
         var environment = await new Core.Environments.EnvironmentService(database, actor, operatorAccess, clock).CreateAsync(project.Id, "Production", Token);
         await Webhooks(database, clock).CreateForOrganisationAsync(organisation.Id, new WebhookInput("http://127.0.0.1:9/alerts"), Token);
-        var allowances = new UsageAllowanceService(database, actor, operatorAccess, clock);
-        await allowances.SetAsync(organisation.Id, 1000, 1, (await allowances.GetAsync(organisation.Id, Token)).Version, Token);
+        var allowances = Allowances(database, actor, operatorAccess, clock);
+        await allowances.SetAsync(organisation.Id, new UsageAllowanceInput(1000, 1, OverLimitBehaviour.ServeDefaultsOnly, 0), (await allowances.GetAsync(organisation.Id, Token)).Version, Token);
         clock.Advance(TimeSpan.FromSeconds(30));
         var seeded = new SeededProject(organisation.Id, project.Id, [environment.Id]);
         var one = new UsageAlertChecker(database, Store(database, clock), clock);
@@ -146,6 +146,13 @@ public sealed class UsageAlertCheckerTests
             }
         }
 
+        var stampBefore = (await EnvironmentStampAsync(database, environment.Id));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        for (var round = 0; round < 3; round++)
+        {
+            await Task.WhenAll(Task.Run(() => one.CheckAsync(Token)), Task.Run(() => two.CheckAsync(Token)));
+        }
+
         var restarted = await new UsageAlertChecker(database, Store(database, clock), clock).CheckAsync(Token);
 
         Assert.Equal([75, 90, 100, 120], won.Select(r => r.Threshold).Order());
@@ -154,17 +161,24 @@ public sealed class UsageAlertCheckerTests
         Assert.Equal([75, 90, 100, 120], await db.UsageAlerts.Where(a => a.OrganisationId == organisation.Id).Select(a => a.Threshold).OrderBy(t => t).ToListAsync(Token));
         Assert.Equal(4, await db.WebhookDeliveries.CountAsync(d => d.EventType == WebhookEvents.UsageThresholdReached, Token));
         Assert.Equal(4, await db.AuditEntries.CountAsync(e => e.EntityType == "UsageAlert", Token));
+        // Past the (zero-day) grace period both instances decide to serve defaults only; one of them makes the change.
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.EntityType == "Organisation" && e.Actor == UsageAlertChecker.Actor, Token));
+        Assert.NotNull((await db.Organisations.SingleAsync(o => o.Id == organisation.Id, Token)).ServingDefaultsSince);
+        Assert.True(await EnvironmentStampAsync(database, environment.Id) > stampBefore);
     }
 
     internal static WebhookService Webhooks(TestDatabase database, TimeProvider clock) =>
         new(database, new FixedActor("tester"), CoreServices.OperatorAccess(database), clock, Options.Create(new WebhookOptions { AllowPrivateAddresses = true }));
 
+    internal static UsageAllowanceService Allowances(TestDatabase database, Core.Audit.IActorAccessor actor, Core.Access.AccessControl access, TimeProvider clock) =>
+        new(database, actor, access, new UsageAlertChecker(database, Store(database, clock), clock), clock);
+
     internal static EmbeddedUsageStore Store(TestDatabase database, TimeProvider clock) => new(database, Options.Create(new UsageOptions()), clock);
 
     internal static async Task SetAllowanceAsync(CoreServices core, int organisationId, long allowance, int billingDay = 1)
     {
-        var allowances = new UsageAllowanceService(core.Database, new FixedActor("tester"), core.Access, core.Clock);
-        await allowances.SetAsync(organisationId, allowance, billingDay, (await allowances.GetAsync(organisationId, Token)).Version, Token);
+        var allowances = Allowances(core.Database, new FixedActor("tester"), core.Access, core.Clock);
+        await allowances.SetAsync(organisationId, new UsageAllowanceInput(allowance, billingDay), (await allowances.GetAsync(organisationId, Token)).Version, Token);
     }
 
     /// <summary>Calls to the flags endpoint in the current minute, handed to the store as the flusher hands them.</summary>
@@ -174,6 +188,12 @@ public sealed class UsageAlertCheckerTests
         var minute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
         var call = new ApiCall(project.OrganisationId, project.ProjectId, project.EnvironmentIds[0], SdkResource.Flags, 2);
         return store.WriteAsync([new UsageBatch(minute, new Dictionary<ApiCall, long> { [call] = calls }, new Dictionary<EvaluationKey, long>())], Token);
+    }
+
+    private static async Task<DateTimeOffset> EnvironmentStampAsync(TestDatabase database, int environmentId)
+    {
+        await using var db = database.CreateDbContext();
+        return await db.Environments.Where(e => e.Id == environmentId).Select(e => e.DocumentUpdatedAt).SingleAsync(Token);
     }
 
     private static async Task<List<WebhookDelivery>> DeliveriesAsync(TestDatabase database)

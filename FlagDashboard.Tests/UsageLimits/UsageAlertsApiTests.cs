@@ -57,6 +57,49 @@ public sealed class UsageAlertsApiTests(AdminApiFixture fixture)
         Assert.Equal(4, audit["items"]!.AsArray().Count(e => e!.Str("entityType") == "UsageAlert"));
     }
 
+    [Fact]
+    public async Task PastTheGracePeriodOverTheAllowanceSdksGetEachFeaturesDefaultUntilTheAllowanceIsRaised()
+    {
+        using var owner = fixture.Client(await fixture.NewOrganisationKeyAsync($"Over limit {Guid.NewGuid():N}"));
+        var project = await fixture.NewProjectAsync(owner);
+        await owner.SendOkAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/features", new { name = "checkout", defaultEnabled = false, initialValue = "classic" }, HttpStatusCode.Created);
+        var state = (await owner.GetOkAsync($"api/admin/environments/{project.EnvironmentId}/feature-states"))["items"]![0]!;
+        await owner.SendOkAsync(HttpMethod.Put, $"api/admin/feature-states/{state.Int("id")}", new { enabled = true, value = "new", version = state.Int("version") });
+        var allowance = await owner.GetOkAsync("api/admin/organisation/usage-allowance");
+        Assert.Equal(("KeepServing", 3), (allowance.Str("overLimitBehaviour"), allowance.Int("overLimitGraceDays")));
+        await owner.AssertProblemAsync(HttpMethod.Put, "api/admin/organisation/usage-allowance", new { monthlyApiCallAllowance = 20, billingDay = 1, overLimitGraceDays = 91, version = allowance.Int("version") }, HttpStatusCode.BadRequest, "overLimitGraceDays");
+        var set = await owner.SendOkAsync(HttpMethod.Put, "api/admin/organisation/usage-allowance", new { monthlyApiCallAllowance = 20, billingDay = 1, overLimitBehaviour = "ServeDefaultsOnly", overLimitGraceDays = 0, version = allowance.Int("version") });
+        Assert.Equal(("ServeDefaultsOnly", 0), (set.Str("overLimitBehaviour"), set.Int("overLimitGraceDays")));
+        using var sdk = fixture.App.CreateClient();
+        sdk.DefaultRequestHeaders.Add("X-Environment-Key", project.ClientKey);
+        Assert.Equal((true, "new"), await CheckoutAsync(sdk, "api/v1/flags/"));
+        Assert.Equal((true, "new"), await CheckoutAsync(sdk, "api/v1/identities/?identifier=ana"));
+
+        await CallAsync(sdk, 25);
+
+        await Eventually.GetAsync(() => CheckoutAsync(sdk, "api/v1/flags/"), flag => flag == (false, "classic"), "the flags to be the features' defaults");
+        Assert.Equal((false, "classic"), await CheckoutAsync(sdk, "api/v1/identities/?identifier=ana"));
+        var restricted = await owner.GetOkAsync("api/admin/organisation/usage-allowance");
+        Assert.NotNull(restricted["servingDefaultsSince"]);
+
+        var raised = await owner.SendOkAsync(HttpMethod.Put, "api/admin/organisation/usage-allowance", new { monthlyApiCallAllowance = 1_000_000, billingDay = 1, version = restricted.Int("version") });
+
+        Assert.Null(raised["servingDefaultsSince"]);
+        Assert.Equal("ServeDefaultsOnly", raised.Str("overLimitBehaviour"));
+        await Eventually.GetAsync(() => CheckoutAsync(sdk, "api/v1/flags/"), flag => flag == (true, "new"), "the flags to be served as configured again");
+        Assert.Equal((true, "new"), await CheckoutAsync(sdk, "api/v1/identities/?identifier=ana"));
+    }
+
+    /// <summary>The one flag's enabled and value, from the flags list or an identity's answer.</summary>
+    private static async Task<(bool Enabled, string Value)> CheckoutAsync(HttpClient sdk, string path)
+    {
+        using var response = await sdk.GetAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        var flag = Assert.Single((body is JsonArray list ? list : body["flags"]!.AsArray()))!;
+        return (flag["enabled"]!.GetValue<bool>(), flag["feature_state_value"]!.GetValue<string>());
+    }
+
     private static async Task CallAsync(HttpClient sdk, int calls)
     {
         var next = 0;

@@ -40,6 +40,13 @@ public sealed class UsageBannerTests : DashboardComponentTest
         Assert.Contains("API calls this period: 1,560 of 1,000 (156 %)", error.TextContent);
         Assert.Contains("mud-alert-text-error", error.ClassName);
         Assert.Equal("120", error.GetAttribute("data-threshold"));
+        Assert.DoesNotContain("default", error.TextContent, StringComparison.Ordinal);
+
+        Core.Clock.Advance(TimeSpan.FromMinutes(1));
+        var allowances = UsageAlertCheckerTests.Allowances(Core.Database, new Core.Audit.FixedActor("tester"), Core.Access, Core.Clock);
+        await allowances.SetAsync(seeded.OrganisationId, new UsageAllowanceInput(1000, 1, OverLimitBehaviour.ServeDefaultsOnly, 0), (await allowances.GetAsync(seeded.OrganisationId, Token)).Version, Token);
+        var defaultsOnly = RenderBanner(member).Find("[data-testid=usage-banner]");
+        Assert.Contains("SDKs are served each flag's default only", defaultsOnly.TextContent, StringComparison.Ordinal);
     }
 
     private readonly SwitchableActor _viewer = new();

@@ -10,11 +10,13 @@ using MudBlazor;
 
 namespace FlagDashboard.UsageLimits;
 
-/// <summary>An organisation's allowance, billing day and own webhooks: Owners change them, members read them.</summary>
+/// <summary>An organisation's allowance, billing day, behaviour over the limit and own webhooks with their latest deliveries: Owners change them, members read them.</summary>
 public sealed partial class OrganisationUsageSettingsPage
 {
     private const string AllowanceField = "monthlyApiCallAllowance";
     private const string BillingDayField = "billingDay";
+    private const string BehaviourField = "overLimitBehaviour";
+    private const string GraceDaysField = "overLimitGraceDays";
     private const string UrlField = "url";
     private const string SecretField = "secret";
 
@@ -24,7 +26,12 @@ public sealed partial class OrganisationUsageSettingsPage
     private string? _error;
     private long? _allowanceInput;
     private int _billingDayInput = UsagePeriod.FirstBillingDay;
+    private OverLimitBehaviour _behaviourInput;
+    private int _graceDaysInput = OverLimit.DefaultGraceDays;
+    private const int DeliveriesShown = 25;
+
     private IReadOnlyList<Webhook> _webhooks = [];
+    private IReadOnlyList<WebhookDeliveryView> _deliveries = [];
     private string _webhookUrl = "";
     private string _webhookSecret = "";
     private string? _createdSecret;
@@ -59,8 +66,11 @@ public sealed partial class OrganisationUsageSettingsPage
             _allowance = await Allowances.GetAsync(OrganisationId);
             _allowanceInput = _allowance.MonthlyApiCalls;
             _billingDayInput = _allowance.BillingDay;
+            _behaviourInput = _allowance.OverLimitBehaviour;
+            _graceDaysInput = _allowance.OverLimitGraceDays;
             _mayManage = await Access.CanAsync(Permission.ManageOrganisation, OwnedResource.Organisation, OrganisationId);
             _webhooks = await Webhooks.ListForOrganisationAsync(OrganisationId);
+            _deliveries = (await Webhooks.ListOrganisationDeliveriesAsync(OrganisationId, 0, DeliveriesShown)).Items;
         }
         catch (Exception exception) when (DashboardDialogs.IsRefusal(exception))
         {
@@ -75,7 +85,7 @@ public sealed partial class OrganisationUsageSettingsPage
         _errors = new Dictionary<string, string[]>();
         try
         {
-            _allowance = await Allowances.SetAsync(OrganisationId, _allowanceInput, _billingDayInput, _allowance!.Version);
+            _allowance = await Allowances.SetAsync(OrganisationId, new UsageAllowanceInput(_allowanceInput, _billingDayInput, _behaviourInput, _graceDaysInput), _allowance!.Version);
             Snackbar.Add("Saved the allowance.", Severity.Success);
         }
         catch (ValidationException exception)

@@ -113,19 +113,4 @@ public sealed partial class WebhooksPage
 
     private static string? Messages(ValidationException exception, string field) =>
         exception.Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
-
-    private static Color StatusColour(WebhookDeliveryStatus status) => status switch
-    {
-        WebhookDeliveryStatus.Delivered => Color.Success,
-        WebhookDeliveryStatus.Failed => Color.Error,
-        _ => Color.Warning,
-    };
-
-    private static string DescribeLastAnswer(WebhookDeliveryView delivery) => delivery switch
-    {
-        { Attempts: 0 } => "Not tried yet",
-        { LastError: { } error } => error,
-        { LastStatusCode: { } status } => $"HTTP {status}",
-        _ => "",
-    };
 }

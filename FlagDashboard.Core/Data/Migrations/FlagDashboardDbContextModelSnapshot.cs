@@ -747,6 +747,17 @@ namespace FlagDashboard.Core.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OverLimitBehaviour")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OverLimitGraceDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ServingDefaultsSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");

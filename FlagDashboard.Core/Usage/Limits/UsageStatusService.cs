@@ -7,6 +7,9 @@ namespace FlagDashboard.Core.Usage.Limits;
 /// <summary>An organisation past its first alert threshold this period: what the dashboard's banner says.</summary>
 public sealed record UsageStatus(int OrganisationId, string OrganisationName, long Total, long Allowance, int Threshold)
 {
+    /// <summary>Past the grace period with <see cref="OverLimitBehaviour.ServeDefaultsOnly"/>: SDKs get the features' defaults.</summary>
+    public bool ServingDefaultsOnly { get; init; }
+
     public double Percent => Allowance == 0 ? 0 : Total * 100.0 / Allowance;
 }
 
@@ -29,7 +32,7 @@ public sealed class UsageStatusService(IDbContextFactory<FlagDashboardDbContext>
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var organisations = await db.Organisations.AsNoTracking()
             .Where(o => o.MonthlyApiCallAllowance != null && (member == null || member.Contains(o.Id)))
-            .Select(o => new { o.Id, o.Name, Allowance = o.MonthlyApiCallAllowance!.Value, o.BillingDay })
+            .Select(o => new { o.Id, o.Name, Allowance = o.MonthlyApiCallAllowance!.Value, o.BillingDay, o.ServingDefaultsSince })
             .ToListAsync(cancellationToken);
         var statuses = new List<UsageStatus>();
         foreach (var organisation in organisations.OrderBy(o => o.Name, StringComparer.Ordinal))
@@ -40,7 +43,7 @@ public sealed class UsageStatusService(IDbContextFactory<FlagDashboardDbContext>
             if (threshold is { } reached)
             {
                 var total = await checker.PeriodTotalAsync(organisation.Id, period, cancellationToken);
-                statuses.Add(new UsageStatus(organisation.Id, organisation.Name, total, organisation.Allowance, reached));
+                statuses.Add(new UsageStatus(organisation.Id, organisation.Name, total, organisation.Allowance, reached) { ServingDefaultsOnly = organisation.ServingDefaultsSince is not null });
             }
         }
 

@@ -1,0 +1,51 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace FlagDashboard.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class OverLimitBehaviour : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "OverLimitBehaviour",
+                table: "Organisations",
+                type: "character varying(20)",
+                maxLength: 20,
+                nullable: false,
+                defaultValue: "KeepServing");
+
+            migrationBuilder.AddColumn<int>(
+                name: "OverLimitGraceDays",
+                table: "Organisations",
+                type: "integer",
+                nullable: false,
+                defaultValue: 3);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ServingDefaultsSince",
+                table: "Organisations",
+                type: "bigint",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "OverLimitBehaviour",
+                table: "Organisations");
+
+            migrationBuilder.DropColumn(
+                name: "OverLimitGraceDays",
+                table: "Organisations");
+
+            migrationBuilder.DropColumn(
+                name: "ServingDefaultsSince",
+                table: "Organisations");
+        }
+    }
+}
