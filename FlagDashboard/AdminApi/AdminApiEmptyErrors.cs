@@ -13,7 +13,7 @@ internal sealed class AdminApiEmptyErrors(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
     {
-        var isAdminApi = IsAdminApiPath(context.Request.Path);
+        var isAdminApi = AdminApiProblems.IsAdminApiPath(context.Request.Path);
         string? detail = null;
         if (isAdminApi && IsUnsupportedMediaType(context.GetEndpoint()))
         {
@@ -47,10 +47,6 @@ internal sealed class AdminApiEmptyErrors(RequestDelegate next)
             });
         }
     }
-
-    /// <summary>The admin API and the usage API, both for admin API keys.</summary>
-    internal static bool IsAdminApiPath(PathString path) =>
-        path.StartsWithSegments("/api/admin") || path.StartsWithSegments("/api/usage");
 
     // Routing's stand-in endpoint when a route matches all but the request's Content-Type.
     private static bool IsUnsupportedMediaType(Endpoint? endpoint) =>

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Hosting;
@@ -21,9 +20,12 @@ internal static class AdminApiServiceCollectionExtensions
         {
             options.SerializerOptions.Converters.Add(new FlagValueJsonConverter());
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-            options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
-                .WithAddedModifier(AdminApiRequiredMembers.Require);
         });
+        // Request records declare their rules (DataAnnotations); a broken one is a 400 naming the field before the handler runs.
+        // Deeper than any body the JSON reader accepts (64), so that a deep rule tree is the reader's 400, never the validator's failure.
+        services.AddValidation(options => options.MaxDepth = 128);
+        services.AddExceptionHandler<AdminApiProblems>();
+        services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails += AdminApiProblems.UseJsonNames);
         services.AddOpenApi(DocumentName, options =>
         {
             // The admin API and the usage API; the SDK's Flagsmith routes are described by Flagsmith's docs.
@@ -81,14 +83,12 @@ internal static class AdminApiServiceCollectionExtensions
                 return Task.CompletedTask;
             });
         });
-        // Thrown, so that AdminApiBadRequests can name the field; it keeps other routes' answers as they were.
+        // Thrown, so that AdminApiProblems can name the field; it keeps other routes' answers as they were.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<WebhookSender>();
         return services;
     }
-
-    public static IApplicationBuilder UseAdminApiBadRequests(this IApplicationBuilder app) => app.UseMiddleware<AdminApiBadRequests>();
 
     public static IApplicationBuilder UseAdminApiEmptyErrors(this IApplicationBuilder app) => app.UseMiddleware<AdminApiEmptyErrors>();
 

@@ -149,7 +149,6 @@ public static class HostingExtensions
         app.UseAuthorization();
         app.UseNulFreeForms();
         app.UseAntiforgery();
-        app.UseAdminApiBadRequests();
 
         app.MapStaticAssets().AllowAnonymous();
         // /health: ready for traffic (database reachable, not shutting down); /health/live: the process answers, for a
