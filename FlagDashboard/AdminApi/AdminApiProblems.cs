@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using FlagDashboard.Core;
 using FlagDashboard.Core.Import;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -88,22 +89,56 @@ internal sealed class AdminApiProblems : IExceptionHandler
     internal static bool IsAdminApiPath(PathString path) =>
         path.StartsWithSegments("/api/admin") || path.StartsWithSegments("/api/usage");
 
+    /// <summary>Whether routing chose an admin API route (rather than a 405, a 415 or the dashboard's fallback).</summary>
+    internal static bool IsAdminApiEndpoint(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == AdminApiKeyAuthenticationHandler.PolicyName) == true;
+
     /// <summary>
-    /// Validation names a member as the record declares it (<c>Rules[0].Conditions</c>); clients read the JSON names
-    /// (<c>rules[0].conditions</c>), as the serializer's paths and the Core services' errors already give them.
+    /// Every problem details the app writes passes here (ProblemDetailsOptions.CustomizeProblemDetails): validation's,
+    /// this handler's, and the status-code pages' for an answer left empty (a sign-in challenge, routing's 404 or 415).
     /// </summary>
-    internal static void UseJsonNames(ProblemDetailsContext context)
+    internal static void Customize(ProblemDetailsContext context)
     {
-        if (context.ProblemDetails is not HttpValidationProblemDetails validation || !IsAdminApiPath(context.HttpContext.Request.Path))
+        var http = context.HttpContext;
+        if (!IsAdminApiPath(http.Request.Path))
         {
             return;
         }
 
-        foreach (var (key, messages) in validation.Errors.Where(error => error.Key is [var first, ..] && char.IsUpper(first)).ToList())
+        var problem = context.ProblemDetails;
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            UseJsonNames(validation.Errors);
+        }
+
+        if (problem.Status == StatusCodes.Status401Unauthorized && problem.Title is null or "Unauthorized")
+        {
+            problem.Title = "An admin API key is required.";
+        }
+
+        problem.Detail ??= problem.Status switch
+        {
+            StatusCodes.Status401Unauthorized => AdminApiKeyAuthenticationHandler.IsPresented(http.Request)
+                ? "The API key is unknown or revoked."
+                : "Send Authorization: Api-Key <key>; an operator creates one with the create-api-key command.",
+            StatusCodes.Status404NotFound when !IsAdminApiEndpoint(http.GetEndpoint()) =>
+                $"The admin API has no {http.Request.Method} {http.Request.Path}; its routes are in /openapi/v1.json.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON (Content-Type: application/json).",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Validation names a member as the record declares it (<c>Rules[0].Conditions</c>); clients read the JSON names
+    /// (<c>rules[0].conditions</c>), as the serializer's paths and the Core services' errors already give them.
+    /// </summary>
+    private static void UseJsonNames(IDictionary<string, string[]> errors)
+    {
+        foreach (var (key, messages) in errors.Where(error => error.Key is [var first, ..] && char.IsUpper(first)).ToList())
         {
             var name = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
-            validation.Errors.Remove(key);
-            validation.Errors[name] = validation.Errors.TryGetValue(name, out var earlier) ? [.. earlier, .. messages] : messages;
+            errors.Remove(key);
+            errors[name] = errors.TryGetValue(name, out var earlier) ? [.. earlier, .. messages] : messages;
         }
     }
 

@@ -111,7 +111,7 @@ public static class HostingExtensions
         app.UseFlagsFastLane();
         app.UseRouting();
         app.UseRateLimiter();
-        app.UseAdminApiEmptyErrors();
+        app.UseAdminApiErrors();
 
         // SDK traffic takes a short path: usage recording and CORS, none of the dashboard's sign-in machinery.
         app.UseSdkUsageRecording();
