@@ -174,12 +174,16 @@ internal sealed class AdminApiProblems : IExceptionHandler
         var routeValues = failure?.RouteValues ?? context.Request.RouteValues;
         foreach (var parameter in endpoint?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>() ?? [])
         {
-            var text = routeValues.TryGetValue(parameter.Name, out var value) && value is string routed
+            // As the client wrote it: [FromQuery(Name = "threshold_days")] rather than the parameter's own name.
+            var name = parameter.ParameterInfo.GetCustomAttributes(inherit: false).OfType<IFromQueryMetadata>().FirstOrDefault()?.Name
+                ?? JsonNamingPolicy.CamelCase.ConvertName(parameter.Name);
+            var text = routeValues.TryGetValue(name, out var value) && value is string routed
                 ? routed
-                : context.Request.Query.TryGetValue(parameter.Name, out var queried) ? queried.ToString() : null;
-            if (text is { Length: > 0 } && parameter.HasTryParse && !TypeDescriptor.GetConverter(parameter.ParameterInfo.ParameterType).IsValid(text))
+                : context.Request.Query.TryGetValue(name, out var queried) ? queried.ToString() : null;
+            var converter = TypeDescriptor.GetConverter(parameter.ParameterInfo.ParameterType);
+            if (text is { Length: > 0 } && converter.CanConvertFrom(typeof(string)) && !converter.IsValid(text))
             {
-                return (JsonNamingPolicy.CamelCase.ConvertName(parameter.Name), $"'{text}' is not a valid value here.");
+                return (name, $"'{text}' is not a valid value here.");
             }
         }
 
