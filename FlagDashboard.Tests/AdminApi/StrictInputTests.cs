@@ -40,6 +40,27 @@ public sealed class StrictInputTests(AdminApiFixture fixture)
     }
 
     [Fact]
+    public async Task ANullInsideANestedRuleIsA400NamingItsPathInJsonNames()
+    {
+        using var client = fixture.Client();
+        var project = await fixture.NewProjectAsync(client);
+        var body = """{"name":"nested","rules":[{"conditions":[{"property":"plan","operator":"EQUAL","value":"gold"}],"rules":[{"conditions":[null]}]}]}""";
+
+        await client.AssertProblemAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/segments", body, HttpStatusCode.BadRequest, "rules[0].rules[0].conditions[0]");
+        await client.AssertProblemAsync(HttpMethod.Post, $"api/admin/projects/{project.ProjectId}/segments", """{"name":"nested","rules":[{"conditions":null}]}""", HttpStatusCode.BadRequest, "rules[0].conditions");
+    }
+
+    [Fact]
+    public async Task AQueryValueItsTypeCannotReadIsA400NamingItAsTheClientWroteIt()
+    {
+        using var client = fixture.Client();
+        var project = await fixture.NewProjectAsync(client);
+
+        await client.AssertProblemAsync(HttpMethod.Get, $"api/usage/stale-flags?project={project.ProjectId}&threshold_days=soon", null, HttpStatusCode.BadRequest, "threshold_days");
+        await client.AssertProblemAsync(HttpMethod.Get, $"api/admin/projects/{project.ProjectId}/segments?pageSize=many", null, HttpStatusCode.BadRequest, "pageSize");
+    }
+
+    [Fact]
     public async Task AnOptionValueLongerThanAnImportAcceptsIsRefusedOnTheWayIn()
     {
         using var client = fixture.Client();

@@ -54,16 +54,17 @@ internal sealed class AdminApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    /// <summary>A missing or unknown key is told as problem details (RFC 9457), like every other admin API error.</summary>
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    /// <summary>A missing or unknown key: 401, worded as problem details by <see cref="AdminApiProblems"/> like every other admin API error.</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Api-Key";
-        var presented = Request.Headers.Authorization.ToString().StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase);
-        await WriteProblemAsync(
-            "An admin API key is required.",
-            presented ? "The API key is unknown or revoked." : "Send Authorization: Api-Key <key>; an operator creates one with the create-api-key command.");
+        return Task.CompletedTask;
     }
+
+    /// <summary>Whether the request presents a key at all (then a 401 means the key is unknown or revoked).</summary>
+    public static bool IsPresented(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The key the request authenticated with, as the access rule reads it.</summary>
     public static AccessSubject.ApiKey? Subject(ClaimsPrincipal user)
@@ -79,15 +80,5 @@ internal sealed class AdminApiKeyAuthenticationHandler(
             int.Parse(user.FindFirstValue(OrganisationClaim)!, CultureInfo.InvariantCulture),
             Enum.Parse<ApiKeyRole>(user.FindFirstValue(RoleClaim)!),
             user.FindFirstValue(ProjectClaim) is { } project ? int.Parse(project, CultureInfo.InvariantCulture) : null);
-    }
-
-    private async Task WriteProblemAsync(string title, string detail)
-    {
-        var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = Response.StatusCode, Title = title, Detail = detail },
-        });
     }
 }

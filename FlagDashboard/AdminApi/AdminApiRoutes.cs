@@ -18,7 +18,7 @@ namespace FlagDashboard.AdminApi;
 /// <summary>
 /// The admin API's root group: every route under it authenticates by admin API key (<see cref="AdminApiKeyAuthenticationHandler"/>)
 /// and acts inside the key's organisation, with the Core services' refusals turned into problem details
-/// (<see cref="AdminApiErrors"/>). Each feature folder maps its own routes on it.
+/// (<see cref="AdminApiProblems"/>). Each feature folder maps its own routes on it.
 /// </summary>
 public static class AdminApiRoutes
 {
@@ -26,7 +26,7 @@ public static class AdminApiRoutes
     {
         var admin = endpoints.MapGroup("/api/admin")
             .RequireAuthorization(AdminApiKeyAuthenticationHandler.PolicyName)
-            .AddEndpointFilter<AdminApiErrors>()
+            .AddEndpointFilter(AdminApiProblems.RequirePlainIds)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -1,5 +1,5 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Webhooks;
 using FlagDashboard.Flags;
@@ -21,9 +21,12 @@ internal static class AdminApiServiceCollectionExtensions
         {
             options.SerializerOptions.Converters.Add(new FlagValueJsonConverter());
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-            options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
-                .WithAddedModifier(AdminApiRequiredMembers.Require);
         });
+        // Request records declare their rules (DataAnnotations); a broken one is a 400 naming the field before the handler runs.
+        // Deeper than any body the JSON reader accepts (64), so that a deep rule tree is the reader's 400, never the validator's failure.
+        services.AddValidation(options => options.MaxDepth = 128);
+        services.AddExceptionHandler<AdminApiProblems>();
+        services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails += AdminApiProblems.Customize);
         services.AddOpenApi(DocumentName, options =>
         {
             // The admin API and the usage API; the SDK's Flagsmith routes are described by Flagsmith's docs.
@@ -47,7 +50,7 @@ internal static class AdminApiServiceCollectionExtensions
             });
             options.AddOperationTransformer((operation, _, _) =>
             {
-                // Routing answers 415 for a body that is not JSON (AdminApiEmptyErrors makes it problem details).
+                // Routing answers 415 for a body that is not JSON (AdminApiProblems words it as problem details).
                 if (operation.RequestBody is not null)
                 {
                     operation.Responses ??= new OpenApiResponses();
@@ -68,29 +71,47 @@ internal static class AdminApiServiceCollectionExtensions
                     schema.Description = "A flag or trait value: a JSON string, number, boolean or null.";
                 }
 
-                // A request property that may be null may also be left out (records bind missing members as null).
-                if (context.JsonTypeInfo.Type.Name.EndsWith("Request", StringComparison.Ordinal) && schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+                if (context.JsonTypeInfo.Type.Name.EndsWith("Request", StringComparison.Ordinal) && schema.Properties is { } properties)
                 {
-                    foreach (var name in required.Where(name => properties.TryGetValue(name, out var property)
-                        && (property is OpenApiSchemaReference || property.Type is null || property.Type.Value.HasFlag(JsonSchemaType.Null))).ToList())
+                    foreach (var property in context.JsonTypeInfo.Properties.Where(p => properties.ContainsKey(p.Name)))
                     {
-                        required.Remove(name);
+                        var described = properties[property.Name];
+                        if ((property.AssociatedParameter?.AttributeProvider ?? property.AttributeProvider)?.IsDefined(typeof(RequiredAttribute), inherit: true) == true)
+                        {
+                            // [Required]: validated before the handler runs, so neither left out nor null (the record's type may say null).
+                            schema.Required ??= new HashSet<string>();
+                            schema.Required.Add(property.Name);
+                            if (described is OpenApiSchema { Type: { } type } concrete)
+                            {
+                                concrete.Type = type & ~JsonSchemaType.Null;
+                            }
+                        }
+                        else if (described is OpenApiSchemaReference || described.Type is null || described.Type.Value.HasFlag(JsonSchemaType.Null))
+                        {
+                            // A request property that may be null may also be left out (records bind missing members as null).
+                            schema.Required?.Remove(property.Name);
+                        }
                     }
                 }
 
                 return Task.CompletedTask;
             });
         });
-        // Thrown, so that AdminApiBadRequests can name the field; it keeps other routes' answers as they were.
+        // Thrown, so that AdminApiProblems can name the field; it keeps other routes' answers as they were.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<WebhookSender>();
         return services;
     }
 
-    public static IApplicationBuilder UseAdminApiBadRequests(this IApplicationBuilder app) => app.UseMiddleware<AdminApiBadRequests>();
-
-    public static IApplicationBuilder UseAdminApiEmptyErrors(this IApplicationBuilder app) => app.UseMiddleware<AdminApiEmptyErrors>();
+    /// <summary>
+    /// Around authentication and the endpoints, for admin API paths: an answer left empty (a sign-in challenge, a 403,
+    /// routing's 404 or 415) becomes problem details, so a client reads every error the same way.
+    /// </summary>
+    public static IApplicationBuilder UseAdminApiErrors(this IApplicationBuilder app) =>
+        app.UseWhen(context => AdminApiProblems.IsAdminApiPath(context.Request.Path), api => api
+            .UseStatusCodePages()
+            .UseMiddleware<AdminApiUnmatchedRoutes>());
 
     /// <summary><c>/openapi/v1.json</c> and its browsable reference at <c>/scalar/v1</c>, both open (they describe, they do not grant).</summary>
     public static IEndpointRouteBuilder MapAdminApiDocuments(this IEndpointRouteBuilder endpoints)

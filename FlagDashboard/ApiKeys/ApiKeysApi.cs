@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Access;
@@ -13,7 +14,7 @@ public static class ApiKeysApi
     public sealed record ApiKeyResponse(int Id, string Name, ApiKeyRole Role, int? ProjectId, string Prefix, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? Key = null);
 
     /// <summary>A key is an owner of the organisation unless given <c>viewer</c>; with a project id it acts only in that project.</summary>
-    public sealed record CreateApiKeyRequest(string Name, ApiKeyRole? Role, int? ProjectId);
+    public sealed record CreateApiKeyRequest([Required(AllowEmptyStrings = true)] string Name, ApiKeyRole? Role, int? ProjectId);
 
     public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder admin)
     {

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using FlagDashboard.AdminApi;
+using FlagDashboard.Core;
 using FlagDashboard.Core.ChangeRequests;
 using FlagDashboard.Core.Environments;
 using FlagDashboard.Core.Flags;
@@ -14,20 +16,27 @@ namespace FlagDashboard.ChangeRequests;
 /// </summary>
 public static class ChangeRequestsApi
 {
-    public sealed record RequiredApprovalsRequest(int RequiredApprovals, int? Version);
+    public sealed record RequiredApprovalsRequest([Required] int? RequiredApprovals, int? Version);
 
     public sealed record RequiredApprovalsResponse(int EnvironmentId, int RequiredApprovals, int Version);
 
     public sealed record ProposedWeight(int OptionId, double Percentage);
 
     /// <param name="Priority">Ignored: the overrides' order in the list is their priority, first wins.</param>
-    public sealed record ProposedSegmentOverride(int SegmentId, bool Enabled, FlagValue Value, IReadOnlyList<ProposedWeight>? Weights, int? Priority);
+    public sealed record ProposedSegmentOverride(int SegmentId, bool Enabled, FlagValue Value, IReadOnlyList<ProposedWeight>? Weights, int? Priority) : IValidatableObject
+    {
+        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => NullItems.In(Weights, nameof(Weights));
+    }
 
     /// <param name="BaseVersion">The live version you made the proposal against (left out: the live one now).</param>
     /// <param name="ScheduledFor">When it is to go live (ISO 8601 with an offset). In an environment needing no approval the change is scheduled at once; otherwise when it is committed.</param>
     public sealed record CreateChangeRequestRequest(
-        string Title, string? Description, bool Enabled, FlagValue Value, IReadOnlyList<ProposedWeight>? Weights,
-        IReadOnlyList<ProposedSegmentOverride>? SegmentOverrides, int? BaseVersion, IReadOnlyList<string>? Reviewers, DateTimeOffset? ScheduledFor);
+        [Required(AllowEmptyStrings = true)] string Title, string? Description, [Required] bool? Enabled, FlagValue Value, IReadOnlyList<ProposedWeight>? Weights,
+        IReadOnlyList<ProposedSegmentOverride>? SegmentOverrides, int? BaseVersion, IReadOnlyList<string>? Reviewers, DateTimeOffset? ScheduledFor) : IValidatableObject
+    {
+        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+            [.. NullItems.In(Weights, nameof(Weights)), .. NullItems.In(SegmentOverrides, nameof(SegmentOverrides)), .. NullItems.In(Reviewers, nameof(Reviewers))];
+    }
 
     /// <param name="ScheduledFor">Commit at this future time instead of now (ISO 8601 with an offset); left out: now, or the time the request was opened with.</param>
     public sealed record CommitChangeRequestRequest(DateTimeOffset? ScheduledFor);
@@ -68,7 +77,7 @@ public static class ChangeRequestsApi
 
     private static async Task<Ok<RequiredApprovalsResponse>> SetRequiredApprovals(int environmentId, RequiredApprovalsRequest request, EnvironmentService environments, CancellationToken cancellationToken)
     {
-        var environment = await environments.SetRequiredApprovalsAsync(environmentId, request.RequiredApprovals, AdminAccess.RequireVersion(request.Version), cancellationToken);
+        var environment = await environments.SetRequiredApprovalsAsync(environmentId, request.RequiredApprovals!.Value, AdminAccess.RequireVersion(request.Version), cancellationToken);
         return TypedResults.Ok(new RequiredApprovalsResponse(environment.Id, environment.RequiredApprovals, environment.Version));
     }
 
@@ -96,7 +105,7 @@ public static class ChangeRequestsApi
         List<WeightSnapshot> Weights(IReadOnlyList<ProposedWeight>? weights) =>
             (weights ?? []).Select(w => new WeightSnapshot(w.OptionId, options.GetValueOrDefault(w.OptionId) ?? "null", w.Percentage)).OrderBy(w => w.OptionId).ToList();
         var proposed = new StatesSnapshot(
-            request.Enabled,
+            request.Enabled!.Value,
             request.Value.ToJson(),
             Weights(request.Weights),
             (request.SegmentOverrides ?? []).Select((o, index) => new SegmentOverrideSnapshot(o.SegmentId, $"#{o.SegmentId}", index, o.Enabled, o.Value.ToJson(), Weights(o.Weights))).ToList());

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Environments;
@@ -11,9 +12,9 @@ public static class EnvironmentsApi
 {
     public sealed record EnvironmentResponse(int Id, int ProjectId, string Name, string ClientKey, int Version, DateTimeOffset DocumentUpdatedAt);
 
-    public sealed record EnvironmentNameRequest(string Name);
+    public sealed record EnvironmentNameRequest([Required(AllowEmptyStrings = true)] string Name);
 
-    public sealed record RenameEnvironmentRequest(string Name, int? Version);
+    public sealed record RenameEnvironmentRequest([Required(AllowEmptyStrings = true)] string Name, int? Version);
 
     /// <summary>A server-side key; <see cref="Key"/> is whole only in the answer that creates it.</summary>
     public sealed record ServerSideKeyResponse(int Id, string Name, string Key, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);

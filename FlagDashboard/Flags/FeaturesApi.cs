@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
+using FlagDashboard.Core;
 using FlagDashboard.Core.Flags;
 using FlagDashboard.Core.Organisations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,17 +11,21 @@ namespace FlagDashboard.Flags;
 /// <summary>Features of a project, their multivariate options, and their state (on/off, value, weights) in each environment.</summary>
 public static class FeaturesApi
 {
-    public sealed record OptionRequest(int? Id, FlagValue Value, double DefaultWeight);
+    public sealed record OptionRequest(int? Id, FlagValue Value, [Required] double? DefaultWeight);
 
     /// <param name="DefaultEnabled">Whether new environments start with the feature on; left out, off.</param>
     public sealed record FeatureRequest(
-        string Name,
+        [Required(AllowEmptyStrings = true)] string Name,
         string? Description,
         IReadOnlyList<string>? Tags,
         bool? DefaultEnabled,
         FlagValue InitialValue,
         IReadOnlyList<OptionRequest>? Options,
-        int? Version);
+        int? Version) : IValidatableObject
+    {
+        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+            [.. NullItems.In(Tags, nameof(Tags)), .. NullItems.In(Options, nameof(Options))];
+    }
 
     public sealed record OptionResponse(int Id, FlagValue Value, double DefaultWeight);
 
@@ -27,7 +33,7 @@ public static class FeaturesApi
         int Id, int ProjectId, string Name, FeatureType Type, string? Description, IReadOnlyList<string> Tags,
         bool DefaultEnabled, FlagValue InitialValue, bool IsArchived, int Version, IReadOnlyList<OptionResponse> Options);
 
-    public sealed record ArchiveRequest(bool Archived, int? Version);
+    public sealed record ArchiveRequest([Required] bool? Archived, int? Version);
 
     public sealed record WeightResponse(int OptionId, double Percentage);
 
@@ -36,11 +42,14 @@ public static class FeaturesApi
         int Id, int FeatureId, string? FeatureName, int EnvironmentId, int? SegmentId, int? SegmentPriority, int? IdentityId,
         bool Enabled, FlagValue Value, int Version, DateTimeOffset UpdatedAt, IReadOnlyList<WeightResponse> Weights);
 
-    public sealed record UpdateStateRequest(bool Enabled, FlagValue Value, int? Version);
+    public sealed record UpdateStateRequest([Required] bool? Enabled, FlagValue Value, int? Version);
 
-    public sealed record WeightRequest(int OptionId, double Percentage);
+    public sealed record WeightRequest([Required] int? OptionId, [Required] double? Percentage);
 
-    public sealed record SetWeightsRequest(IReadOnlyList<WeightRequest> Weights, int? Version);
+    public sealed record SetWeightsRequest([Required] IReadOnlyList<WeightRequest> Weights, int? Version) : IValidatableObject
+    {
+        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => NullItems.In(Weights, nameof(Weights));
+    }
 
     public static RouteGroupBuilder MapFeaturesApi(this RouteGroupBuilder admin)
     {
@@ -86,7 +95,7 @@ public static class FeaturesApi
 
     private static async Task<Ok<FeatureResponse>> ArchiveFeature(int featureId, ArchiveRequest request, FeatureService features, CancellationToken cancellationToken)
     {
-        await features.SetArchivedAsync(featureId, request.Archived, AdminAccess.RequireVersion(request.Version), cancellationToken);
+        await features.SetArchivedAsync(featureId, request.Archived!.Value, AdminAccess.RequireVersion(request.Version), cancellationToken);
         return TypedResults.Ok(Response(await features.GetAsync(featureId, cancellationToken)));
     }
 
@@ -113,19 +122,19 @@ public static class FeaturesApi
     private static async Task<Ok<FeatureStateResponse>> UpdateFeatureState(int stateId, UpdateStateRequest request, FeatureService features, CancellationToken cancellationToken)
     {
         var version = AdminAccess.RequireVersion(request.Version);
-        return TypedResults.Ok(StateResponse(await features.UpdateStateAsync(stateId, request.Enabled, request.Value, version, cancellationToken)));
+        return TypedResults.Ok(StateResponse(await features.UpdateStateAsync(stateId, request.Enabled!.Value, request.Value, version, cancellationToken)));
     }
 
     private static async Task<Ok<FeatureStateResponse>> SetWeights(int stateId, SetWeightsRequest request, FeatureService features, CancellationToken cancellationToken)
     {
         var version = AdminAccess.RequireVersion(request.Version);
-        var weights = (request.Weights ?? []).Select(w => new WeightInput(w.OptionId, w.Percentage)).ToList();
+        var weights = (request.Weights ?? []).Select(w => new WeightInput(w.OptionId!.Value, w.Percentage!.Value)).ToList();
         return TypedResults.Ok(StateResponse(await features.SetWeightsAsync(stateId, weights, version, cancellationToken)));
     }
 
     private static FeatureInput Input(FeatureRequest r) => new(
         r.Name, r.Description, r.Tags, r.DefaultEnabled ?? false, r.InitialValue,
-        r.Options?.Select(o => new MultivariateOptionInput(o.Id, o.Value, o.DefaultWeight)).ToList());
+        r.Options?.Select(o => new MultivariateOptionInput(o.Id, o.Value, o.DefaultWeight!.Value)).ToList());
 
     private static FeatureResponse Response(Feature f) => new(
         f.Id, f.ProjectId, f.Name, f.Type, f.Description, f.Tags, f.DefaultEnabled, f.InitialValue, f.IsArchived, f.Version,

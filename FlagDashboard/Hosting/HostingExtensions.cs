@@ -115,7 +115,7 @@ public static class HostingExtensions
         app.UseFlagsFastLane();
         app.UseRouting();
         app.UseRateLimiter();
-        app.UseAdminApiEmptyErrors();
+        app.UseAdminApiErrors();
 
         // SDK traffic takes a short path: usage recording and CORS, none of the dashboard's sign-in machinery.
         app.UseSdkUsageRecording();
@@ -153,7 +153,6 @@ public static class HostingExtensions
         app.UseAuthorization();
         app.UseNulFreeForms();
         app.UseAntiforgery();
-        app.UseAdminApiBadRequests();
 
         app.MapStaticAssets().AllowAnonymous();
         // /health: ready for traffic (database reachable, not shutting down); /health/live: the process answers, for a

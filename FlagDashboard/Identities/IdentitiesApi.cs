@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Flags;
@@ -19,11 +20,11 @@ public static class IdentitiesApi
 
     public sealed record IdentityResponse(int Id, int EnvironmentId, string Identifier, DateTimeOffset CreatedAt, IReadOnlyList<TraitResponse> Traits, IReadOnlyList<IdentityOverrideResponse> Overrides);
 
-    public sealed record CreateIdentityRequest(string Identifier);
+    public sealed record CreateIdentityRequest([Required(AllowEmptyStrings = true)] string Identifier);
 
     public sealed record TraitRequest(FlagValue Value);
 
-    public sealed record IdentityOverrideRequest(bool Enabled, FlagValue Value);
+    public sealed record IdentityOverrideRequest([Required] bool? Enabled, FlagValue Value);
 
     public static RouteGroupBuilder MapIdentitiesApi(this RouteGroupBuilder admin)
     {
@@ -78,7 +79,7 @@ public static class IdentitiesApi
 
     private static async Task<Ok<FeaturesApi.FeatureStateResponse>> SetIdentityOverride(int identityId, int featureId, IdentityOverrideRequest request, IdentityService identities, CancellationToken cancellationToken)
     {
-        return TypedResults.Ok(FeaturesApi.StateResponse(await identities.SetOverrideAsync(identityId, featureId, request.Enabled, request.Value, cancellationToken)));
+        return TypedResults.Ok(FeaturesApi.StateResponse(await identities.SetOverrideAsync(identityId, featureId, request.Enabled!.Value, request.Value, cancellationToken)));
     }
 
     private static async Task<NoContent> RemoveIdentityOverride(int identityId, int featureId, IdentityService identities, CancellationToken cancellationToken)

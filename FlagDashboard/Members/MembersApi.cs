@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Access;
@@ -18,7 +19,7 @@ public static class MembersApi
 
     public sealed record GroupResponse(int Id, string Name, IReadOnlyList<PersonReference> Members, IReadOnlyList<ProjectRoleResponse> ProjectRoles);
 
-    public sealed record GroupRequest(string Name);
+    public sealed record GroupRequest([Required(AllowEmptyStrings = true)] string Name);
 
     /// <summary>A role in a project, held by a person (<c>userId</c>) or a group (<c>groupId</c>).</summary>
     public sealed record ProjectRoleResponse(int Id, int ProjectId, string ProjectName, string? UserId, int? GroupId, string HolderName, ProjectRole Role, bool AllEnvironments, IReadOnlyList<int> StateEnvironmentIds);
@@ -35,7 +36,7 @@ public static class MembersApi
     public sealed record InvitationResponse(int Id, string Email, OrganisationRole Role, int? ProjectId, ProjectRole? ProjectRole, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset ExpiresAt, string? Link = null, bool? Emailed = null);
 
     /// <summary>The role in the organisation is <c>member</c> unless given; a project and a project role go together.</summary>
-    public sealed record CreateInvitationRequest(string Email, OrganisationRole? Role, int? ProjectId, ProjectRole? ProjectRole);
+    public sealed record CreateInvitationRequest([Required(AllowEmptyStrings = true)] string Email, OrganisationRole? Role, int? ProjectId, ProjectRole? ProjectRole);
 
     public static RouteGroupBuilder MapMembersApi(this RouteGroupBuilder admin)
     {

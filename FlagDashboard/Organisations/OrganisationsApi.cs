@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Organisations;
@@ -9,7 +10,7 @@ public static class OrganisationsApi
 {
     public sealed record OrganisationResponse(int Id, string Name, int Version);
 
-    public sealed record RenameOrganisationRequest(string Name, int? Version);
+    public sealed record RenameOrganisationRequest([Required(AllowEmptyStrings = true)] string Name, int? Version);
 
     public static RouteGroupBuilder MapOrganisationApi(this RouteGroupBuilder admin)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Organisations;
@@ -13,10 +14,10 @@ public static class ProjectsApi
     /// <summary>A project; <paramref name="StaleFlagDays"/>: days without an evaluation anywhere after which a flag shows stale.</summary>
     public sealed record ProjectResponse(int Id, int OrganisationId, string Name, bool HideDisabledFlags, int Version, int StaleFlagDays);
 
-    public sealed record CreateProjectRequest(string Name);
+    public sealed record CreateProjectRequest([Required(AllowEmptyStrings = true)] string Name);
 
     /// <summary>The new settings; <paramref name="StaleFlagDays"/> (1 to 3650) is kept when left out.</summary>
-    public sealed record UpdateProjectRequest(string Name, bool HideDisabledFlags, int? Version, int? StaleFlagDays = null);
+    public sealed record UpdateProjectRequest([Required(AllowEmptyStrings = true)] string Name, [Required] bool? HideDisabledFlags, int? Version, int? StaleFlagDays = null);
 
     public static RouteGroupBuilder MapProjectsApi(this RouteGroupBuilder admin)
     {
@@ -49,7 +50,7 @@ public static class ProjectsApi
 
     private static async Task<Ok<ProjectResponse>> UpdateProject(int projectId, UpdateProjectRequest request, ProjectService projects, CancellationToken cancellationToken)
     {
-        var project = await projects.UpdateAsync(projectId, new ProjectSettings(request.Name, request.HideDisabledFlags, request.StaleFlagDays), AdminAccess.RequireVersion(request.Version), cancellationToken);
+        var project = await projects.UpdateAsync(projectId, new ProjectSettings(request.Name, request.HideDisabledFlags!.Value, request.StaleFlagDays), AdminAccess.RequireVersion(request.Version), cancellationToken);
         return TypedResults.Ok(Response(project));
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
 using FlagDashboard.Core;
@@ -12,16 +13,20 @@ namespace FlagDashboard.Segments;
 /// <summary>Segments of a project with their rules, and the segment overrides of features in an environment with their priorities.</summary>
 public static class SegmentsApi
 {
-    public sealed record SegmentRequest(string Name, string? Description, IReadOnlyList<SegmentRule>? Rules, int? Version = null);
+    public sealed record SegmentRequest([Required(AllowEmptyStrings = true)] string Name, string? Description, IReadOnlyList<SegmentRule>? Rules, int? Version = null)
+        : IValidatableObject
+    {
+        public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => NullItems.In(Rules, nameof(Rules));
+    }
 
     public sealed record SegmentResponse(int Id, int ProjectId, string Name, string? Description, IReadOnlyList<SegmentRule> Rules, int Version);
 
     public sealed record SegmentOverrideResponse(int StateId, int SegmentId, string SegmentName, int FeatureId, string FeatureName, int Priority, bool Enabled, FlagValue Value, int Version);
 
-    public sealed record CreateOverrideRequest(int FeatureId, int SegmentId, bool Enabled, FlagValue Value);
+    public sealed record CreateOverrideRequest([Required] int? FeatureId, [Required] int? SegmentId, [Required] bool? Enabled, FlagValue Value);
 
     /// <summary>Every segment override of the feature in the environment, by state id, highest priority first.</summary>
-    public sealed record OverrideOrderRequest(IReadOnlyList<int> StateIds);
+    public sealed record OverrideOrderRequest([Required] IReadOnlyList<int> StateIds);
 
     public static RouteGroupBuilder MapSegmentsApi(this RouteGroupBuilder admin)
     {
@@ -79,7 +84,7 @@ public static class SegmentsApi
 
     private static async Task<Created<FeaturesApi.FeatureStateResponse>> CreateOverride(int environmentId, CreateOverrideRequest request, SegmentService segments, CancellationToken cancellationToken)
     {
-        var state = await segments.CreateOverrideAsync(environmentId, request.FeatureId, request.SegmentId, request.Enabled, request.Value, cancellationToken);
+        var state = await segments.CreateOverrideAsync(environmentId, request.FeatureId!.Value, request.SegmentId!.Value, request.Enabled!.Value, request.Value, cancellationToken);
         return TypedResults.Created($"/api/admin/feature-states/{state.Id}", FeaturesApi.StateResponse(state));
     }
 
@@ -99,7 +104,7 @@ public static class SegmentsApi
     {
         if (r.Rules is null)
         {
-            throw new ValidationException("rules", "A list of rules is required (it may be empty).");
+            throw new Core.ValidationException("rules", "A list of rules is required (it may be empty).");
         }
 
         return new SegmentInput(r.Name, r.Description, r.Rules);

@@ -44,96 +44,71 @@ public static class UsageApi
 
     private static async Task<IResult> GetOrganisationUsage(HttpContext http, ClaimsPrincipal user, OrganisationUsageService organisationUsage, string? at, string? format)
     {
-        try
-        {
-            var usage = await organisationUsage.ForPeriodAsync(user.KeyOrganisationId(), at is null ? null : Time(at, "at"), http.RequestAborted);
-            return WantsCsv(http, format)
-                ? TypedResults.Text(UsageCsv.Write(usage), "text/csv", Encoding.UTF8)
-                : TypedResults.Ok(usage);
-        }
-        catch (ValidationException exception)
-        {
-            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
-        }
+        var usage = await organisationUsage.ForPeriodAsync(user.KeyOrganisationId(), at is null ? null : Time(at, "at"), http.RequestAborted);
+        return WantsCsv(http, format)
+            ? TypedResults.Text(UsageCsv.Write(usage), "text/csv", Encoding.UTF8)
+            : TypedResults.Ok(usage);
     }
 
     private static async Task<IResult> GetSeries(
         HttpContext http, ClaimsPrincipal user, UsageQueryService usage, TimeProvider clock,
         string? metric, string? scope, int? id, int? environment, string? from, string? to, string? group, string? window, string? step, string? format)
     {
-        try
+        var range = Range(from, to, clock.GetUtcNow());
+        var parsedMetric = Parse(metric ?? "api_calls", "metric", Metrics);
+        var parsedScope = Parse(scope ?? "organisation", "scope", Scopes);
+        var parsedGroup = Parse(group ?? "none", "group", Groupings);
+        UsageWindow? parsedWindow = window is null ? null : Parse(window, "window", Windows);
+        TimeSpan? parsedStep = step is null ? null : Parse(step, "step", Steps);
+        if (parsedScope != UsageScope.Organisation && id is null)
         {
-            var range = Range(from, to, clock.GetUtcNow());
-            var parsedMetric = Parse(metric ?? "api_calls", "metric", Metrics);
-            var parsedScope = Parse(scope ?? "organisation", "scope", Scopes);
-            var parsedGroup = Parse(group ?? "none", "group", Groupings);
-            UsageWindow? parsedWindow = window is null ? null : Parse(window, "window", Windows);
-            TimeSpan? parsedStep = step is null ? null : Parse(step, "step", Steps);
-            if (parsedScope != UsageScope.Organisation && id is null)
-            {
-                throw new ValidationException("id", $"A {scope} scope needs the id of the {scope}.");
-            }
+            throw new ValidationException("id", $"A {scope} scope needs the id of the {scope}.");
+        }
 
-            var series = await usage.SeriesAsync(user.KeyOrganisationId(), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow, parsedStep), http.RequestAborted);
-            return WantsCsv(http, format)
-                ? TypedResults.Text(UsageCsv.Write(series), "text/csv", Encoding.UTF8)
-                : TypedResults.Ok(new SeriesResponse(series.Window.Label(), UsageWindows.StepLabel(series.Step), Iso(series.From), Iso(series.To),
-                    series.Series.Select(l => new LineResponse(l.Key, l.Points.Select(p => new object[] { Iso(p.Time), p.Count }).ToList())).ToList(),
-                    series.Total));
-        }
-        catch (ValidationException exception)
-        {
-            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
-        }
+        var series = await usage.SeriesAsync(user.KeyOrganisationId(), new UsageSeriesRequest(parsedMetric, parsedScope, id, environment, range.From, range.To, parsedGroup, parsedWindow, parsedStep), http.RequestAborted);
+        return WantsCsv(http, format)
+            ? TypedResults.Text(UsageCsv.Write(series), "text/csv", Encoding.UTF8)
+            : TypedResults.Ok(new SeriesResponse(series.Window.Label(), UsageWindows.StepLabel(series.Step), Iso(series.From), Iso(series.To),
+                series.Series.Select(l => new LineResponse(l.Key, l.Points.Select(p => new object[] { Iso(p.Time), p.Count }).ToList())).ToList(),
+                series.Total));
     }
 
     private static async Task<IResult> GetFlags(HttpContext http, ClaimsPrincipal user, UsageQueryService usage, EnvironmentService environments, TimeProvider clock, string? environment, string? from, string? to)
     {
-        try
+        var range = Range(from, to, clock.GetUtcNow());
+        if (string.IsNullOrEmpty(environment))
         {
-            var range = Range(from, to, clock.GetUtcNow());
-            if (string.IsNullOrEmpty(environment))
-            {
-                throw new ValidationException("environment", "Give the environment's id or its client key.");
-            }
+            throw new ValidationException("environment", "Give the environment's id or its client key.");
+        }
 
-            // An id, or the client key an SDK set-up already has at hand.
-            var environmentId = int.TryParse(environment, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
-                : (await environments.ResolveKeyAsync(environment, http.RequestAborted))?.EnvironmentId
-                    ?? throw new ValidationException("environment", "No environment has this id or key.");
-            return TypedResults.Ok(await usage.FlagsAsync(user.KeyOrganisationId(), environmentId, range.From, range.To, http.RequestAborted));
-        }
-        catch (ValidationException exception)
-        {
-            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
-        }
+        // An id, or the client key an SDK set-up already has at hand.
+        var environmentId = int.TryParse(environment, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id
+            : (await environments.ResolveKeyAsync(environment, http.RequestAborted))?.EnvironmentId
+                ?? throw new ValidationException("environment", "No environment has this id or key.");
+        return TypedResults.Ok(await usage.FlagsAsync(user.KeyOrganisationId(), environmentId, range.From, range.To, http.RequestAborted));
     }
 
     private static async Task<IResult> GetStaleFlags(HttpContext http, StaleFlagService staleFlags, int? project, [FromQuery(Name = "threshold_days")] int? thresholdDays, bool? stale)
     {
+        if (project is null)
+        {
+            throw new ValidationException("project", "Give the project's id.");
+        }
+
+        if (thresholdDays is < 1 or > 3650)
+        {
+            throw new ValidationException("threshold_days", "The threshold is 1 to 3650 days.");
+        }
+
         try
         {
-            if (project is null)
-            {
-                throw new ValidationException("project", "Give the project's id.");
-            }
-
-            if (thresholdDays is < 1 or > 3650)
-            {
-                throw new ValidationException("threshold_days", "The threshold is 1 to 3650 days.");
-            }
-
             var flags = await staleFlags.ForProjectAsync(project.Value, thresholdDays is { } days ? TimeSpan.FromDays(days) : null, http.RequestAborted);
             return TypedResults.Ok(stale is { } only ? flags.Where(f => f.IsStale == only).ToList() : flags);
         }
         catch (Exception exception) when (exception is NotFoundException or ForbiddenException)
         {
             // As the other usage routes answer an id outside the key's organisation: a bad parameter, not a hint that it exists.
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["project"] = ["No project of this organisation has this id."] });
-        }
-        catch (ValidationException exception)
-        {
-            return TypedResults.ValidationProblem(exception.Errors.ToDictionary(e => e.Key, e => e.Value));
+            throw new ValidationException("project", "No project of this organisation has this id.");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FlagDashboard.AdminApi;
 using FlagDashboard.Core.Organisations;
@@ -13,7 +14,7 @@ public static class WebhooksApi
     public sealed record WebhookResponse(int Id, int? EnvironmentId, int? OrganisationId, string Url, bool Enabled, DateTimeOffset CreatedAt, int Version, string? Secret = null);
 
     /// <param name="Secret">The HMAC key for <c>X-Flagsmith-Signature</c>; left out, a random one is made (on create) or the current one kept (on update).</param>
-    public sealed record WebhookRequest(string Url, bool Enabled = true, string? Secret = null, int? Version = null);
+    public sealed record WebhookRequest([Required(AllowEmptyStrings = true)] string Url, bool Enabled = true, string? Secret = null, int? Version = null);
 
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder admin)
     {
