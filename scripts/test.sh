@@ -102,7 +102,7 @@ core_namespaces=(Access Organisations Projects Environments Flags Versions Chang
 filters=()
 for namespace in "${core_namespaces[@]}"; do filters+=(--filter-namespace "FlagDashboard.Tests.$namespace"); done
 FLAGDASHBOARD_TEST_DATABASE=Postgres run "Core service tests on PostgreSQL" \
-  dotnet test --project FlagDashboard.Tests/FlagDashboard.Tests.csproj --no-build -- "${filters[@]}"
+  dotnet test --project FlagDashboard.Tests/FlagDashboard.Tests.csproj --no-build -- "${filters[@]}" --filter-not-trait "Runs=AppProcess"
 end_phase "Core service tests on PostgreSQL"
 
 if [ -f TestResults/container-report.txt ]; then

@@ -8,6 +8,7 @@ using FlagDashboard.Tests.Infrastructure;
 namespace FlagDashboard.Tests.Usage;
 
 /// <summary>SDK traffic into a running app, and the counts read back through <c>/api/usage</c>.</summary>
+[Trait(AppProcess.TraitName, AppProcess.TraitValue)]
 public sealed class UsageEndToEndTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -16,8 +17,8 @@ public sealed class UsageEndToEndTests
     public async Task AFreshAppRecordsSdkTrafficExactlyIntoTheEmbeddedStore()
     {
         await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["Usage__FlushInterval"] = "00:00:01" });
-        var (apiKey, environmentId) = await SeedAsync(app);
-        using var sdk = SdkClient(app);
+        var (apiKey, environmentId) = await UsageApp.SeedAsync(app);
+        using var sdk = UsageApp.SdkClient(app);
 
         for (var i = 0; i < 5; i++)
         {
@@ -34,7 +35,7 @@ public sealed class UsageEndToEndTests
         var analytics = await sdk.PostAsync("analytics/flags/", new StringContent("""{"welcome_banner": 7, "max_items": 2, "no_such_flag": 50}""", Encoding.UTF8, "application/json"), Cancel);
         Assert.Equal(HttpStatusCode.OK, analytics.StatusCode);
 
-        using var admin = AdminClient(app, apiKey);
+        using var admin = UsageApp.AdminClient(app, apiKey);
         var byResource = await Eventually.GetAsync(
             async () => JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?metric=api_calls&scope=environment&id={environmentId}&group=resource", Cancel))!,
             series => series["total"]?.GetValue<long>() == 11, "the flusher to store the 11 calls");
@@ -95,8 +96,8 @@ public sealed class UsageEndToEndTests
         int environmentId;
         await using (var first = await AppProcess.StartAsync(new Dictionary<string, string> { ["Usage__FlushInterval"] = "01:00:00" }))
         {
-            (apiKey, environmentId) = await SeedAsync(first);
-            using var sdk = SdkClient(first);
+            (apiKey, environmentId) = await UsageApp.SeedAsync(first);
+            using var sdk = UsageApp.SdkClient(first);
             for (var i = 0; i < 4; i++)
             {
                 await sdk.GetAsync("flags/", Cancel);
@@ -107,63 +108,10 @@ public sealed class UsageEndToEndTests
         }
 
         await using var second = await AppProcess.StartAsync(dataDirectory: dataDirectory);
-        using var admin = AdminClient(second, apiKey);
+        using var admin = UsageApp.AdminClient(second, apiKey);
         var series = JsonNode.Parse(await admin.GetStringAsync($"api/usage/series?scope=environment&id={environmentId}&group=resource", Cancel))!;
 
         Assert.Equal(new Dictionary<string, long> { ["flags"] = 4, ["environment_document"] = 1 }, Totals(series));
-    }
-
-    [Theory]
-    [InlineData("api/usage/series?metric=bananas", "metric")]
-    [InlineData("api/usage/series?scope=project", "id")]
-    [InlineData("api/usage/series?from=yesterday", "from")]
-    [InlineData("api/usage/series?from=2026-11-25T10:00:00Z&to=2026-11-25T09:00:00Z", "to")]
-    [InlineData("api/usage/series?from=2000-01-01T00:00:00Z", "from")]
-    [InlineData("api/usage/series?scope=environment&id=999", "id")]
-    [InlineData("api/usage/series?group=feature", "group")]
-    [InlineData("api/usage/flags", "environment")]
-    [InlineData("api/usage/flags?environment=not-a-key", "environment")]
-    [InlineData("api/usage/series?to=9999-12-31T23:59:59Z", "to")]
-    [InlineData("api/usage/series?window=1m&from=2026-11-01T00:00:00Z", "window")]
-    [InlineData("api/usage/series?from=11/25/2026", "from")]
-    [InlineData("api/usage/series?metric=flag_evaluations&group=resource", "group")]
-    public async Task BadParametersAre400ProblemDetailsNamingTheParameter(string path, string parameter)
-    {
-        await using var app = await AppProcess.StartAsync();
-        var (apiKey, _) = await SeedAsync(app);
-        using var admin = AdminClient(app, apiKey);
-
-        var response = await admin.GetAsync(path, Cancel);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!["errors"]![parameter]);
-    }
-
-    private static async Task<(string ApiKey, int EnvironmentId)> SeedAsync(AppProcess app)
-    {
-        var import = await app.RunVerbAsync("import", "--organisation", "Acme", "--project", "Web", ImportedEnvironment.SamplePath);
-        Assert.True(import.ExitCode == 0, import.Error);
-        var key = await app.RunVerbAsync("create-api-key", "--organisation", "Acme", "--name", "usage");
-        Assert.True(key.ExitCode == 0, key.Error);
-        using var server = SdkClient(app, import.Output.TrimEnd().Split('\n')[^1]);
-        var document = JsonNode.Parse(await server.GetStringAsync("environment-document/", Cancel))!;
-        return (key.Output.TrimEnd().Split('\n')[^1], document["id"]!.GetValue<int>());
-    }
-
-    private static HttpClient SdkClient(AppProcess app, string key = SampleDocuments.DevelopmentKey)
-    {
-        var client = app.CreateClient();
-        client.BaseAddress = new Uri(app.BaseAddress, "api/v1/");
-        client.DefaultRequestHeaders.Add("X-Environment-Key", key);
-        return client;
-    }
-
-    private static HttpClient AdminClient(AppProcess app, string apiKey)
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Api-Key {apiKey}");
-        return client;
     }
 
     private static Dictionary<string, long> Totals(JsonNode series) =>

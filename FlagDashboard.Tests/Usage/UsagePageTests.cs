@@ -9,6 +9,7 @@ using Microsoft.Playwright;
 namespace FlagDashboard.Tests.Usage;
 
 /// <summary>SDK traffic into a running app, then looked at on the usage page: the window, the total, presets and drag-zoom.</summary>
+[Trait(AppProcess.TraitName, AppProcess.TraitValue)]
 public sealed class UsagePageTests : BrowserTest
 {
     private const int FlagsCalls = 7;

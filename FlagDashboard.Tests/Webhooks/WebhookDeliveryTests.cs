@@ -9,6 +9,7 @@ using FlagDashboard.Tests.Infrastructure;
 namespace FlagDashboard.Tests.Webhooks;
 
 [Collection(AdminApiCollection.Name)]
+[Trait(AppProcess.TraitName, AppProcess.TraitValue)]
 public sealed class WebhookDeliveryTests(AdminApiFixture fixture)
 {
     [Fact]

@@ -5,6 +5,7 @@ using FlagDashboard.Tests.Infrastructure;
 
 namespace FlagDashboard.Tests.Webhooks;
 
+[Trait(AppProcess.TraitName, AppProcess.TraitValue)]
 public sealed class WebhookRestartTests
 {
     [Fact]

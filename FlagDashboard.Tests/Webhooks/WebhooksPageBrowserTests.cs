@@ -1,12 +1,14 @@
 using System.Net;
 using FlagDashboard.Tests.AdminApi;
 using FlagDashboard.Tests.E2E;
+using FlagDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace FlagDashboard.Tests.Webhooks;
 
 /// <summary>The webhooks page in Chromium against the running app: added on the page, a change sent, the delivery shown.</summary>
 [Collection(AdminApiCollection.Name)]
+[Trait(AppProcess.TraitName, AppProcess.TraitValue)]
 public sealed class WebhooksPageBrowserTests(AdminApiFixture fixture) : IAsyncLifetime
 {
     private IPlaywright _playwright = null!;
