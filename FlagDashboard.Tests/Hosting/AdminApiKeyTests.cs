@@ -4,13 +4,10 @@ using FlagDashboard.Tests.Infrastructure;
 
 namespace FlagDashboard.Tests.Hosting;
 
-public sealed class AdminApiKeyTests : IAsyncLifetime
+/// <summary>Admin API keys against one running app with an admin: each test makes its own key or sends none.</summary>
+public sealed class AdminApiKeyTests(AppWithAdminFixture fixture) : IClassFixture<AppWithAdminFixture>
 {
-    private AppProcess _app = null!;
-
-    public async ValueTask InitializeAsync() => _app = await AppProcess.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    private readonly AppProcess _app = fixture.App;
 
     [Fact]
     public async Task AKeyFromTheCommandLineActsForItsOrganisation()
@@ -32,7 +29,6 @@ public sealed class AdminApiKeyTests : IAsyncLifetime
     [InlineData("Bearer something")]
     public async Task AMissingOrUnknownKeyGets401NotASignInRedirect(string? authorization)
     {
-        await _app.RunVerbAsync("create-admin", "--email", "admin@example.com", "--password", "correct-horse");
         using var client = _app.CreateClient();
         if (authorization is not null)
         {
