@@ -38,7 +38,7 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
     public async Task<ChangeRequestDetail> ScheduleStateAsync(int featureId, int environmentId, bool enabled, FlagValue value, DateTimeOffset at, string? title = null, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.Environment, environmentId, cancellationToken);
-        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
+        new Validation().Value("value", value).ThrowIfInvalid();
         ScheduledChanges.ValidateTime(at, clock);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
