@@ -132,6 +132,29 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
         return requests.Select(r => Summary(r, live.GetValueOrDefault(r.FeatureId))).ToList();
     }
 
+    /// <summary>
+    /// A feature's pending schedules in the given environments, those the subject may see: scheduled, flagged as
+    /// conflicts, or open with a time; soonest first.
+    /// </summary>
+    public async Task<IReadOnlyList<ChangeRequestSummary>> ListSchedulesOfFeatureAsync(int featureId, IReadOnlyCollection<int> environmentIds, CancellationToken cancellationToken = default)
+    {
+        var feature = await access.RequireAsync(Permission.Read, OwnedResource.Feature, featureId, cancellationToken);
+        // The rule ListAsync applies, decided here once for all the environments rather than once per environment.
+        var rights = await access.RightsAsync(cancellationToken);
+        var visible = environmentIds.Where(id => rights.Allows(Permission.Read, feature with { EnvironmentId = id })).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var requests = await db.ChangeRequests.AsNoTracking().Include(r => r.Feature).Include(r => r.Environment).Include(r => r.Approvals)
+            .Where(r => r.FeatureId == featureId && visible.Contains(r.EnvironmentId)
+                && (r.Status == ChangeRequestStatus.Scheduled || r.Status == ChangeRequestStatus.Conflict || (r.Status == ChangeRequestStatus.Open && r.ScheduledFor != null)))
+            .OrderBy(r => r.ScheduledFor).ThenBy(r => r.Id)
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        var live = await db.FeatureVersions.AsNoTracking().Where(v => v.FeatureId == featureId && visible.Contains(v.EnvironmentId))
+            .GroupBy(v => v.EnvironmentId).Select(g => new { EnvironmentId = g.Key, Number = g.Max(v => v.Number) })
+            .ToDictionaryAsync(v => v.EnvironmentId, v => (int?)v.Number, cancellationToken);
+        return requests.Select(r => Summary(r, live.GetValueOrDefault(r.EnvironmentId))).ToList();
+    }
+
     public async Task<ChangeRequestDetail> GetAsync(int id, CancellationToken cancellationToken = default)
     {
         await RequireAsync(Permission.Read, id, cancellationToken);
