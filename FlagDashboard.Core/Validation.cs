@@ -1,3 +1,5 @@
+using FlagDashboard.Core.Flags;
+
 namespace FlagDashboard.Core;
 
 /// <summary>Collects every problem with an input, so a person sees them all at once, then throws.</summary>
@@ -36,6 +38,10 @@ internal sealed class Validation
 
         return Text(field, value);
     }
+
+    /// <summary>A flag or trait value that fits its column: a string at most <see cref="FieldLimits.Value"/> characters, and storable text.</summary>
+    public Validation Value(string field, FlagValue value) =>
+        MaxLength(field, value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value);
 
     /// <summary>Text that every database can store: no NUL character, which PostgreSQL refuses in text and jsonb.</summary>
     public Validation Text(string field, string? value)

@@ -38,7 +38,7 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
     public async Task<ChangeRequestDetail> ScheduleStateAsync(int featureId, int environmentId, bool enabled, FlagValue value, DateTimeOffset at, string? title = null, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.Environment, environmentId, cancellationToken);
-        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
+        new Validation().Value("value", value).ThrowIfInvalid();
         ScheduledChanges.ValidateTime(at, clock);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -130,6 +130,29 @@ public sealed class ChangeRequestService(IDbContextFactory<FlagDashboardDbContex
             .GroupBy(v => v.FeatureId).Select(g => new { FeatureId = g.Key, Number = g.Max(v => v.Number) })
             .ToDictionaryAsync(v => v.FeatureId, v => (int?)v.Number, cancellationToken);
         return requests.Select(r => Summary(r, live.GetValueOrDefault(r.FeatureId))).ToList();
+    }
+
+    /// <summary>
+    /// A feature's pending schedules in the given environments, those the subject may see: scheduled, flagged as
+    /// conflicts, or open with a time; soonest first.
+    /// </summary>
+    public async Task<IReadOnlyList<ChangeRequestSummary>> ListSchedulesOfFeatureAsync(int featureId, IReadOnlyCollection<int> environmentIds, CancellationToken cancellationToken = default)
+    {
+        var feature = await access.RequireAsync(Permission.Read, OwnedResource.Feature, featureId, cancellationToken);
+        // The rule ListAsync applies, decided here once for all the environments rather than once per environment.
+        var rights = await access.RightsAsync(cancellationToken);
+        var visible = environmentIds.Where(id => rights.Allows(Permission.Read, feature with { EnvironmentId = id })).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var requests = await db.ChangeRequests.AsNoTracking().Include(r => r.Feature).Include(r => r.Environment).Include(r => r.Approvals)
+            .Where(r => r.FeatureId == featureId && visible.Contains(r.EnvironmentId)
+                && (r.Status == ChangeRequestStatus.Scheduled || r.Status == ChangeRequestStatus.Conflict || (r.Status == ChangeRequestStatus.Open && r.ScheduledFor != null)))
+            .OrderBy(r => r.ScheduledFor).ThenBy(r => r.Id)
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        var live = await db.FeatureVersions.AsNoTracking().Where(v => v.FeatureId == featureId && visible.Contains(v.EnvironmentId))
+            .GroupBy(v => v.EnvironmentId).Select(g => new { EnvironmentId = g.Key, Number = g.Max(v => v.Number) })
+            .ToDictionaryAsync(v => v.EnvironmentId, v => (int?)v.Number, cancellationToken);
+        return requests.Select(r => Summary(r, live.GetValueOrDefault(r.EnvironmentId))).ToList();
     }
 
     public async Task<ChangeRequestDetail> GetAsync(int id, CancellationToken cancellationToken = default)

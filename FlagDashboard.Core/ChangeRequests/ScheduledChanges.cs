@@ -26,17 +26,20 @@ public sealed class ScheduledChanges(IDbContextFactory<FlagDashboardDbContext> d
     public async Task<ScheduledRun> RunDueAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        List<int> due;
+        // One read for the pass and for the next: the earliest scheduled requests, one more than a pass takes.
+        List<(int Id, DateTimeOffset At)> earliest;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            due = await db.ChangeRequests.AsNoTracking()
-                .Where(r => r.Status == ChangeRequestStatus.Scheduled && r.ScheduledFor <= now)
+            earliest = (await db.ChangeRequests.AsNoTracking()
+                .Where(r => r.Status == ChangeRequestStatus.Scheduled && r.ScheduledFor != null)
                 .OrderBy(r => r.ScheduledFor).ThenBy(r => r.Id)
-                .Select(r => r.Id)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
+                .Select(r => new { r.Id, r.ScheduledFor })
+                .Take(BatchSize + 1)
+                .ToListAsync(cancellationToken))
+                .Select(r => (r.Id, r.ScheduledFor!.Value)).ToList();
         }
 
+        var due = earliest.TakeWhile(r => r.At <= now).Take(BatchSize).Select(r => r.Id).ToList();
         var (committed, conflicts) = (new List<int>(), new List<int>());
         foreach (var id in due)
         {
@@ -51,15 +54,9 @@ public sealed class ScheduledChanges(IDbContextFactory<FlagDashboardDbContext> d
             }
         }
 
-        return new ScheduledRun(committed, conflicts, due.Count == BatchSize ? now : await NextDueAsync(now, cancellationToken));
-    }
-
-    private async Task<DateTimeOffset?> NextDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ChangeRequests.AsNoTracking()
-            .Where(r => r.Status == ChangeRequestStatus.Scheduled && r.ScheduledFor > now)
-            .MinAsync(r => r.ScheduledFor, cancellationToken);
+        // The first not taken is due already when more were due than a pass takes: then the next pass is now.
+        DateTimeOffset? nextDue = earliest.Count > due.Count ? earliest[due.Count].At : null;
+        return new ScheduledRun(committed, conflicts, nextDue <= now ? now : nextDue);
     }
 
     /// <summary>A schedule's time, when given, is in the future and within <see cref="MaxLead"/>.</summary>

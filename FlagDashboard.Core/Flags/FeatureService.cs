@@ -197,7 +197,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
     public async Task<FeatureState> UpdateStateAsync(int stateId, bool enabled, FlagValue value, int expectedVersion, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.FeatureState, stateId, cancellationToken);
-        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
+        new Validation().Value("value", value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var state = await LoadStateAsync(db, stateId, cancellationToken);
@@ -349,7 +349,7 @@ public sealed class FeatureService(IDbContextFactory<FlagDashboardDbContext> dbF
             // The same limit as any other value, so that a feature's own export imports again.
             .Check(OptionTexts(input).All(v => v.Length <= FieldLimits.Value), "options", $"Each option's value is at most {FieldLimits.Value} characters.")
             .Text("options", OptionTexts(input).FirstOrDefault(JsonText.HasNul))
-            .MaxLength("initialValue", input.InitialValue.Type == FlagValueType.String ? input.InitialValue.AsString : null, FieldLimits.Value);
+            .Value("initialValue", input.InitialValue);
         validation.ThrowIfInvalid();
         ValidateWeights((input.Options ?? []).Select(o => o.DefaultWeight), "options");
     }

@@ -102,7 +102,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
         new Validation()
             .Check(!string.IsNullOrWhiteSpace(key), "key", "A trait needs a key.")
             .MaxLength("key", key, FieldLimits.TraitKey)
-            .MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value)
+            .Value("value", value)
             .ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await LoadAsync(db, identityId, cancellationToken);
@@ -138,7 +138,7 @@ public sealed class IdentityService(IDbContextFactory<FlagDashboardDbContext> db
     public async Task<FeatureState> SetOverrideAsync(int identityId, int featureId, bool enabled, FlagValue value, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.Identity, identityId, cancellationToken);
-        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
+        new Validation().Value("value", value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var identity = await LoadAsync(db, identityId, cancellationToken);
         var feature = await db.Features.SingleOrDefaultAsync(f => f.Id == featureId && f.ProjectId == identity.Environment!.ProjectId, cancellationToken)

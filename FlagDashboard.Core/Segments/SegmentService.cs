@@ -136,7 +136,7 @@ public sealed class SegmentService(IDbContextFactory<FlagDashboardDbContext> dbF
     public async Task<FeatureState> CreateOverrideAsync(int environmentId, int featureId, int segmentId, bool enabled, FlagValue value, CancellationToken cancellationToken = default)
     {
         await access.RequireAsync(Permission.ChangeStates, OwnedResource.Environment, environmentId, cancellationToken);
-        new Validation().MaxLength("value", value.Type == FlagValueType.String ? value.AsString : null, FieldLimits.Value).ThrowIfInvalid();
+        new Validation().Value("value", value).ThrowIfInvalid();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // On SQLite the transaction holds the write lock from the first read, so two overrides created at once get distinct priorities.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

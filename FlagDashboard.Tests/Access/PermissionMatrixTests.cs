@@ -18,15 +18,15 @@ public sealed class PermissionMatrixTests
 
     private const string Everything = "read,read history,rename organisation,create API key,create project,rename project,create environment,create server-side key,"
         + "create feature,archive feature,create segment,create identity,set trait,switch in Development,switch in Production,"
-        + "segment override in Production,identity override in Production,restore version in Production,approve in Production,commit in Production";
+        + "segment override in Production,identity override in Production,schedule in Production,restore version in Production,approve in Production,commit in Production";
 
     private const string ProjectAdmin = "read,read history,rename project,create environment,create server-side key,create feature,archive feature,create segment,"
         + "create identity,set trait,switch in Development,switch in Production,segment override in Production,identity override in Production,"
-        + "restore version in Production,approve in Production,commit in Production";
+        + "schedule in Production,restore version in Production,approve in Production,commit in Production";
 
     // An Editor who may change states in an environment reviews (approves) others' change requests there; committing is for project Admins and Owners.
     private const string Editor = "read,read history,create feature,archive feature,create segment,create identity,set trait,switch in Development,switch in Production,"
-        + "segment override in Production,identity override in Production,restore version in Production,approve in Production";
+        + "segment override in Production,identity override in Production,schedule in Production,restore version in Production,approve in Production";
 
     public static TheoryData<string, string> Expected => new()
     {
@@ -231,6 +231,8 @@ public sealed class PermissionMatrixTests
                 var state = await acting.Segments.CreateOverrideAsync(production, _featureId, _segmentId, true, FlagValue.None, Token);
                 await _core.Segments.DeleteOverrideAsync(state.Id, Token);
             });
+            yield return ("schedule in Production", () =>
+                acting.ChangeRequests.ScheduleStateAsync(_featureId, production, true, FlagValue.FromString(Next()), _core.Clock.GetUtcNow().AddHours(1), cancellationToken: Token));
             yield return ("restore version in Production", () => acting.Versions.RestoreAsync(_featureId, production, 1, cancellationToken: Token));
             yield return ("approve in Production", async () => await acting.ChangeRequests.ApproveAsync(await OpenRequestAsync(production), Token));
             yield return ("commit in Production", async () =>

@@ -63,7 +63,8 @@ public sealed class ChangeRequestPagesTests : DashboardComponentTest
         var row = featurePage.WaitForElement("[data-testid=scheduled-change]");
         Assert.Contains("Scheduled", row.TextContent);
         Assert.Contains(at.ToLocalTime().ToString("g"), row.TextContent);
-        row.QuerySelector("[data-testid=cancel-schedule]")!.Click();
+        // The row can render before the page knows the person may cancel: wait for the button itself.
+        featurePage.WaitForElement("[data-testid=scheduled-change] [data-testid=cancel-schedule]").Click();
 
         featurePage.WaitForAssertion(() => Assert.Empty(featurePage.FindAll("[data-testid=scheduled-change]")));
         Assert.Equal(ChangeRequestStatus.Closed, (await Core.ChangeRequests.GetAsync(id, Token)).Summary.Status);

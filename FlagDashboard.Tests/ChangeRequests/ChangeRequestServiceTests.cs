@@ -172,6 +172,34 @@ public sealed class ChangeRequestServiceTests
         Assert.Equal([newerOpen, olderOpen, scheduled], (await core.ChangeRequests.ListAsync(production, cancellationToken: Token)).Select(r => r.Id));
     }
 
+    [Fact]
+    public async Task AFeaturesSchedulesAreItsPendingTimedRequestsInTheGivenEnvironmentsSoonestFirst()
+    {
+        await using var core = await CoreServices.CreateAsync("admin");
+        var seeded = await core.SeedProjectAsync("Development", "Production");
+        var (development, production) = (seeded.EnvironmentIds[0], seeded.EnvironmentIds[1]);
+        var feature = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("checkout", InitialValue: FlagValue.FromString("old")), Token);
+        var other = await core.Features.CreateAsync(seeded.ProjectId, new FeatureInput("search", InitialValue: FlagValue.FromString("old")), Token);
+        await core.Environments.SetRequiredApprovalsAsync(production, 1, (await core.EnvironmentRowAsync(production)).Version, Token);
+        var ana = core.As("ana").ChangeRequests;
+        var committed = await ana.ScheduleStateAsync(feature.Id, development, true, FlagValue.FromString("soon"), core.Clock.Now.AddMinutes(10), cancellationToken: Token);
+        core.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal([committed.Summary.Id], (await new ScheduledChanges(core.Database, core.Clock).RunDueAsync(Token)).Committed);
+
+        var later = await ana.ScheduleStateAsync(feature.Id, development, false, FlagValue.FromString("later"), core.Clock.Now.AddHours(2), cancellationToken: Token);
+        var awaitingApproval = await ana.ScheduleStateAsync(feature.Id, production, true, FlagValue.FromString("gated"), core.Clock.Now.AddHours(1), cancellationToken: Token);
+        var closed = await ana.ScheduleStateAsync(feature.Id, development, true, FlagValue.FromString("closed"), core.Clock.Now.AddMinutes(30), cancellationToken: Token);
+        await ana.CloseAsync(closed.Summary.Id, Token);
+        await ana.ScheduleStateAsync(other.Id, development, true, FlagValue.FromString("other"), core.Clock.Now.AddMinutes(20), cancellationToken: Token);
+        await ProposeAsync(core.As("ana"), feature.Id, production, "untimed");
+
+        var schedules = await core.ChangeRequests.ListSchedulesOfFeatureAsync(feature.Id, [development, production], Token);
+
+        Assert.Equal([awaitingApproval.Summary.Id, later.Summary.Id], schedules.Select(s => s.Id));
+        Assert.Equal([ChangeRequestStatus.Open, ChangeRequestStatus.Scheduled], schedules.Select(s => s.Status));
+        Assert.Equal([later.Summary.Id], (await core.ChangeRequests.ListSchedulesOfFeatureAsync(feature.Id, [development], Token)).Select(s => s.Id));
+    }
+
     private static async Task<(Feature Feature, int Production, int ProjectId)> SeedAsync(CoreServices core, int requiredApprovals)
     {
         var seeded = await core.SeedProjectAsync("Development", "Production");

@@ -47,6 +47,32 @@ public sealed class ScheduledChangesTests
     }
 
     [Fact]
+    public async Task WhenMoreAreDueThanOnePassTakesTheNextPassIsAtOnceAndThenAtTheNextTime()
+    {
+        await using var core = await CoreServices.CreateAsync("admin");
+        var (feature, production) = await SeedAsync(core, requiredApprovals: 0);
+        var scheduler = new ScheduledChanges(core.Database, core.Clock);
+        var due = new List<int>();
+        for (var i = 0; i < 21; i++)
+        {
+            due.Add(await ScheduleAsync(core.As("ana"), feature.Id, production, $"v{i}", core.Clock.Now.AddMinutes(1)));
+        }
+
+        var later = core.Clock.Now.AddMinutes(5);
+        await ScheduleAsync(core.As("ana"), feature.Id, production, "later", later);
+        core.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var first = await scheduler.RunDueAsync(Token);
+        var second = await scheduler.RunDueAsync(Token);
+
+        // All were scheduled on one version: the first applied goes live, the rest are conflicts; each is taken once.
+        Assert.Equal(due[..20], first.Committed.Concat(first.Conflicts).Order());
+        Assert.Equal(core.Clock.Now, first.NextDue);
+        Assert.Equal([due[20]], second.Committed.Concat(second.Conflicts));
+        Assert.Equal(later, second.NextDue);
+    }
+
+    [Fact]
     public async Task AnApprovedRequestCommittedWithATimeWaitsForIt()
     {
         await using var core = await CoreServices.CreateAsync("admin");

@@ -49,9 +49,10 @@ internal sealed class ScheduledChangeRunner(ScheduledChanges schedules, IOptions
     private TimeSpan WaitBeforeNextPass(DateTimeOffset? nextDue)
     {
         var wait = options.Value.PollInterval;
-        if (nextDue is { } due && due - clock.GetUtcNow() < wait)
+        if (nextDue is { } due)
         {
-            wait = due - clock.GetUtcNow();
+            var untilDue = due - clock.GetUtcNow();
+            wait = untilDue < wait ? untilDue : wait;
         }
 
         return wait < ShortestWait ? ShortestWait : wait;

@@ -43,20 +43,8 @@ public sealed partial class ScheduledChangesList
         }
     }
 
-    private async Task LoadAsync()
-    {
-        var schedules = new List<ChangeRequestSummary>();
-        foreach (var environmentId in Environments.Keys)
-        {
-            schedules.AddRange((await Requests.ListAsync(environmentId)).Where(r => r.FeatureId == FeatureId && IsSchedule(r)));
-        }
-
-        _schedules = schedules.OrderBy(s => s.ScheduledFor).ThenBy(s => s.Id).ToList();
-    }
-
-    private static bool IsSchedule(ChangeRequestSummary request) =>
-        request.Status is ChangeRequestStatus.Scheduled or ChangeRequestStatus.Conflict
-        || (request.Status == ChangeRequestStatus.Open && request.ScheduledFor is not null);
+    private async Task LoadAsync() =>
+        _schedules = await Requests.ListSchedulesOfFeatureAsync(FeatureId, [.. Environments.Keys]);
 
     private async Task CancelAsync(ChangeRequestSummary schedule)
     {

@@ -14,6 +14,7 @@ public sealed partial class VersionHistory
     private int _right;
     private bool _onlyChanges = true;
     private string? _loadedStamp;
+    private int _loads;
 
     [Parameter, EditorRequired]
     public int FeatureId { get; set; }
@@ -72,7 +73,15 @@ public sealed partial class VersionHistory
 
     private async Task LoadAsync()
     {
-        _versions = await Versions.ListAsync(FeatureId, _environmentId);
+        // Loads can overlap (the first environment's, then a person's pick): only the latest is shown, whichever ends last.
+        var load = ++_loads;
+        var versions = await Versions.ListAsync(FeatureId, _environmentId);
+        if (load != _loads)
+        {
+            return;
+        }
+
+        _versions = versions;
         // By default the live version against the one before it: what the last change did.
         _right = _versions.Count > 0 ? _versions[0].Number : 0;
         _left = _versions.Count > 1 ? _versions[1].Number : _right;
@@ -89,9 +98,13 @@ public sealed partial class VersionHistory
             return;
         }
 
-        var a = await Versions.GetAsync(FeatureId, _environmentId, left);
-        var b = left == right ? a : await Versions.GetAsync(FeatureId, _environmentId, right);
-        _diff = StatesDiff.Compare(a.States, b.States);
+        var environmentId = _environmentId;
+        var a = await Versions.GetAsync(FeatureId, environmentId, left);
+        var b = left == right ? a : await Versions.GetAsync(FeatureId, environmentId, right);
+        if (environmentId == _environmentId)
+        {
+            _diff = StatesDiff.Compare(a.States, b.States);
+        }
     }
 
     private async Task RestoreAsync(int number)
