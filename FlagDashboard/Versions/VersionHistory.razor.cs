@@ -101,7 +101,9 @@ public sealed partial class VersionHistory
         var environmentId = _environmentId;
         var a = await Versions.GetAsync(FeatureId, environmentId, left);
         var b = left == right ? a : await Versions.GetAsync(FeatureId, environmentId, right);
-        if (environmentId == _environmentId)
+        // Only while it is still what is picked: a comparison that ends after another pick (of an environment or of
+        // versions) would otherwise replace the newer one.
+        if ((environmentId, left, right) == (_environmentId, _left, _right))
         {
             _diff = StatesDiff.Compare(a.States, b.States);
         }
